@@ -1,0 +1,42 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/Activation.h"
+#include "core/Export.h"
+#include "core/Matrix.h"
+
+namespace tunelab {
+
+enum class Transpose : std::uint8_t { No, Yes };
+
+/// The narrow set of compute operations the layers and optimizers need, on non-owning
+/// row-major float views. One instance per trial, never shared between threads. The
+/// reference backend (backends/reference) is the oracle every other backend is tested against.
+class TUNELAB_API Backend {
+ public:
+  virtual ~Backend();
+
+  virtual std::string_view name() const = 0;
+  virtual void setThreads(int threads) = 0;
+  virtual int threads() const = 0;
+
+  /// c = alpha * op(a) * op(b) + beta * c. With beta == 0, c is not read (may hold NaN).
+  virtual void gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
+                    ConstMatrixView b, float beta, MatrixView c) = 0;
+
+  /// y = act(x * w + bias) in one pass. w is (in x out); bias may be empty (no bias).
+  virtual void denseForward(ConstMatrixView x, ConstMatrixView w, std::span<const float> bias,
+                            Activation act, MatrixView y) = 0;
+
+  /// dx = dy * act'(x); see activationGradient. dx may alias dy.
+  virtual void activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y,
+                                  ConstMatrixView dy, MatrixView dx) = 0;
+
+  /// out[j] = sum_i m(i, j) (overwrites out): the bias gradient.
+  virtual void columnSums(ConstMatrixView m, std::span<float> out) = 0;
+};
+
+}  // namespace tunelab

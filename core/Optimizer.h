@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/Export.h"
+
+namespace tunelab {
+
+/// Updates the flat parameter buffer from the flat gradient buffer, in one pass.
+/// Hyperparameters follow Keras (names and defaults): sgd {momentum 0, nesterov false},
+/// rmsprop {rho 0.9, momentum 0, epsilon 1e-7}, adagrad {initial_accumulator_value 0.1,
+/// epsilon 1e-7}, adam {beta_1 0.9, beta_2 0.999, epsilon 1e-7, amsgrad false},
+/// adamw {as adam, weight_decay 0.004}; all accept clipnorm (per parameter tensor, as
+/// Keras) and global_clipnorm.
+class TUNELAB_API Optimizer {
+ public:
+  virtual ~Optimizer();
+  virtual std::string_view name() const = 0;
+  /// The learning rate from the file; a schedule may change the rate passed to step().
+  virtual float learningRate() const = 0;
+  /// Sizes the state for `parameterCount` parameters and zeroes it.
+  virtual void initialize(std::size_t parameterCount) = 0;
+  /// params -= update(grads) at `learningRate`. grads may be modified (clipping).
+  virtual void step(std::span<float> params, std::span<float> grads, float learningRate) = 0;
+
+  /// The whole state (slots and step count), for checkpoints.
+  virtual std::vector<float> saveState() const = 0;
+  virtual void loadState(std::span<const float> state) = 0;
+};
+
+/// Everything about the optimizer the file says: {type: adam, learning_rate: 0.001, ...}.
+/// `tensorBounds` are the offsets that split the flat buffer into parameter tensors, for
+/// per-tensor clipnorm. Throws ConfigError listing valid types / keys.
+TUNELAB_API std::unique_ptr<Optimizer> makeOptimizer(const nlohmann::json& spec,
+                                                     std::vector<std::size_t> tensorBounds = {});
+TUNELAB_API std::vector<std::string> optimizerNames();
+
+}  // namespace tunelab

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/Export.h"
+
+namespace tunelab {
+
+/// Reads the settings of one component (a layer, an optimizer, a loss) from a JSON object
+/// and turns every mistake into a ConfigError with the key path: wrong type, out of range,
+/// or (at finish()) a key nobody read, with the nearest valid key as a suggestion.
+///
+///   Options o(json, "dense");
+///   int units = o.integer("units", {.min = 1});
+///   std::string act = o.string("activation", "linear");
+///   o.finish();
+class TUNELAB_API Options {
+ public:
+  struct Range {
+    std::optional<double> min;
+    std::optional<double> max;
+    bool minExclusive = false;
+    bool maxExclusive = false;
+  };
+
+  /// `json` must be an object (or null for no options). `what` names the component in
+  /// messages ("dense layer").
+  Options(const nlohmann::json& json, std::string what);
+
+  bool has(const std::string& key) const;
+
+  double number(const std::string& key, const Range& range = {});
+  double number(const std::string& key, double fallback, const Range& range = {});
+  long long integer(const std::string& key, const Range& range = {});
+  long long integer(const std::string& key, long long fallback, const Range& range = {});
+  bool boolean(const std::string& key, bool fallback);
+  std::string string(const std::string& key);
+  std::string string(const std::string& key, const std::string& fallback);
+  /// One of `choices`; the error lists them.
+  std::string choice(const std::string& key, const std::vector<std::string>& choices,
+                     const std::string& fallback);
+  /// The raw value (null when absent); marks the key as read.
+  const nlohmann::json& raw(const std::string& key);
+
+  /// Throws for any key that was never read, suggesting the nearest read key.
+  void finish() const;
+
+ private:
+  const nlohmann::json& require(const std::string& key);
+  void checkRange(const std::string& key, double value, const Range& range) const;
+
+  const nlohmann::json& json_;
+  std::string what_;
+  std::set<std::string> read_;
+};
+
+/// The candidate closest to `word` by edit distance, or "" when none is close enough to be a
+/// plausible typo.
+TUNELAB_API std::string nearestName(const std::string& word,
+                                    const std::vector<std::string>& candidates);
+/// "a, b, c": for messages.
+TUNELAB_API std::string joinNames(const std::vector<std::string>& names);
+
+}  // namespace tunelab

@@ -1,0 +1,38 @@
+#include "tests/support/TestData.h"
+
+#include <cstdlib>
+
+namespace tunelab::test {
+
+std::filesystem::path sourceDir() { return TUNELAB_SOURCE_DIR; }
+
+std::filesystem::path datasetsDir() {
+  if (const char* env = std::getenv("TUNELAB_DATA_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  auto shared = sourceDir().parent_path() / "shared" / "datasets";
+  if (std::filesystem::exists(shared)) return shared;
+  return {};
+}
+
+std::filesystem::path datasetPath(const std::string& file) {
+  auto dir = datasetsDir();
+  return dir.empty() ? std::filesystem::path() : dir / file;
+}
+
+bool exists(const std::filesystem::path& path) {
+  return !path.empty() && std::filesystem::exists(path);
+}
+
+std::filesystem::path scratchDir(const std::string& name) {
+  auto dir = std::filesystem::path(TUNELAB_BINARY_DIR) / "test-scratch" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::filesystem::path tunelabExecutable() {
+  return std::filesystem::path(TUNELAB_BINARY_DIR) / "bin" / "tunelab";
+}
+
+}  // namespace tunelab::test

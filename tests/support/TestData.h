@@ -1,0 +1,34 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace tunelab::test {
+
+/// The directory with the real data sets: $TUNELAB_DATA_DIR, else ../shared/datasets beside
+/// the source tree. Empty when neither exists.
+std::filesystem::path datasetsDir();
+
+/// datasetsDir() / file (empty when there is no data directory).
+std::filesystem::path datasetPath(const std::string& file);
+
+/// True when `path` exists; used with GTEST_SKIP.
+bool exists(const std::filesystem::path& path);
+
+/// A fresh empty directory under the build tree for one test.
+std::filesystem::path scratchDir(const std::string& name);
+
+/// The built `tunelab` executable.
+std::filesystem::path tunelabExecutable();
+
+/// The project's source directory.
+std::filesystem::path sourceDir();
+
+}  // namespace tunelab::test
+
+/// Skips the test when the data set file is not there.
+#define TUNELAB_SKIP_WITHOUT(path)                                                            \
+  if (!::tunelab::test::exists(path)) {                                                       \
+    GTEST_SKIP() << "data set " << (path) << " not found: set TUNELAB_DATA_DIR or put "       \
+                 << "the data sets in ../shared/datasets";                                    \
+  }
