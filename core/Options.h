@@ -11,6 +11,14 @@
 
 namespace tunelab {
 
+/// Bounds a number must respect: {.min = 0, .max = 1, .maxExclusive = true}.
+struct Range {
+  std::optional<double> min;
+  std::optional<double> max;
+  bool minExclusive = false;
+  bool maxExclusive = false;
+};
+
 /// Reads the settings of one component (a layer, an optimizer, a loss) from a JSON object
 /// and turns every mistake into a ConfigError with the key path: wrong type, out of range,
 /// or (at finish()) a key nobody read, with the nearest valid key as a suggestion.
@@ -21,13 +29,6 @@ namespace tunelab {
 ///   o.finish();
 class TUNELAB_API Options {
  public:
-  struct Range {
-    std::optional<double> min;
-    std::optional<double> max;
-    bool minExclusive = false;
-    bool maxExclusive = false;
-  };
-
   /// `json` must be an object (or null for no options). `what` names the component in
   /// messages ("dense layer").
   Options(const nlohmann::json& json, std::string what);
