@@ -1,1 +1,96 @@
-int main() { return 0; }
+// The tunelab command: one sub-command per task (train, ...), each with --help.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/Options.h"
+#include "experiments/ExitCode.h"
+#include "experiments/TrainCommand.h"
+#include "experiments/Version.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: tunelab <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  train <experiment.yaml>   train the one model an experiment file describes\n"
+    "  version                   print the version\n"
+    "\n"
+    "Run 'tunelab <command> --help' for the options of a command.\n"
+    "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 training diverged, 4 output not "
+    "written.\n";
+
+int trainCommand(const std::vector<std::string>& arguments) {
+  tunelab::TrainArguments args;
+  std::string experiment;
+  std::vector<std::string> dataDirs;
+  std::string output;
+  po::options_description options("tunelab train <experiment.yaml> [options]");
+  options.add_options()("help,h", "show this help")(
+      "set", po::value(&args.overrides)->composing(),
+      "override a key of the file, e.g. --set train.epochs=5 (repeatable)")(
+      "data-dir", po::value(&dataDirs)->composing(),
+      "a directory to look for data sets in first (repeatable); then $TUNELAB_DATA_DIR")(
+      "output,o", po::value(&output), "where to write history.csv (default runs/<name>)")(
+      "quiet,q", po::bool_switch(&args.quiet), "no line per epoch");
+  po::options_description hidden;
+  hidden.add_options()("experiment", po::value(&experiment));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("experiment", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "error: tunelab train: " << e.what() << "\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  if (vm.count("help") != 0U) {
+    std::cout << options << "\n";
+    return tunelab::kExitOk;
+  }
+  if (experiment.empty()) {
+    std::cerr << "error: tunelab train needs an experiment file\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  args.experiment = experiment;
+  args.output = output;
+  for (const auto& dir : dataDirs) args.dataDirs.emplace_back(dir);
+  return tunelab::runTrain(args, std::cout, std::cerr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> arguments(argv + 1, argv + argc);
+  if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" ||
+      arguments[0] == "help") {
+    std::cout << kUsage;
+    return arguments.empty() ? tunelab::kExitBadInput : tunelab::kExitOk;
+  }
+  const std::string command = arguments[0];
+  arguments.erase(arguments.begin());
+  try {
+    if (command == "train") return trainCommand(arguments);
+    if (command == "version" || command == "--version") {
+      std::cout << tunelab::versionString() << "\n";
+      return tunelab::kExitOk;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return tunelab::kExitInternal;
+  }
+  std::cerr << "error: unknown command '" << command << "'";
+  if (auto near = tunelab::nearestName(command, {"train", "version"}); !near.empty()) {
+    std::cerr << " (did you mean '" << near << "'?)";
+  }
+  std::cerr << "\n\n" << kUsage;
+  return tunelab::kExitBadInput;
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <vector>
 
 namespace tunelab {
 
@@ -11,9 +12,18 @@ ReferenceBackend::~ReferenceBackend() = default;
 void ReferenceBackend::setThreads(int /*threads*/) {}
 
 namespace {
-float element(ConstMatrixView m, Transpose t, std::size_t r, std::size_t c) {
-  return t == Transpose::No ? m(r, c) : m(c, r);
+
+// op(m) copied into a contiguous row-major matrix, so the product below is one plain loop nest.
+std::vector<float> materialize(ConstMatrixView m, Transpose t) {
+  const std::size_t rows = t == Transpose::No ? m.rows : m.cols;
+  const std::size_t cols = t == Transpose::No ? m.cols : m.rows;
+  std::vector<float> out(rows * cols);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) out[r * cols + c] = t == Transpose::No ? m(r, c) : m(c, r);
+  }
+  return out;
 }
+
 }  // namespace
 
 void ReferenceBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
@@ -22,13 +32,19 @@ void ReferenceBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrix
   assert((ta == Transpose::No ? a.rows : a.cols) == c.rows);
   assert((tb == Transpose::No ? b.rows : b.cols) == k);
   assert((tb == Transpose::No ? b.cols : b.rows) == c.cols);
+  const std::vector<float> opA = materialize(a, ta);
+  const std::vector<float> opB = materialize(b, tb);
+  // Accumulating in double makes this the accurate oracle the other backends are held to.
+  std::vector<double> sum(c.cols);
   for (std::size_t i = 0; i < c.rows; ++i) {
+    std::fill(sum.begin(), sum.end(), 0.0);
+    for (std::size_t p = 0; p < k; ++p) {
+      const double aip = opA[i * k + p];
+      const float* bRow = opB.data() + p * c.cols;
+      for (std::size_t j = 0; j < c.cols; ++j) sum[j] += aip * static_cast<double>(bRow[j]);
+    }
     for (std::size_t j = 0; j < c.cols; ++j) {
-      double sum = 0.0;
-      for (std::size_t p = 0; p < k; ++p) {
-        sum += static_cast<double>(element(a, ta, i, p)) * element(b, tb, p, j);
-      }
-      const float scaled = alpha * static_cast<float>(sum);
+      const float scaled = alpha * static_cast<float>(sum[j]);
       c(i, j) = beta == 0.0F ? scaled : scaled + beta * c(i, j);
     }
   }

@@ -1,0 +1,7 @@
+#include "core/Backend.h"
+
+namespace tunelab {
+
+Backend::~Backend() = default;
+
+}  // namespace tunelab

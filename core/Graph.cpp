@@ -1,0 +1,207 @@
+#include "core/Graph.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+#include "core/Error.h"
+
+namespace tunelab {
+
+namespace {
+
+std::string layerKey(std::size_t i) { return "layers[" + std::to_string(i) + "]"; }
+
+// "batch_normalization" -> "BatchNormalization", as Keras names layer classes.
+std::string className(std::string_view type) {
+  std::string out;
+  bool upper = true;
+  for (char c : type) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out;
+}
+
+std::string withThousands(std::size_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Graph::Graph(const std::vector<LayerSpec>& layers, const Shape& input, const Loss& loss,
+             const LayerRegistry& registry)
+    : input_(input) {
+  if (layers.empty()) throw ConfigError("layers", "the model needs at least one layer");
+  if (input.elements() == 0) throw ConfigError("layers", "the input has no features");
+  shapes_.push_back(input);
+  std::size_t paramCount = 0;
+  std::size_t stateCount = 0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    try {
+      auto layer = registry.create(layers[i].type, layers[i].options);
+      shapes_.push_back(layer->outputShape(shapes_.back()));
+      paramOffsets_.push_back(paramCount);
+      stateOffsets_.push_back(stateCount);
+      paramCount += layer->parameterCount(shapes_[i]);
+      stateCount += layer->stateCount(shapes_[i]);
+      layers_.push_back(std::move(layer));
+    } catch (const ConfigError& e) {
+      throw e.withPrefix(layerKey(i));
+    }
+  }
+  paramOffsets_.push_back(paramCount);
+  stateOffsets_.push_back(stateCount);
+
+  Layer& last = *layers_.back();
+  const Activation lastActivation = last.finalActivation().value_or(Activation{});
+  try {
+    loss.checkOutput(shapes_.back().elements(), lastActivation);
+  } catch (const ConfigError& e) {
+    throw e.withPrefix(layerKey(layers_.size() - 1));
+  }
+  if (auto fused = loss.fusedActivation(); fused && last.finalActivation()) {
+    outputActivation_ = lastActivation;
+    last.removeFinalActivation();
+  }
+
+  params_.assign(paramCount, 0.0F);
+  grads_.assign(paramCount, 0.0F);
+  state_.assign(stateCount, 0.0F);
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    const std::size_t p = paramOffsets_[i];
+    const std::size_t pn = paramOffsets_[i + 1] - p;
+    const std::size_t s = stateOffsets_[i];
+    const std::size_t sn = stateOffsets_[i + 1] - s;
+    layers_[i]->bind(shapes_[i], LayerBuffers{std::span(params_).subspan(p, pn),
+                                              std::span(grads_).subspan(p, pn),
+                                              std::span(state_).subspan(s, sn)});
+  }
+}
+
+Graph::~Graph() = default;
+Graph::Graph(Graph&&) noexcept = default;
+Graph& Graph::operator=(Graph&&) noexcept = default;
+
+void Graph::initialize(Rng& rng) {
+  for (auto& layer : layers_) layer->initialize(rng);
+}
+
+void Graph::ensureActivations(std::size_t batch) {
+  if (batch == batch_ && outputs_.size() == layers_.size()) return;
+  outputs_.resize(layers_.size());
+  gradients_.resize(layers_.size());
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    outputs_[i].resize(batch, shapes_[i + 1].elements());
+    gradients_[i].resize(i == 0 ? 0 : batch, shapes_[i].elements());
+  }
+  batch_ = batch;
+}
+
+ConstMatrixView Graph::forward(LayerContext& ctx, ConstMatrixView x) {
+  ensureActivations(x.rows);
+  ConstMatrixView in = x;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->forward(ctx, in, outputs_[i].view());
+    in = outputs_[i].cview();
+  }
+  return in;
+}
+
+void Graph::backward(LayerContext& ctx, ConstMatrixView x, ConstMatrixView dOutput) {
+  ConstMatrixView dOut = dOutput;
+  for (std::size_t i = layers_.size(); i-- > 0;) {
+    const ConstMatrixView in = i == 0 ? x : outputs_[i - 1].cview();
+    const MatrixView dIn = i == 0 ? MatrixView{} : gradients_[i].view();
+    layers_[i]->backward(ctx, in, outputs_[i].cview(), dOut, dIn);
+    dOut = dIn;
+  }
+}
+
+void Graph::applyOutputActivation(MatrixView logits) const {
+  if (outputActivation_) applyActivation(*outputActivation_, logits, logits);
+}
+
+Matrix Graph::predict(Backend& backend, Rng& rng, ConstMatrixView x, std::size_t batchSize) {
+  Matrix out(x.rows, outputShape().elements());
+  LayerContext ctx{backend, rng, false};
+  for (std::size_t begin = 0; begin < x.rows; begin += batchSize) {
+    const std::size_t count = std::min(batchSize, x.rows - begin);
+    const ConstMatrixView y = forward(ctx, x.rowRange(begin, count));
+    for (std::size_t r = 0; r < count; ++r) {
+      std::copy(y.row(r).begin(), y.row(r).end(), out.view().row(begin + r).begin());
+    }
+  }
+  applyOutputActivation(out.view());
+  return out;
+}
+
+double Graph::regularizationPenalty() const {
+  double sum = 0.0;
+  for (const auto& layer : layers_) sum += layer->regularizationPenalty();
+  return sum;
+}
+
+std::vector<std::size_t> Graph::tensorBounds() const {
+  std::vector<std::size_t> bounds;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    for (const auto& tensor : layers_[i]->parameterTensors(shapes_[i])) {
+      bounds.push_back(paramOffsets_[i] + tensor.offset);
+    }
+  }
+  bounds.push_back(params_.size());
+  return bounds;
+}
+
+std::vector<LayerSummary> Graph::summary() const {
+  std::vector<LayerSummary> rows;
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    std::string type(layers_[i]->type());
+    const int n = seen[type]++;
+    rows.push_back({n == 0 ? type : type + "_" + std::to_string(n), type, shapes_[i + 1],
+                    paramOffsets_[i + 1] - paramOffsets_[i],
+                    stateOffsets_[i + 1] - stateOffsets_[i]});
+  }
+  return rows;
+}
+
+std::string Graph::summaryText(const std::string& modelName) const {
+  std::ostringstream out;
+  const std::string thin(65, '_');
+  const std::string thick(65, '=');
+  out << "Model: \"" << modelName << "\"\n" << thin << "\n";
+  out << std::left << " " << std::setw(28) << "Layer (type)" << std::setw(26) << "Output Shape"
+      << "Param #\n"
+      << thick << "\n";
+  std::size_t trainable = 0;
+  std::size_t nonTrainable = 0;
+  const auto rows = summary();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    out << " " << std::setw(28) << (row.name + " (" + className(row.type) + ")") << std::setw(26)
+        << row.outputShape.toString() << withThousands(row.trainable + row.nonTrainable) << "\n";
+    if (i + 1 < rows.size()) out << "\n";
+    trainable += row.trainable;
+    nonTrainable += row.nonTrainable;
+  }
+  out << thick << "\n";
+  out << "Total params: " << withThousands(trainable + nonTrainable) << "\n";
+  out << "Trainable params: " << withThousands(trainable) << "\n";
+  out << "Non-trainable params: " << withThousands(nonTrainable) << "\n" << thin << "\n";
+  return out.str();
+}
+
+}  // namespace tunelab

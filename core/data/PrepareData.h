@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "core/Export.h"
+#include "core/data/DataSpec.h"
+#include "core/data/Dataset.h"
+#include "core/data/DatasetResolver.h"
+#include "core/data/Preprocessor.h"
+
+namespace tunelab {
+
+/// Model-ready train / validation / test sets and the preprocessing fitted on train.
+struct PreparedData {
+  Dataset train;
+  Dataset validation;
+  Dataset test;
+  Preprocessor preprocessor;
+  std::filesystem::path resolvedSource;
+};
+
+/// Finds, reads, splits (seeded; stratified for classification) and preprocesses the data a
+/// DataSpec describes; every transform is fitted on the training rows only. Throws DataError
+/// (file problems, naming file and line) or ConfigError (settings that do not fit the data,
+/// with key paths relative to the data section).
+TUNELAB_API PreparedData prepareData(const DataSpec& spec, const DataLocations& where,
+                                     std::uint64_t seed);
+
+}  // namespace tunelab

@@ -1,0 +1,67 @@
+#include "core/layers/Dropout.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "core/Options.h"
+
+namespace tunelab {
+
+Dropout::Dropout(const nlohmann::json& options) {
+  Options o(options, "a dropout layer");
+  rate_ = static_cast<float>(o.number("rate", {.min = 0, .max = 1, .maxExclusive = true}));
+  o.finish();
+  // Masks use 16 random bits per element (four per 64-bit draw): a rate resolution of 1/65536.
+  keepThreshold_ = static_cast<std::uint32_t>(std::lround(static_cast<double>(rate_) * 65536.0));
+  scale_ = 1.0F / (1.0F - rate_);
+}
+
+Dropout::~Dropout() = default;
+
+void Dropout::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
+  masked_ = ctx.training && rate_ > 0.0F;
+  if (!masked_) {
+    for (std::size_t r = 0; r < in.rows; ++r) {
+      std::copy(in.row(r).begin(), in.row(r).end(), out.row(r).begin());
+    }
+    return;
+  }
+  const std::size_t n = in.rows * in.cols;
+  mask_.resize(n);
+  for (std::size_t i = 0; i < n; i += 4) {
+    std::uint64_t bits = ctx.rng.nextU64();
+    for (std::size_t k = i; k < std::min(n, i + 4); ++k) {
+      mask_[k] = (bits & 0xFFFFU) >= keepThreshold_ ? scale_ : 0.0F;
+      bits >>= 16U;
+    }
+  }
+  for (std::size_t r = 0; r < in.rows; ++r) {
+    const float* m = mask_.data() + r * in.cols;
+    const float* x = in.data + r * in.stride;
+    float* y = out.data + r * out.stride;
+    for (std::size_t c = 0; c < in.cols; ++c) y[c] = x[c] * m[c];
+  }
+}
+
+void Dropout::backward(LayerContext& /*ctx*/, ConstMatrixView /*in*/, ConstMatrixView /*out*/,
+                       ConstMatrixView dOut, MatrixView dIn) {
+  if (dIn.data == nullptr) return;
+  for (std::size_t r = 0; r < dOut.rows; ++r) {
+    const float* g = dOut.data + r * dOut.stride;
+    float* d = dIn.data + r * dIn.stride;
+    if (!masked_) {
+      std::copy(g, g + dOut.cols, d);
+      continue;
+    }
+    const float* m = mask_.data() + r * dOut.cols;
+    for (std::size_t c = 0; c < dOut.cols; ++c) d[c] = g[c] * m[c];
+  }
+}
+
+std::string Dropout::describe() const {
+  std::ostringstream s;
+  s << "rate " << rate_;
+  return s.str();
+}
+
+}  // namespace tunelab

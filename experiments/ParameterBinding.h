@@ -1,0 +1,22 @@
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace tunelab {
+
+/// Replaces every string "$name" inside `section` by values[name]. `path` is the key path of
+/// `section` for errors. Throws ConfigError for a "$name" with no value (listing the known
+/// parameters). `used` collects the names that were referenced.
+nlohmann::json bindParameters(const nlohmann::json& section, const std::string& path,
+                              const std::map<std::string, nlohmann::json>& values,
+                              std::set<std::string>* used = nullptr);
+
+/// The single value of each parameter in `search.parameters` (the `value:` form), for
+/// `tunelab train`. A parameter given as values/min/max is an error that says how to pick one.
+std::map<std::string, nlohmann::json> fixedParameterValues(const nlohmann::json& root);
+
+}  // namespace tunelab

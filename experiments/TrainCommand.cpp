@@ -1,0 +1,172 @@
+#include "experiments/TrainCommand.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+#include "backends/reference/ReferenceBackend.h"
+#include "core/Error.h"
+#include "core/Graph.h"
+#include "core/LayerRegistry.h"
+#include "core/Loss.h"
+#include "core/Trainer.h"
+#include "core/data/PrepareData.h"
+#include "experiments/AtomicFile.h"
+#include "experiments/ExitCode.h"
+#include "experiments/ExperimentError.h"
+#include "experiments/HistoryCsv.h"
+#include "experiments/Overrides.h"
+#include "experiments/ParameterBinding.h"
+#include "experiments/TrainingSpec.h"
+#include "experiments/YamlDocument.h"
+
+namespace tunelab {
+
+namespace {
+
+// Binds the fixed parameter values into every section and checks that each is used.
+nlohmann::json bindAll(const nlohmann::json& root) {
+  const auto values = fixedParameterValues(root);
+  std::set<std::string> used;
+  nlohmann::json bound = nlohmann::json::object();
+  for (const auto& [key, value] : root.items()) {
+    bound[key] = key == "search" ? value : bindParameters(value, key, values, &used);
+  }
+  for (const auto& [name, value] : values) {
+    if (!used.contains(name)) {
+      throw ConfigError("search.parameters." + name,
+                        "$" + name + " is defined but never used in data, model or train");
+    }
+  }
+  return bound;
+}
+
+// Keras order: loss, then the metrics, then the same for validation.
+std::string formatValues(const std::map<std::string, double>& values) {
+  std::vector<std::pair<std::string, double>> ordered(values.begin(), values.end());
+  auto rank = [](const std::string& name) {
+    const bool validation = name.rfind("val_", 0) == 0;
+    const std::string base = validation ? name.substr(4) : name;
+    return (validation ? 2 : 0) + (base == "loss" ? 0 : 1);
+  };
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  std::ostringstream line;
+  line << std::fixed << std::setprecision(4);
+  for (const auto& [name, value] : ordered) line << " - " << name << ": " << value;
+  return line.str();
+}
+
+std::string describeData(const PreparedData& data) {
+  std::ostringstream s;
+  const Dataset& train = data.train;
+  s << "Data: " << data.resolvedSource.string() << " (" << taskName(train.task);
+  if (!train.classNames.empty()) s << ", " << train.classNames.size() << " classes";
+  s << "): train " << train.size() << ", validation " << data.validation.size() << ", test "
+    << data.test.size() << " rows; " << train.sampleShape.elements() << " inputs\n";
+  return s.str();
+}
+
+}  // namespace
+
+int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
+             TrainReport* report) {
+  std::optional<YamlDocument> document;
+  TrainingSpec spec;
+  try {
+    document = YamlDocument::load(args.experiment);
+    applyOverrides(*document, args.overrides);
+    spec = parseTrainingSpec(bindAll(document->root()));
+  } catch (const ConfigError& e) {
+    err << "error: " << document->describe(e) << "\n";
+    return kExitBadInput;
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+
+  if (spec.backend != "reference") {
+    err << "error: " << document->locate("execution.backend") << ": backend '" << spec.backend
+        << "' is not available; available backends: reference\n";
+    return kExitBadInput;
+  }
+
+  PreparedData data;
+  try {
+    data = prepareData(spec.data, defaultDataLocations(args.dataDirs), spec.seed);
+  } catch (const ConfigError& e) {
+    err << "error: " << document->describe(e.withPrefix("data")) << "\n";
+    return kExitBadInput;
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  out << describeData(data);
+
+  LayerRegistry registry;
+  registerStandardLayers(registry);
+  ReferenceBackend backend;
+  std::unique_ptr<Loss> loss;
+  std::optional<Graph> graph;
+  try {
+    try {
+      loss = makeLoss(spec.loss);
+    } catch (const ConfigError& e) {
+      throw e.withPrefix("model.loss");
+    }
+    try {
+      graph.emplace(spec.layers, data.train.sampleShape, *loss, registry);
+    } catch (const ConfigError& e) {
+      throw ConfigError(layerKeyInFile(spec, e.keyPath()), e.detail());
+    }
+  } catch (const ConfigError& e) {
+    err << "error: " << document->describe(e) << "\n";
+    return kExitBadInput;
+  }
+  out << graph->summaryText(spec.name) << std::flush;
+
+  Rng rng(spec.seed);
+  graph->initialize(rng);
+  FitResult result;
+  std::map<std::string, double> test;
+  try {
+    Trainer trainer(*graph, backend, *loss, spec.fit, rng);
+    const int epochs = spec.fit.epochs;
+    result = trainer.fit(data.train, &data.validation, [&](const EpochRecord& record) {
+      if (!args.quiet) {
+        out << "Epoch " << record.epoch << "/" << epochs << " - " << std::fixed
+            << std::setprecision(2) << record.seconds << "s" << formatValues(record.values)
+            << "\n"
+            << std::flush;
+      }
+      return true;
+    });
+    if (data.test.size() > 0) test = trainer.evaluate(data.test);
+  } catch (const ConfigError& e) {
+    err << "error: " << document->describe(e.withPrefix("train")) << "\n";
+    return kExitBadInput;
+  }
+
+  out << "Training " << fitStatusName(result.status) << " after " << result.history.size()
+      << " epochs";
+  if (!result.message.empty()) out << ": " << result.message;
+  out << "\n";
+  if (!test.empty()) out << "Test:" << formatValues(test) << "\n";
+
+  const auto outputDir = args.output.empty() ? std::filesystem::path("runs") / spec.name
+                                             : args.output;
+  try {
+    writeHistoryCsv(outputDir / "history.csv", result.history);
+    writeFileAtomically(outputDir / "summary.txt", graph->summaryText(spec.name));
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  if (report != nullptr) *report = {result, test};
+  out << "History written to " << (outputDir / "history.csv").string() << "\n";
+  return result.status == FitStatus::Diverged ? kExitDiverged : kExitOk;
+}
+
+}  // namespace tunelab

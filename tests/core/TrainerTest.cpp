@@ -1,0 +1,146 @@
+// The Trainer's promises: deterministic, resumable bit for bit, early stopping as Keras does it,
+// divergence reported rather than crashed on.
+#include "core/Trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "backends/reference/ReferenceBackend.h"
+#include "core/LayerRegistry.h"
+
+namespace tunelab {
+namespace {
+
+// Two noisy Gaussian blobs in 4-D: a binary problem an MLP learns in a few epochs.
+Dataset blobs(std::size_t n, std::uint64_t seed) {
+  Dataset d;
+  d.x = Matrix(n, 4);
+  d.y = Matrix(n, 1);
+  d.sampleShape = Shape{4};
+  d.task = TaskKind::Binary;
+  d.classNames = {"a", "b"};
+  Rng rng(seed);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float label = static_cast<float>(i % 2);
+    d.y(i, 0) = label;
+    for (std::size_t j = 0; j < 4; ++j) {
+      d.x(i, j) = static_cast<float>(rng.normal()) + (label > 0 ? 1.0F : -1.0F);
+    }
+  }
+  return d;
+}
+
+struct TrainingSetup {
+  LayerRegistry registry;
+  ReferenceBackend backend;
+  std::unique_ptr<Loss> loss = makeLoss("binary_crossentropy");
+  std::optional<Graph> graph;
+
+  explicit TrainingSetup(std::uint64_t seed) {
+    registerStandardLayers(registry);
+    graph.emplace(std::vector<LayerSpec>{{"dense", {{"units", 16}, {"activation", "relu"}}},
+                                         {"dropout", {{"rate", 0.2}}},
+                                         {"dense", {{"units", 1}, {"activation", "sigmoid"}}}},
+                  Shape{4}, *loss, registry);
+    Rng init(seed);
+    graph->initialize(init);
+  }
+};
+
+FitOptions options(int epochs) {
+  FitOptions o;
+  o.epochs = epochs;
+  o.batchSize = 16;
+  o.optimizer = {{"type", "adam"}, {"learning_rate", 0.01}};
+  o.metrics = {"accuracy"};
+  return o;
+}
+
+TEST(Trainer, LearnsASeparableProblem) {
+  const Dataset train = blobs(400, 1);
+  const Dataset valid = blobs(200, 2);
+  TrainingSetup s(3);
+  Trainer trainer(*s.graph, s.backend, *s.loss, options(10), Rng(4));
+  const FitResult result = trainer.fit(train, &valid);
+  EXPECT_EQ(result.status, FitStatus::Completed);
+  ASSERT_EQ(result.history.size(), 10U);
+  EXPECT_LT(result.history.back().values.at("val_loss"), result.history.front().values.at("loss"));
+  EXPECT_GT(result.history.back().values.at("val_accuracy"), 0.9);
+}
+
+TEST(Trainer, ResumedFromCheckpointEqualsUninterrupted) {
+  const Dataset train = blobs(300, 1);
+  const Dataset valid = blobs(100, 2);
+  TrainingSetup whole(3);
+  Trainer uninterrupted(*whole.graph, whole.backend, *whole.loss, options(6), Rng(4));
+  const FitResult expected = uninterrupted.fit(train, &valid);
+
+  TrainingSetup first(3);
+  Trainer part(*first.graph, first.backend, *first.loss, options(3), Rng(4));
+  part.fit(train, &valid);
+  const Checkpoint saved = part.checkpoint();
+
+  TrainingSetup second(99);  // different initial weights: everything must come from the checkpoint
+  Trainer resumed(*second.graph, second.backend, *second.loss, options(6), Rng(1234));
+  resumed.restore(saved);
+  const FitResult result = resumed.fit(train, &valid);
+
+  ASSERT_EQ(result.history.size(), expected.history.size());
+  for (std::size_t e = 0; e < expected.history.size(); ++e) {
+    EXPECT_EQ(result.history[e].values, expected.history[e].values) << "epoch " << e + 1;
+  }
+  const auto a = whole.graph->params();
+  const auto b = second.graph->params();
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+}
+
+TEST(Trainer, EarlyStoppingRestoresTheBestWeights) {
+  const Dataset train = blobs(200, 1);
+  const Dataset valid = blobs(200, 2);
+  TrainingSetup s(3);
+  FitOptions o = options(200);
+  o.optimizer = {{"type", "adam"}, {"learning_rate", 0.05}};
+  o.earlyStopping = {.enabled = true, .monitor = "val_loss", .patience = 3,
+                     .restoreBestWeights = true};
+  Trainer trainer(*s.graph, s.backend, *s.loss, o, Rng(4));
+  const FitResult result = trainer.fit(train, &valid);
+  ASSERT_EQ(result.status, FitStatus::EarlyStopped);
+  ASSERT_LT(result.history.size(), 200U);
+  // Stopped exactly `patience` epochs after the best one.
+  EXPECT_EQ(static_cast<int>(result.history.size()), result.bestEpoch + 3);
+  double best = INFINITY;
+  for (const auto& r : result.history) best = std::min(best, r.values.at("val_loss"));
+  EXPECT_DOUBLE_EQ(result.history[result.bestEpoch - 1].values.at("val_loss"), best);
+  // The model holds the best epoch's weights: evaluating gives its val_loss again.
+  EXPECT_NEAR(trainer.evaluate(valid).at("loss"), best, 1e-6);
+}
+
+TEST(Trainer, DivergenceEndsWithStatusAndKeepsHistory) {
+  const Dataset train = blobs(200, 1);
+  TrainingSetup s(3);
+  FitOptions o = options(50);
+  o.optimizer = {{"type", "sgd"}, {"learning_rate", 1e9}};
+  Trainer trainer(*s.graph, s.backend, *s.loss, o, Rng(4));
+  const FitResult result = trainer.fit(train, nullptr);
+  ASSERT_EQ(result.status, FitStatus::Diverged);
+  ASSERT_FALSE(result.history.empty());
+  EXPECT_LT(result.history.size(), 50U);
+  EXPECT_FALSE(std::isfinite(result.history.back().values.at("loss")));
+  EXPECT_NE(result.message.find("epoch " + std::to_string(result.history.size())),
+            std::string::npos)
+      << result.message;
+}
+
+TEST(Trainer, ValidationSplitTakesTheLastRows) {
+  const Dataset train = blobs(100, 1);
+  TrainingSetup s(3);
+  FitOptions o = options(1);
+  o.validationSplit = 0.25;
+  Trainer trainer(*s.graph, s.backend, *s.loss, o, Rng(4));
+  const FitResult result = trainer.fit(train, nullptr);
+  EXPECT_TRUE(result.history[0].values.contains("val_loss"));
+}
+
+}  // namespace
+}  // namespace tunelab
