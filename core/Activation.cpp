@@ -18,10 +18,14 @@ struct NamedActivation {
 };
 
 constexpr NamedActivation kActivations[] = {
-    {"linear", ActivationKind::Linear, 0.0F},   {"relu", ActivationKind::Relu, 0.0F},
-    {"leaky_relu", ActivationKind::LeakyRelu, 0.3F}, {"elu", ActivationKind::Elu, 1.0F},
-    {"tanh", ActivationKind::Tanh, 0.0F},       {"sigmoid", ActivationKind::Sigmoid, 0.0F},
-    {"softmax", ActivationKind::Softmax, 0.0F}, {"gelu", ActivationKind::Gelu, 0.0F},
+    {"linear", ActivationKind::Linear, 0.0F},
+    {"relu", ActivationKind::Relu, 0.0F},
+    {"leaky_relu", ActivationKind::LeakyRelu, 0.3F},
+    {"elu", ActivationKind::Elu, 1.0F},
+    {"tanh", ActivationKind::Tanh, 0.0F},
+    {"sigmoid", ActivationKind::Sigmoid, 0.0F},
+    {"softmax", ActivationKind::Softmax, 0.0F},
+    {"gelu", ActivationKind::Gelu, 0.0F},
     {"swish", ActivationKind::Swish, 0.0F},
 };
 

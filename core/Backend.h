@@ -24,8 +24,8 @@ class TUNELAB_API Backend {
   virtual int threads() const = 0;
 
   /// c = alpha * op(a) * op(b) + beta * c. With beta == 0, c is not read (may hold NaN).
-  virtual void gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
-                    ConstMatrixView b, float beta, MatrixView c) = 0;
+  virtual void gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a, ConstMatrixView b,
+                    float beta, MatrixView c) = 0;
 
   /// y = act(x * w + bias) in one pass. w is (in x out); bias may be empty (no bias).
   virtual void denseForward(ConstMatrixView x, ConstMatrixView w, std::span<const float> bias,

@@ -10,10 +10,10 @@ namespace tunelab {
 namespace {
 
 const std::vector<std::string>& names() {
-  static const std::vector<std::string> kNames = {
-      "glorot_uniform", "glorot_normal", "he_uniform",    "he_normal",      "lecun_uniform",
-      "lecun_normal",   "zeros",         "ones",          "constant",       "random_normal",
-      "random_uniform"};
+  static const std::vector<std::string> kNames = {"glorot_uniform", "glorot_normal", "he_uniform",
+                                                  "he_normal",      "lecun_uniform", "lecun_normal",
+                                                  "zeros",          "ones",          "constant",
+                                                  "random_normal",  "random_uniform"};
   return kNames;
 }
 

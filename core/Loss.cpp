@@ -24,15 +24,14 @@ double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::
 class BinaryCrossentropy final : public Loss {
  public:
   std::string_view name() const override { return "binary_crossentropy"; }
-  std::optional<ActivationKind> fusedActivation() const override {
-    return ActivationKind::Sigmoid;
-  }
+  std::optional<ActivationKind> fusedActivation() const override { return ActivationKind::Sigmoid; }
   void checkOutput(std::size_t units, Activation last) const override {
     if (units != 1 || last.kind != ActivationKind::Sigmoid) {
-      throw ConfigError("", "binary_crossentropy needs an output layer with 1 unit and sigmoid "
-                            "activation; the last layer has " +
-                                std::to_string(units) + " unit" + (units == 1 ? "" : "s") +
-                                " and " + std::string(activationName(last.kind)) + " activation");
+      throw ConfigError("",
+                        "binary_crossentropy needs an output layer with 1 unit and sigmoid "
+                        "activation; the last layer has " +
+                            std::to_string(units) + " unit" + (units == 1 ? "" : "s") + " and " +
+                            std::string(activationName(last.kind)) + " activation");
     }
   }
   // Per sample: log(1 + e^z) - y z, the cross-entropy of sigmoid(z) written stably.
@@ -44,7 +43,8 @@ class BinaryCrossentropy final : public Loss {
       const double yr = y(r, 0);
       sum += softplus(zr) - yr * zr;
       if (wantGrad(grad)) {
-        const double p = zr >= 0 ? 1.0 / (1.0 + std::exp(-zr)) : std::exp(zr) / (1.0 + std::exp(zr));
+        const double p =
+            zr >= 0 ? 1.0 / (1.0 + std::exp(-zr)) : std::exp(zr) / (1.0 + std::exp(zr));
         grad(r, 0) = static_cast<float>(p - yr) * inv;
       }
     }
@@ -55,9 +55,7 @@ class BinaryCrossentropy final : public Loss {
 // Softmax cross-entropy from logits via log-sum-exp; `classOf(r)` or one-hot targets.
 class SoftmaxCrossentropy : public Loss {
  public:
-  std::optional<ActivationKind> fusedActivation() const override {
-    return ActivationKind::Softmax;
-  }
+  std::optional<ActivationKind> fusedActivation() const override { return ActivationKind::Softmax; }
   void checkOutput(std::size_t units, Activation last) const override {
     if (units < 2 || last.kind != ActivationKind::Softmax) {
       throw ConfigError("", std::string(name()) +
@@ -170,8 +168,12 @@ class Huber final : public ElementwiseLoss {
 }  // namespace
 
 std::vector<std::string> lossNames() {
-  return {"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-          "mse", "mae", "huber"};
+  return {"binary_crossentropy",
+          "categorical_crossentropy",
+          "sparse_categorical_crossentropy",
+          "mse",
+          "mae",
+          "huber"};
 }
 
 std::unique_ptr<Loss> makeLoss(const nlohmann::json& spec) {

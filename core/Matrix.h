@@ -15,7 +15,8 @@ struct ConstMatrixView {
   std::size_t stride = 0;
 
   ConstMatrixView() = default;
-  ConstMatrixView(const float* d, std::size_t r, std::size_t c) : data(d), rows(r), cols(c), stride(c) {}
+  ConstMatrixView(const float* d, std::size_t r, std::size_t c)
+      : data(d), rows(r), cols(c), stride(c) {}
   ConstMatrixView(const float* d, std::size_t r, std::size_t c, std::size_t s)
       : data(d), rows(r), cols(c), stride(s) {}
 

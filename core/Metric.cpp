@@ -175,8 +175,8 @@ std::vector<std::string> metricNames(TaskKind task) {
 std::unique_ptr<Metric> makeMetric(const std::string& name, TaskKind task, bool oneHotTargets) {
   const auto valid = metricNames(task);
   if (std::find(valid.begin(), valid.end(), name) == valid.end()) {
-    std::string message = "metric '" + name + "' does not apply to a " +
-                          std::string(taskName(task)) + " task";
+    std::string message =
+        "metric '" + name + "' does not apply to a " + std::string(taskName(task)) + " task";
     if (auto near = nearestName(name, valid); !near.empty()) {
       message += " (did you mean '" + near + "'?)";
     }

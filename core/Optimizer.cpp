@@ -79,9 +79,8 @@ class FlatOptimizer : public Optimizer {
 
   void loadState(std::span<const float> state) override {
     if (state.size() != slots_.size() + 1) {
-      throw Error("optimizer state of " + std::to_string(state.size()) +
-                  " values does not fit " + std::string(name()) + " over " +
-                  std::to_string(parameters_) + " parameters");
+      throw Error("optimizer state of " + std::to_string(state.size()) + " values does not fit " +
+                  std::string(name()) + " over " + std::to_string(parameters_) + " parameters");
     }
     std::copy(state.begin(), state.end() - 1, slots_.begin());
     steps_ = std::bit_cast<std::uint32_t>(state.back());
@@ -185,9 +184,7 @@ class Adagrad final : public FlatOptimizer {
   std::string_view name() const override { return "adagrad"; }
 
  protected:
-  void initializeSlots() override {
-    std::fill_n(slot(0), parameterCount(), initial_);
-  }
+  void initializeSlots() override { std::fill_n(slot(0), parameterCount(), initial_); }
   void update(std::span<float> p, std::span<const float> g, float lr) override {
     float* acc = slot(0);
     const float eps = epsilon_;
@@ -222,8 +219,8 @@ class Adam final : public FlatOptimizer {
       for (std::size_t i = 0; i < n; ++i) p[i] *= decay;
     }
     const double t = steps();
-    const auto alpha = static_cast<float>(lr * std::sqrt(1.0 - std::pow(beta2_, t)) /
-                                          (1.0 - std::pow(beta1_, t)));
+    const auto alpha =
+        static_cast<float>(lr * std::sqrt(1.0 - std::pow(beta2_, t)) / (1.0 - std::pow(beta1_, t)));
     float* m = slot(0);
     float* v = slot(1);
     const float b1 = 1.0F - beta1_;
@@ -294,9 +291,9 @@ std::unique_ptr<Optimizer> makeOptimizer(const nlohmann::json& spec,
         f(o.number("epsilon", 1e-7, kPositive)), o.boolean("centered", false));
   } else if (type == "adagrad") {
     const float lr = f(o.number("learning_rate", 0.001, kPositive));
-    optimizer = std::make_unique<Adagrad>(lr, clip,
-                                          f(o.number("initial_accumulator_value", 0.1, kNonNegative)),
-                                          f(o.number("epsilon", 1e-7, kPositive)));
+    optimizer = std::make_unique<Adagrad>(
+        lr, clip, f(o.number("initial_accumulator_value", 0.1, kNonNegative)),
+        f(o.number("epsilon", 1e-7, kPositive)));
   } else {
     const bool adamw = type == "adamw";
     const float lr = f(o.number("learning_rate", 0.001, kPositive));
@@ -305,7 +302,8 @@ std::unique_ptr<Optimizer> makeOptimizer(const nlohmann::json& spec,
     const float eps = f(o.number("epsilon", 1e-7, kPositive));
     const bool amsgrad = o.boolean("amsgrad", false);
     const float wd = adamw ? f(o.number("weight_decay", 0.004, kNonNegative)) : 0.0F;
-    optimizer = std::make_unique<Adam>(adamw ? "adamw" : "adam", lr, clip, b1, b2, eps, amsgrad, wd);
+    optimizer =
+        std::make_unique<Adam>(adamw ? "adamw" : "adam", lr, clip, b1, b2, eps, amsgrad, wd);
   }
   o.finish();
   return optimizer;

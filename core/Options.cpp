@@ -68,7 +68,8 @@ std::string joinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-Options::Options(const nlohmann::json& json, std::string what) : json_(json), what_(std::move(what)) {
+Options::Options(const nlohmann::json& json, std::string what)
+    : json_(json), what_(std::move(what)) {
   if (!json_.is_null() && !json_.is_object()) {
     throw ConfigError("", what_ + " expects a mapping of settings, got " + typeName(json_));
   }

@@ -35,7 +35,8 @@ Regularizer parseRegularizer(const nlohmann::json& spec) {
     if (name == "l1") return {kKerasDefault, 0.0};
     if (name == "l2") return {0.0, kKerasDefault};
     if (name == "l1_l2") return {kKerasDefault, kKerasDefault};
-    throw ConfigError("", "unknown regularizer '" + name + "'; use l1, l2, l1_l2 or {l1: x, l2: y}");
+    throw ConfigError("",
+                      "unknown regularizer '" + name + "'; use l1, l2, l1_l2 or {l1: x, l2: y}");
   }
   Options o(spec, "a regularizer");
   Regularizer r;

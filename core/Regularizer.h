@@ -1,8 +1,7 @@
 #pragma once
 
-#include <span>
-
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "core/Export.h"
 

@@ -109,8 +109,8 @@ class ReduceOnPlateau final : public LearningRateSchedule {
   int cooldown_;
   double minLr_;
   bool higher_;
-  double best_ = higher_ ? -std::numeric_limits<double>::infinity()
-                         : std::numeric_limits<double>::infinity();
+  double best_ =
+      higher_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   int wait_ = 0;
   int cooldownLeft_ = 0;
   double scale_ = 1.0;

@@ -48,8 +48,12 @@ struct StopWatch {
   std::vector<float> bestState;
 
   nlohmann::json toJson() const {
-    return {{"best", best}, {"has_best", hasBest}, {"wait", wait}, {"best_epoch", bestEpoch},
-            {"best_params", bestParams}, {"best_state", bestState}};
+    return {{"best", best},
+            {"has_best", hasBest},
+            {"wait", wait},
+            {"best_epoch", bestEpoch},
+            {"best_params", bestParams},
+            {"best_state", bestState}};
   }
   void fromJson(const nlohmann::json& j) {
     if (j.is_null()) {

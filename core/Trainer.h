@@ -4,11 +4,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/Backend.h"
 #include "core/Export.h"
@@ -48,7 +47,7 @@ struct FitOptions {
 
 /// One epoch of history: loss, val_loss and every metric and val_metric (by Keras names).
 struct EpochRecord {
-  int epoch = 0;  // 1-based, as Keras prints it
+  int epoch = 0;                         // 1-based, as Keras prints it
   std::map<std::string, double> values;  // "loss", "val_loss", "accuracy", "val_accuracy"...
   double learningRate = 0.0;
   double seconds = 0.0;
@@ -60,8 +59,8 @@ TUNELAB_API std::string_view fitStatusName(FitStatus status);
 struct FitResult {
   FitStatus status = FitStatus::Completed;
   std::vector<EpochRecord> history;
-  int bestEpoch = 0;        // 1-based epoch whose weights the model holds at the end
-  std::string message;      // why it ended, for Diverged ("loss became NaN at epoch 3")
+  int bestEpoch = 0;    // 1-based epoch whose weights the model holds at the end
+  std::string message;  // why it ended, for Diverged ("loss became NaN at epoch 3")
 };
 
 /// Everything needed to continue training exactly where it stopped.

@@ -24,8 +24,7 @@ void writeFileAtomically(const std::filesystem::path& path, const std::string& c
   const bool closed = std::fclose(file) == 0;
   if (!written || !flushed || !closed) {
     std::filesystem::remove(temporary, ec);
-    throw Error(path.string() + ": cannot write: " +
-                std::strerror(written ? errno : writeErrno));
+    throw Error(path.string() + ": cannot write: " + std::strerror(written ? errno : writeErrno));
   }
   std::filesystem::rename(temporary, path, ec);
   if (ec) {

@@ -72,10 +72,9 @@ std::map<std::string, nlohmann::json> fixedParameterValues(const nlohmann::json&
       values[name] = spec.at("value");
       continue;
     }
-    throw ConfigError(key,
-                      "tunelab train trains one model, so $" + name +
-                          " needs one value ({value: ...}); pick one with --set " + key +
-                          ".value=..., or search over it with tunelab run");
+    throw ConfigError(key, "tunelab train trains one model, so $" + name +
+                               " needs one value ({value: ...}); pick one with --set " + key +
+                               ".value=..., or search over it with tunelab run");
   }
   return values;
 }

@@ -137,8 +137,7 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
     result = trainer.fit(data.train, &data.validation, [&](const EpochRecord& record) {
       if (!args.quiet) {
         out << "Epoch " << record.epoch << "/" << epochs << " - " << std::fixed
-            << std::setprecision(2) << record.seconds << "s" << formatValues(record.values)
-            << "\n"
+            << std::setprecision(2) << record.seconds << "s" << formatValues(record.values) << "\n"
             << std::flush;
       }
       return true;
@@ -155,8 +154,8 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
   out << "\n";
   if (!test.empty()) out << "Test:" << formatValues(test) << "\n";
 
-  const auto outputDir = args.output.empty() ? std::filesystem::path("runs") / spec.name
-                                             : args.output;
+  const auto outputDir =
+      args.output.empty() ? std::filesystem::path("runs") / spec.name : args.output;
   try {
     writeHistoryCsv(outputDir / "history.csv", result.history);
     writeFileAtomically(outputDir / "summary.txt", graph->summaryText(spec.name));

@@ -75,8 +75,9 @@ void parseModel(const nlohmann::json& json, TrainingSpec& spec) {
   expandLayers(layers, "layers", spec);
   spec.loss = model.raw("loss");
   if (spec.loss.is_null()) {
-    throw ConfigError("loss", "is required (binary_crossentropy, categorical_crossentropy, "
-                              "sparse_categorical_crossentropy, mse, mae, huber)");
+    throw ConfigError("loss",
+                      "is required (binary_crossentropy, categorical_crossentropy, "
+                      "sparse_categorical_crossentropy, mse, mae, huber)");
   }
   const auto& metrics = model.raw("metrics");
   if (!metrics.is_null()) {

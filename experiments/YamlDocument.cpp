@@ -1,10 +1,10 @@
 #include "experiments/YamlDocument.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <charconv>
 #include <fstream>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "experiments/ExperimentError.h"
 
@@ -120,9 +120,9 @@ YamlDocument YamlDocument::parse(const std::string& text, const std::string& dis
 YamlDocument YamlDocument::load(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) {
-    throw ExperimentError(path.string() + ": cannot open the experiment file" +
-                          (std::filesystem::exists(path) ? " (permission denied?)"
-                                                         : " (no such file)"));
+    throw ExperimentError(
+        path.string() + ": cannot open the experiment file" +
+        (std::filesystem::exists(path) ? " (permission denied?)" : " (no such file)"));
   }
   std::stringstream text;
   text << in.rdbuf();

@@ -19,7 +19,8 @@ std::vector<float> materialize(ConstMatrixView m, Transpose t) {
   const std::size_t cols = t == Transpose::No ? m.cols : m.rows;
   std::vector<float> out(rows * cols);
   for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < cols; ++c) out[r * cols + c] = t == Transpose::No ? m(r, c) : m(c, r);
+    for (std::size_t c = 0; c < cols; ++c)
+      out[r * cols + c] = t == Transpose::No ? m(r, c) : m(c, r);
   }
   return out;
 }

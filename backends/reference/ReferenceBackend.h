@@ -20,8 +20,8 @@ class __attribute__((visibility("default"))) ReferenceBackend final : public Bac
             float beta, MatrixView c) override;
   void denseForward(ConstMatrixView x, ConstMatrixView w, std::span<const float> bias,
                     Activation act, MatrixView y) override;
-  void activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y,
-                          ConstMatrixView dy, MatrixView dx) override;
+  void activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y, ConstMatrixView dy,
+                          MatrixView dx) override;
   void columnSums(ConstMatrixView m, std::span<float> out) override;
 };
 

@@ -111,9 +111,8 @@ Table parseCsv(const std::string& text, const std::string& source, const CsvOpti
   std::vector<std::vector<std::string>> cells(width);
   while (reader.next(fields, line)) {
     if (fields.size() != width) {
-      throw DataError(source + ":" + std::to_string(line) + ": expected " +
-                      std::to_string(width) + " fields (as in the header), found " +
-                      std::to_string(fields.size()));
+      throw DataError(source + ":" + std::to_string(line) + ": expected " + std::to_string(width) +
+                      " fields (as in the header), found " + std::to_string(fields.size()));
     }
     for (std::size_t c = 0; c < width; ++c) cells[c].push_back(std::move(fields[c]));
     table.lines.push_back(line);

@@ -44,8 +44,7 @@ DataSpec parseDataSpec(const nlohmann::json& data) {
     try {
       spec.numeric = p.choice("numeric", {"minmax", "standard", "none"}, spec.numeric);
       spec.categorical = p.choice("categorical", {"onehot"}, spec.categorical);
-      spec.missing =
-          p.choice("missing", {"mean", "median", "most_frequent", "drop"}, spec.missing);
+      spec.missing = p.choice("missing", {"mean", "median", "most_frequent", "drop"}, spec.missing);
       spec.targetScaling =
           p.choice("target_scaling", {"none", "standard", "minmax"}, spec.targetScaling);
       p.finish();
@@ -56,8 +55,8 @@ DataSpec parseDataSpec(const nlohmann::json& data) {
   {
     try {
       Options s(o.raw("split"), "split");
-      spec.testFraction = s.number("test", spec.testFraction, {.min = 0, .max = 1,
-                                                                .maxExclusive = true});
+      spec.testFraction =
+          s.number("test", spec.testFraction, {.min = 0, .max = 1, .maxExclusive = true});
       spec.validationFraction = s.number("validation", spec.validationFraction,
                                          {.min = 0, .max = 1, .maxExclusive = true});
       spec.stratify = s.boolean("stratify", spec.stratify);

@@ -22,7 +22,7 @@ struct Dataset {
   std::vector<std::string> featureNames;  // after one-hot: "ocean_proximity=INLAND"
   std::string targetName;
   TaskKind task = TaskKind::Regression;
-  std::vector<std::string> classNames;    // index -> original label (classification)
+  std::vector<std::string> classNames;  // index -> original label (classification)
 
   std::size_t size() const { return x.rows(); }
   std::size_t classes() const { return classNames.size(); }

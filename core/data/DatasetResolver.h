@@ -25,10 +25,10 @@ TUNELAB_API DataLocations defaultDataLocations(std::vector<std::filesystem::path
 struct ResolvedSource {
   enum class Kind : std::uint8_t { Csv, Idx };
   Kind kind = Kind::Csv;
-  std::filesystem::path file;      // Csv: the table (train part when testFile is set)
-  std::filesystem::path testFile;  // Csv: a separate test table (adult), or empty
-  std::filesystem::path directory; // Idx: holds train-*/t10k-* -idx?-ubyte.gz files
-  bool idxHasTrainFiles = false;   // Idx: false when only t10k-* files exist (shared MNIST)
+  std::filesystem::path file;       // Csv: the table (train part when testFile is set)
+  std::filesystem::path testFile;   // Csv: a separate test table (adult), or empty
+  std::filesystem::path directory;  // Idx: holds train-*/t10k-* -idx?-ubyte.gz files
+  bool idxHasTrainFiles = false;    // Idx: false when only t10k-* files exist (shared MNIST)
 };
 
 /// Finds `source`: an existing path (file, or a directory of IDX files; relative paths are

@@ -113,9 +113,10 @@ void downloadVerified(const std::string& url, const std::string& sha256,
   const CURLcode result = curl_easy_perform(curl.get());
   if (result != CURLE_OK || sink.failed) {
     discard();
-    throw DataError("downloading " + url + " failed: " +
-                    (sink.failed ? std::string("cannot write to disk") : curl_easy_strerror(result)) +
-                    "; download it yourself and put it at " + destination.string());
+    throw DataError(
+        "downloading " + url + " failed: " +
+        (sink.failed ? std::string("cannot write to disk") : curl_easy_strerror(result)) +
+        "; download it yourself and put it at " + destination.string());
   }
   const std::string actual = hexDigest(digest.get());
   if (std::fclose(file) != 0) {
@@ -124,8 +125,8 @@ void downloadVerified(const std::string& url, const std::string& sha256,
   }
   if (actual != sha256) {
     std::filesystem::remove(partial, ec);
-    throw DataError("the file downloaded from " + url + " has SHA-256 " + actual +
-                    ", expected " + sha256 + "; it was not kept");
+    throw DataError("the file downloaded from " + url + " has SHA-256 " + actual + ", expected " +
+                    sha256 + "; it was not kept");
   }
   std::filesystem::rename(partial, destination, ec);
   if (ec) throw DataError(destination.string() + ": cannot store the download: " + ec.message());

@@ -28,7 +28,8 @@ TaskKind inferTask(const Column& target, const std::vector<std::string>& distinc
 }
 
 // Distinct labels, numbers in numeric order, text in lexical order.
-std::vector<std::string> distinctLabels(const Column& column, const std::vector<std::uint32_t>& rows) {
+std::vector<std::string> distinctLabels(const Column& column,
+                                        const std::vector<std::uint32_t>& rows) {
   if (column.kind == Column::Kind::Numeric) {
     std::set<double> values;
     for (auto r : rows) values.insert(column.numbers[r]);
@@ -85,7 +86,8 @@ PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, st
     table.lines.insert(table.lines.end(), test.lines.begin(), test.lines.end());
   }
 
-  const std::size_t target = spec.target.empty() ? table.columns.size() - 1 : table.find(spec.target);
+  const std::size_t target =
+      spec.target.empty() ? table.columns.size() - 1 : table.find(spec.target);
   if (target == static_cast<std::size_t>(-1)) {
     std::string message = "no column '" + spec.target + "' in " + source.file.filename().string();
     if (auto near = nearestName(spec.target, table.names()); !near.empty()) {
@@ -95,15 +97,15 @@ PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, st
   }
   for (const auto& name : spec.dropColumns) {
     if (table.find(name) == static_cast<std::size_t>(-1)) {
-      throw ConfigError("drop", "no column '" + name + "' to drop; columns: " +
-                                    joinNames(table.names()));
+      throw ConfigError("drop",
+                        "no column '" + name + "' to drop; columns: " + joinNames(table.names()));
     }
   }
   std::vector<std::size_t> inputs;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     const auto& name = table.columns[c].name;
-    if (c != target &&
-        std::find(spec.dropColumns.begin(), spec.dropColumns.end(), name) == spec.dropColumns.end()) {
+    if (c != target && std::find(spec.dropColumns.begin(), spec.dropColumns.end(), name) ==
+                           spec.dropColumns.end()) {
       inputs.push_back(c);
     }
   }
@@ -123,13 +125,14 @@ PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, st
       if (r < testStart) ++usableTrainPart;
     }
   }
-  if (usable.empty()) throw DataError(source.file.string() + ": no usable rows (all are missing values)");
+  if (usable.empty())
+    throw DataError(source.file.string() + ": no usable rows (all are missing values)");
 
   const auto labels = distinctLabels(targetColumn, usable);
   TaskKind task = spec.task ? *spec.task : inferTask(targetColumn, labels);
   if (task == TaskKind::Regression && targetColumn.kind != Column::Kind::Numeric) {
-    throw ConfigError("task", "regression needs a numeric target, but '" + targetColumn.name +
-                                  "' holds text");
+    throw ConfigError(
+        "task", "regression needs a numeric target, but '" + targetColumn.name + "' holds text");
   }
   if (task == TaskKind::Binary && labels.size() != 2) {
     throw ConfigError("task", "binary needs a target with 2 classes; '" + targetColumn.name +
@@ -151,8 +154,8 @@ PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, st
   SplitIndices split;
   if (!source.testFile.empty()) {
     // Own test file: validation comes from the train file only.
-    std::vector<std::uint32_t> trainLabels(classOf.begin(),
-                                           classOf.begin() + static_cast<std::ptrdiff_t>(usableTrainPart));
+    std::vector<std::uint32_t> trainLabels(
+        classOf.begin(), classOf.begin() + static_cast<std::ptrdiff_t>(usableTrainPart));
     split = splitRows(usableTrainPart, 0.0, spec.validationFraction, seed,
                       stratified ? &trainLabels : nullptr);
     for (std::size_t i = usableTrainPart; i < usable.size(); ++i) {
@@ -214,15 +217,16 @@ PreparedData prepareImages(const DataSpec& spec, const ResolvedSource& source, s
   std::vector<std::string> classNames;
   for (std::uint32_t c = 0; c <= maxLabel; ++c) classNames.push_back(std::to_string(c));
   std::vector<std::uint32_t> labels(pool.size());
-  for (std::size_t i = 0; i < pool.size(); ++i) labels[i] = static_cast<std::uint32_t>(pool.y(i, 0));
+  for (std::size_t i = 0; i < pool.size(); ++i)
+    labels[i] = static_cast<std::uint32_t>(pool.y(i, 0));
 
   PreparedData out;
   out.resolvedSource = source.directory;
   out.preprocessor = Preprocessor::forImages(pool.sampleShape, classNames);
   // With its own test files, the test fraction does not apply.
   const double test = source.idxHasTrainFiles ? 0.0 : spec.testFraction;
-  const SplitIndices split =
-      splitRows(pool.size(), test, spec.validationFraction, seed, spec.stratify ? &labels : nullptr);
+  const SplitIndices split = splitRows(pool.size(), test, spec.validationFraction, seed,
+                                       spec.stratify ? &labels : nullptr);
   pool.classNames = classNames;
   pool.featureNames = out.preprocessor.featureNames();
   out.train = selectRows(pool, split.train);

@@ -31,7 +31,8 @@ double median(std::vector<double> values) {
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
   const double upper = values[mid];
   if (values.size() % 2 == 1) return upper;
-  const double lower = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
+  const double lower =
+      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
   return 0.5 * (lower + upper);
 }
 
@@ -173,10 +174,9 @@ Matrix Preprocessor::transformFeatures(const Table& table,
     if (in.categorical) {
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::size_t r = rows[i];
-        const std::string& value =
-            column.kind == Column::Kind::Categorical
-                ? (column.isMissing(r) ? in.fillCategory : column.text[r])
-                : in.fillCategory;
+        const std::string& value = column.kind == Column::Kind::Categorical
+                                       ? (column.isMissing(r) ? in.fillCategory : column.text[r])
+                                       : in.fillCategory;
         auto it = std::lower_bound(in.categories.begin(), in.categories.end(), value);
         if (it != in.categories.end() && *it == value) {
           x(i, feature + static_cast<std::size_t>(it - in.categories.begin())) = 1.0F;

@@ -1,10 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/Export.h"
 #include "core/Matrix.h"
@@ -29,8 +28,8 @@ class TUNELAB_API Preprocessor {
 
   /// Fits every transform on `trainRows` of `table`. `inputs` are the feature columns.
   static Preprocessor fit(const Table& table, const DataSpec& spec,
-                          const std::vector<std::size_t>& inputs, std::size_t target,
-                          TaskKind task, std::vector<std::string> classNames,
+                          const std::vector<std::size_t>& inputs, std::size_t target, TaskKind task,
+                          std::vector<std::string> classNames,
                           const std::vector<std::uint32_t>& trainRows);
   /// For images: pixels scaled by 1/255, nothing fitted.
   static Preprocessor forImages(const Shape& sampleShape, std::vector<std::string> classNames);
@@ -60,9 +59,9 @@ class TUNELAB_API Preprocessor {
   struct Input {
     std::string column;
     bool categorical = false;
-    double fill = 0.0;               // numeric imputation value
-    std::string fillCategory;        // categorical imputation value
-    double offset = 0.0;             // x' = (x - offset) * scale
+    double fill = 0.0;         // numeric imputation value
+    std::string fillCategory;  // categorical imputation value
+    double offset = 0.0;       // x' = (x - offset) * scale
     double scale = 1.0;
     std::vector<std::string> categories;  // one-hot order
   };

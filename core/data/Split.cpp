@@ -21,7 +21,8 @@ std::vector<std::vector<std::uint32_t>> shuffledGroups(std::size_t n, Rng& rng,
     std::iota(groups[0].begin(), groups[0].end(), 0U);
   } else {
     std::map<std::uint32_t, std::vector<std::uint32_t>> byClass;
-    for (std::size_t i = 0; i < n; ++i) byClass[(*labels)[i]].push_back(static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < n; ++i)
+      byClass[(*labels)[i]].push_back(static_cast<std::uint32_t>(i));
     for (auto& [label, rows] : byClass) groups.push_back(std::move(rows));
   }
   for (auto& g : groups) rng.shuffle(g);
@@ -54,8 +55,8 @@ SplitIndices splitRows(std::size_t n, double testFraction, double validationFrac
 std::vector<std::pair<std::vector<std::uint32_t>, std::vector<std::uint32_t>>> kfoldIndices(
     std::size_t n, std::size_t k, std::uint64_t seed, const std::vector<std::uint32_t>* labels) {
   if (k < 2 || k > n) {
-    throw ConfigError("kfold", "needs 2 <= k <= rows (k = " + std::to_string(k) + ", rows = " +
-                                   std::to_string(n) + ")");
+    throw ConfigError("kfold", "needs 2 <= k <= rows (k = " + std::to_string(k) +
+                                   ", rows = " + std::to_string(n) + ")");
   }
   Rng rng = Rng::derive(seed, 0xF01D);
   std::vector<std::uint32_t> foldOf(n);

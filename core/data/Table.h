@@ -14,8 +14,8 @@ struct Column {
 
   std::string name;
   Kind kind = Kind::Numeric;
-  std::vector<double> numbers;     // Numeric: one per row, NaN = missing
-  std::vector<std::string> text;   // Categorical: one per row
+  std::vector<double> numbers;        // Numeric: one per row, NaN = missing
+  std::vector<std::string> text;      // Categorical: one per row
   std::vector<std::uint8_t> missing;  // Categorical: 1 where the cell was a missing marker
 
   bool isMissing(std::size_t row) const {

@@ -20,8 +20,8 @@ TaskKind parseTask(std::string_view name) {
   if (name == "binary") return TaskKind::Binary;
   if (name == "multiclass") return TaskKind::Multiclass;
   if (name == "regression") return TaskKind::Regression;
-  throw ConfigError("", "unknown task '" + std::string(name) +
-                            "'; valid tasks: binary, multiclass, regression");
+  throw ConfigError(
+      "", "unknown task '" + std::string(name) + "'; valid tasks: binary, multiclass, regression");
 }
 
 }  // namespace tunelab

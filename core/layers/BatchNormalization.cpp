@@ -42,8 +42,8 @@ void BatchNormalization::bind(const Shape& input, const LayerBuffers& buffers) {
 void BatchNormalization::initialize(Rng& /*rng*/) {
   if (scale_) std::fill_n(buffers_.params.begin(), features_, 1.0F);
   if (center_) std::fill_n(buffers_.params.begin() + (scale_ ? features_ : 0), features_, 0.0F);
-  std::fill_n(buffers_.state.begin(), features_, 0.0F);                // moving mean
-  std::fill_n(buffers_.state.begin() + features_, features_, 1.0F);    // moving variance
+  std::fill_n(buffers_.state.begin(), features_, 0.0F);              // moving mean
+  std::fill_n(buffers_.state.begin() + features_, features_, 1.0F);  // moving variance
 }
 
 void BatchNormalization::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
@@ -120,8 +120,8 @@ void BatchNormalization::backward(LayerContext& /*ctx*/, ConstMatrixView /*in*/,
         continue;
       }
       const double xhat = normalized_[r * f + j];
-      dIn(r, j) = static_cast<float>(
-          g * (dOut(r, j) - sumDy[j] / count - xhat * sumDyXhat[j] / count));
+      dIn(r, j) =
+          static_cast<float>(g * (dOut(r, j) - sumDy[j] / count - xhat * sumDyXhat[j] / count));
     }
   }
 }

@@ -12,16 +12,15 @@ Dense::Dense(const nlohmann::json& options) {
   activation_ = parseActivation(activation);  // its errors already carry the key "activation"
   useBias_ = o.boolean("use_bias", true);
   try {
-    kernelInitializer_ = parseInitializer(o.raw("kernel_initializer").is_null()
-                                              ? nlohmann::json("glorot_uniform")
-                                              : o.raw("kernel_initializer"));
+    kernelInitializer_ =
+        parseInitializer(o.raw("kernel_initializer").is_null() ? nlohmann::json("glorot_uniform")
+                                                               : o.raw("kernel_initializer"));
   } catch (const ConfigError& e) {
     throw e.withPrefix("kernel_initializer");
   }
   try {
-    biasInitializer_ = parseInitializer(o.raw("bias_initializer").is_null()
-                                            ? nlohmann::json("zeros")
-                                            : o.raw("bias_initializer"));
+    biasInitializer_ = parseInitializer(
+        o.raw("bias_initializer").is_null() ? nlohmann::json("zeros") : o.raw("bias_initializer"));
   } catch (const ConfigError& e) {
     throw e.withPrefix("bias_initializer");
   }
@@ -111,7 +110,8 @@ void Dense::backward(LayerContext& ctx, ConstMatrixView in, ConstMatrixView out,
 double Dense::regularizationPenalty() const {
   const std::size_t kernelSize = inputs_ * units_;
   double penalty = 0.0;
-  if (kernelRegularizer_.active()) penalty += kernelRegularizer_.penalty(buffers_.params.first(kernelSize));
+  if (kernelRegularizer_.active())
+    penalty += kernelRegularizer_.penalty(buffers_.params.first(kernelSize));
   if (useBias_ && biasRegularizer_.active()) {
     penalty += biasRegularizer_.penalty(buffers_.params.subspan(kernelSize, units_));
   }

@@ -56,7 +56,8 @@ struct LayerHarness {
     layer->forward(ctx, x.cview(), out.view());
     state = savedState;  // moving statistics must not drift between evaluations
     double sum = layer->regularizationPenalty();
-    for (std::size_t i = 0; i < out.size(); ++i) sum += static_cast<double>(out.data()[i]) * w.data()[i];
+    for (std::size_t i = 0; i < out.size(); ++i)
+      sum += static_cast<double>(out.data()[i]) * w.data()[i];
     return sum;
   }
 
@@ -131,11 +132,14 @@ std::vector<LayerCase> layerCases() {
     cases.push_back({"dense_" + act, "dense", {{"units", 5}, {"activation", act}}, 13, true});
     cases.push_back({"activation_" + act, "activation", {{"activation", act}}, 6, true});
   }
-  cases.push_back({"dense_l1_l2", "dense",
-                   {{"units", 4}, {"activation", "tanh"},
+  cases.push_back({"dense_l1_l2",
+                   "dense",
+                   {{"units", 4},
+                    {"activation", "tanh"},
                     {"kernel_regularizer", {{"l1", 0.01}, {"l2", 0.02}}},
                     {"bias_regularizer", "l2"}},
-                   3, true});
+                   3,
+                   true});
   cases.push_back({"dense_no_bias", "dense", {{"units", 1}, {"use_bias", false}}, 1, true});
   cases.push_back({"dropout_training", "dropout", {{"rate", 0.3}}, 9, true});
   cases.push_back({"dropout_evaluation", "dropout", {{"rate", 0.3}}, 9, false});
@@ -170,7 +174,9 @@ struct LossCase {
 class LossGradient : public ::testing::TestWithParam<LossCase> {};
 
 Matrix targetsFor(const std::string& loss, std::size_t batch, std::size_t outputs, Rng& rng) {
-  Matrix y(batch, loss == "categorical_crossentropy" ? outputs : (loss.find("crossentropy") != std::string::npos ? 1 : outputs));
+  Matrix y(batch, loss == "categorical_crossentropy"
+                      ? outputs
+                      : (loss.find("crossentropy") != std::string::npos ? 1 : outputs));
   for (std::size_t r = 0; r < batch; ++r) {
     if (loss == "binary_crossentropy") {
       y(r, 0) = static_cast<float>(rng.below(2));
@@ -214,7 +220,8 @@ INSTANTIATE_TEST_SUITE_P(
     AllLosses, LossGradient,
     ::testing::Values(LossCase{"binary_crossentropy", "binary_crossentropy", 1},
                       LossCase{"categorical_crossentropy", "categorical_crossentropy", 4},
-                      LossCase{"sparse_categorical_crossentropy", "sparse_categorical_crossentropy", 3},
+                      LossCase{"sparse_categorical_crossentropy", "sparse_categorical_crossentropy",
+                               3},
                       LossCase{"mse", "mse", 3}, LossCase{"mae", "mae", 2},
                       LossCase{"huber", {{"type", "huber"}, {"delta", 0.5}}, 3}),
     [](const auto& testInfo) { return testInfo.param.name; });

@@ -1,9 +1,9 @@
 // Initializers draw with the variance their Keras formula promises.
-#include "core/Initializer.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
+
+#include "core/Initializer.h"
 
 namespace tunelab {
 namespace {
@@ -34,9 +34,12 @@ TEST(Initializer, VarianceScalingFamiliesMatchTheirFormulas) {
     const char* name;
     double variance;
   } cases[] = {
-      {"glorot_uniform", 2.0 / (in + out)}, {"glorot_normal", 2.0 / (in + out)},
-      {"he_uniform", 2.0 / in},             {"he_normal", 2.0 / in},
-      {"lecun_uniform", 1.0 / in},          {"lecun_normal", 1.0 / in},
+      {"glorot_uniform", 2.0 / (in + out)},
+      {"glorot_normal", 2.0 / (in + out)},
+      {"he_uniform", 2.0 / in},
+      {"he_normal", 2.0 / in},
+      {"lecun_uniform", 1.0 / in},
+      {"lecun_normal", 1.0 / in},
   };
   for (const auto& c : cases) {
     const Moments m = sample(c.name, in, out);
@@ -53,7 +56,8 @@ TEST(Initializer, VarianceScalingFamiliesMatchTheirFormulas) {
 }
 
 TEST(Initializer, RandomAndConstantOnes) {
-  const Moments normal = sample({{"type", "random_normal"}, {"mean", 0.5}, {"stddev", 0.1}}, 300, 300);
+  const Moments normal =
+      sample({{"type", "random_normal"}, {"mean", 0.5}, {"stddev", 0.1}}, 300, 300);
   EXPECT_NEAR(normal.mean, 0.5, 0.002);
   EXPECT_NEAR(std::sqrt(normal.variance), 0.1, 0.002);
   const Moments uniform = sample("random_uniform", 300, 300);  // [-0.05, 0.05]

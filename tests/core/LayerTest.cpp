@@ -124,8 +124,8 @@ TEST(Layers, BadSettingsGiveClearErrors) {
   expectConfigError("dense", {{"units", 4}, {"activaton", "relu"}}, "activaton",
                     "did you mean 'activation'");
   expectConfigError("dropout", {{"rate", 1.5}}, "rate", "< 1");
-  expectConfigError("dense", {{"units", 4}, {"kernel_initializer", "glorot"}},
-                    "kernel_initializer", "glorot_uniform");
+  expectConfigError("dense", {{"units", 4}, {"kernel_initializer", "glorot"}}, "kernel_initializer",
+                    "glorot_uniform");
   const auto registry = standardRegistry();
   try {
     registry.create("dens", {});
@@ -140,8 +140,9 @@ TEST(Layers, OutputLayerMustFitTheLoss) {
   const auto registry = standardRegistry();
   const auto bce = makeLoss("binary_crossentropy");
   try {
-    Graph({{"dense", {{"units", 3}, {"activation", "sigmoid"}}}}, Shape{4}, *bce, registry);
-    FAIL();
+    const Graph graph({{"dense", {{"units", 3}, {"activation", "sigmoid"}}}}, Shape{4}, *bce,
+                      registry);
+    FAIL() << graph.layerCount();
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.keyPath(), "layers[0]");
     EXPECT_NE(std::string(e.what()).find("3 units"), std::string::npos) << e.what();

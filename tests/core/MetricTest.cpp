@@ -1,8 +1,7 @@
-#include "core/Metric.h"
-
 #include <gtest/gtest.h>
 
 #include "core/Error.h"
+#include "core/Metric.h"
 #include "core/Rng.h"
 #include "core/Schedule.h"
 
@@ -105,8 +104,10 @@ TEST(Schedule, RatesPerEpoch) {
   EXPECT_FLOAT_EQ(exp->rate(0, 0.1F), 0.1F);
   EXPECT_NEAR(exp->rate(2, 0.1F), 0.05F, 1e-7);
   EXPECT_NEAR(exp->rate(1, 0.1F), 0.1F * std::sqrt(0.5F), 1e-7);
-  auto stair = makeSchedule(
-      {{"type", "exponential_decay"}, {"decay_rate", 0.5}, {"decay_steps", 2}, {"staircase", true}});
+  auto stair = makeSchedule({{"type", "exponential_decay"},
+                             {"decay_rate", 0.5},
+                             {"decay_steps", 2},
+                             {"staircase", true}});
   EXPECT_FLOAT_EQ(stair->rate(1, 0.1F), 0.1F);
   auto step = makeSchedule({{"type", "step_decay"}, {"factor", 0.1}, {"step_size", 3}});
   EXPECT_FLOAT_EQ(step->rate(2, 1.0F), 1.0F);

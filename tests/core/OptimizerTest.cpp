@@ -1,11 +1,10 @@
 // Each optimizer's update equals the one computed by hand from Keras' formulas.
-#include "core/Optimizer.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "core/Error.h"
+#include "core/Optimizer.h"
 
 namespace tunelab {
 namespace {

@@ -1,13 +1,12 @@
 // The Trainer's promises: deterministic, resumable bit for bit, early stopping as Keras does it,
 // divergence reported rather than crashed on.
-#include "core/Trainer.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "backends/reference/ReferenceBackend.h"
 #include "core/LayerRegistry.h"
+#include "core/Trainer.h"
 
 namespace tunelab {
 namespace {
@@ -101,8 +100,8 @@ TEST(Trainer, EarlyStoppingRestoresTheBestWeights) {
   TrainingSetup s(3);
   FitOptions o = options(200);
   o.optimizer = {{"type", "adam"}, {"learning_rate", 0.05}};
-  o.earlyStopping = {.enabled = true, .monitor = "val_loss", .patience = 3,
-                     .restoreBestWeights = true};
+  o.earlyStopping = {
+      .enabled = true, .monitor = "val_loss", .patience = 3, .restoreBestWeights = true};
   Trainer trainer(*s.graph, s.backend, *s.loss, o, Rng(4));
   const FitResult result = trainer.fit(train, &valid);
   ASSERT_EQ(result.status, FitStatus::EarlyStopped);

@@ -1,11 +1,10 @@
-#include "core/data/CsvReader.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "core/Error.h"
+#include "core/data/CsvReader.h"
 #include "tests/support/TestData.h"
 
 namespace tunelab {
@@ -55,8 +54,8 @@ TEST(CsvReader, OtherDelimiterAndDeclaredTypes) {
 }
 
 TEST(CsvReader, ErrorsNameFileAndLine) {
-  EXPECT_THAT(errorOf("a,b\n1,2\n3\n"), AllOf(HasSubstr("bad.csv:3"), HasSubstr("expected 2 fields"),
-                                              HasSubstr("found 1")));
+  EXPECT_THAT(errorOf("a,b\n1,2\n3\n"),
+              AllOf(HasSubstr("bad.csv:3"), HasSubstr("expected 2 fields"), HasSubstr("found 1")));
   CsvOptions numeric;
   numeric.columnTypes = {{"b", "numeric"}};
   EXPECT_THAT(errorOf("a,b\n1,2\n3,oops\n", numeric),

@@ -32,7 +32,8 @@ class LoopbackServer {
     port_ = freePort();
     const std::string port = std::to_string(port_);
     const std::string directory = dir.string();
-    const char* argv[] = {"python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory",
+    const char* argv[] = {"python3",         "-m",         "http.server",
+                          "--bind",          "127.0.0.1",  "--directory",
                           directory.c_str(), port.c_str(), nullptr};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -63,7 +64,7 @@ class LoopbackServer {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return 0;
     socklen_t len = sizeof a;
     getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
     close(s);

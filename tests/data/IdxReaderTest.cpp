@@ -1,9 +1,8 @@
-#include "core/data/IdxReader.h"
-
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include "core/Error.h"
+#include "core/data/IdxReader.h"
 #include "tests/support/TestData.h"
 
 namespace tunelab {

@@ -1,7 +1,5 @@
 // Data preparation as a user sees it: real data sets split and scaled as declared, with every
 // transform fitted on the training rows only.
-#include "core/data/PrepareData.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +8,7 @@
 
 #include "core/Error.h"
 #include "core/data/CsvReader.h"
+#include "core/data/PrepareData.h"
 #include "core/data/Split.h"
 #include "tests/support/TestData.h"
 
@@ -101,7 +100,8 @@ TEST(PrepareData, CaliforniaHousingImputesAndOneHotsFromTrainOnly) {
 
 TEST(PrepareData, PreprocessorRoundTripsThroughJson) {
   TUNELAB_SKIP_WITHOUT(test::datasetPath("california_housing.csv"));
-  const DataSpec spec = parseDataSpec({{"source", "california_housing"}, {"target", "median_house_value"}});
+  const DataSpec spec =
+      parseDataSpec({{"source", "california_housing"}, {"target", "median_house_value"}});
   const PreparedData data = prepareData(spec, sharedData(), 3);
   const Preprocessor copy = Preprocessor::fromJson(data.preprocessor.toJson());
   const Table raw = readCsv(test::datasetPath("california_housing.csv"));
@@ -119,7 +119,8 @@ TEST(PrepareData, FashionMnistHasItsOwnTestSet) {
   EXPECT_EQ(data.test.size(), 10000U);
   EXPECT_EQ(data.train.sampleShape, (Shape{28, 28}));
   EXPECT_EQ(data.train.classes(), 10U);
-  const auto [lo, hi] = std::minmax_element(data.train.x.values().begin(), data.train.x.values().end());
+  const auto [lo, hi] =
+      std::minmax_element(data.train.x.values().begin(), data.train.x.values().end());
   EXPECT_EQ(*lo, 0.0F);
   EXPECT_EQ(*hi, 1.0F);
 }

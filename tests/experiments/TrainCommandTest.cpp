@@ -1,7 +1,5 @@
 // `tunelab train` as a user meets it: good files train, bad files get a located message and
 // exit code 2, a divergent run ends as diverged with its history kept.
-#include "experiments/TrainCommand.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +7,7 @@
 #include <sstream>
 
 #include "experiments/ExitCode.h"
+#include "experiments/TrainCommand.h"
 #include "tests/support/TestData.h"
 
 namespace tunelab {
@@ -212,8 +211,8 @@ TEST_F(TrainCommandTest, OutputLayerThatDoesNotFitTheLoss) {
   model.replace(model.find("units: 1, activation: sigmoid"), 29, "units: 3, activation: sigmoid");
   const auto o = train(toyExperiment(model));
   EXPECT_EQ(o.code, kExitBadInput);
-  EXPECT_THAT(o.err, AllOf(HasSubstr("model.layers[2]"), HasSubstr("binary_crossentropy"),
-                           HasSubstr("3")));
+  EXPECT_THAT(
+      o.err, AllOf(HasSubstr("model.layers[2]"), HasSubstr("binary_crossentropy"), HasSubstr("3")));
 }
 
 TEST_F(TrainCommandTest, UnknownParameterReference) {
@@ -235,8 +234,8 @@ TEST_F(TrainCommandTest, DivergentRunEndsAsDivergedAndKeepsHistory) {
   // Linear hidden units: a huge step cannot kill them (as it would ReLUs), so weights explode.
   auto model = goodModel();
   model.replace(model.find("activation: relu"), 16, "activation: linear");
-  const auto o = train(toyExperiment(
-      model, "epochs: 20\n  optimizer: {type: sgd, learning_rate: 1000000000.0}"));
+  const auto o = train(
+      toyExperiment(model, "epochs: 20\n  optimizer: {type: sgd, learning_rate: 1000000000.0}"));
   EXPECT_EQ(o.code, kExitDiverged) << o.err << o.out;
   EXPECT_THAT(o.out, HasSubstr("diverged"));
   std::ifstream history(dir_ / "out" / "history.csv");

@@ -27,8 +27,8 @@ std::filesystem::path sourceDir();
 }  // namespace tunelab::test
 
 /// Skips the test when the data set file is not there.
-#define TUNELAB_SKIP_WITHOUT(path)                                                            \
-  if (!::tunelab::test::exists(path)) {                                                       \
-    GTEST_SKIP() << "data set " << (path) << " not found: set TUNELAB_DATA_DIR or put "       \
-                 << "the data sets in ../shared/datasets";                                    \
+#define TUNELAB_SKIP_WITHOUT(path)                                                      \
+  if (!::tunelab::test::exists(path)) {                                                 \
+    GTEST_SKIP() << "data set " << (path) << " not found: set TUNELAB_DATA_DIR or put " \
+                 << "the data sets in ../shared/datasets";                              \
   }
