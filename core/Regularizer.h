@@ -8,7 +8,7 @@
 namespace tunelab {
 
 /// Keras L1/L2 weight penalty: l1 * sum|w| + l2 * sum w^2.
-struct Regularizer {
+struct TUNELAB_API Regularizer {
   double l1 = 0.0;
   double l2 = 0.0;
 

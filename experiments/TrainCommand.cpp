@@ -6,7 +6,6 @@
 #include <set>
 #include <sstream>
 
-#include "backends/reference/ReferenceBackend.h"
 #include "core/Error.h"
 #include "core/Graph.h"
 #include "core/LayerRegistry.h"
@@ -21,6 +20,7 @@
 #include "experiments/ParameterBinding.h"
 #include "experiments/TrainingSpec.h"
 #include "experiments/YamlDocument.h"
+#include "plugins/PluginHost.h"
 
 namespace tunelab {
 
@@ -87,9 +87,18 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
     return kExitBadInput;
   }
 
-  if (spec.backend != "reference") {
-    err << "error: " << document->locate("execution.backend") << ": backend '" << spec.backend
-        << "' is not available; available backends: reference\n";
+  // Declared before everything a plugin creates, so it is destroyed after all of it.
+  PluginHost plugins;
+  plugins.loadDirectories(PluginHost::searchPath(args.pluginDirs));
+  for (const auto& problem : plugins.problems()) {
+    err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason << "\n";
+  }
+  std::unique_ptr<Backend> backend;
+  try {
+    backend = plugins.backends().create(spec.backend);
+  } catch (const ConfigError& e) {
+    err << "error: " << document->locate("execution.backend")
+        << ": execution.backend: " << e.detail() << "\n";
     return kExitBadInput;
   }
 
@@ -105,9 +114,6 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
   }
   out << describeData(data);
 
-  LayerRegistry registry;
-  registerStandardLayers(registry);
-  ReferenceBackend backend;
   std::unique_ptr<Loss> loss;
   std::optional<Graph> graph;
   try {
@@ -117,7 +123,7 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
       throw e.withPrefix("model.loss");
     }
     try {
-      graph.emplace(spec.layers, data.train.sampleShape, *loss, registry);
+      graph.emplace(spec.layers, data.train.sampleShape, *loss, plugins.layers());
     } catch (const ConfigError& e) {
       throw ConfigError(layerKeyInFile(spec, e.keyPath()), e.detail());
     }
@@ -132,7 +138,7 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
   FitResult result;
   std::map<std::string, double> test;
   try {
-    Trainer trainer(*graph, backend, *loss, spec.fit, rng);
+    Trainer trainer(*graph, *backend, *loss, spec.fit, rng);
     const int epochs = spec.fit.epochs;
     result = trainer.fit(data.train, &data.validation, [&](const EpochRecord& record) {
       if (!args.quiet) {

@@ -12,10 +12,11 @@ namespace tunelab {
 
 struct TrainArguments {
   std::filesystem::path experiment;
-  std::vector<std::string> overrides;           // --set key=value
-  std::vector<std::filesystem::path> dataDirs;  // --data-dir
-  std::filesystem::path output;                 // --output; default runs/<name>
-  bool quiet = false;                           // no per-epoch lines
+  std::vector<std::string> overrides;             // --set key=value
+  std::vector<std::filesystem::path> dataDirs;    // --data-dir
+  std::vector<std::filesystem::path> pluginDirs;  // --plugin-dir
+  std::filesystem::path output;                   // --output; default runs/<name>
+  bool quiet = false;                             // no per-epoch lines
 };
 
 /// What a training run produced, for callers that want the numbers rather than the text.

@@ -7,6 +7,7 @@
 
 #include "core/Options.h"
 #include "experiments/ExitCode.h"
+#include "experiments/PluginsCommand.h"
 #include "experiments/TrainCommand.h"
 #include "experiments/Version.h"
 
@@ -19,6 +20,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  train <experiment.yaml>   train the one model an experiment file describes\n"
+    "  plugins                   list the plugins, what they add, and files refused\n"
     "  version                   print the version\n"
     "\n"
     "Run 'tunelab <command> --help' for the options of a command.\n"
@@ -29,6 +31,7 @@ int trainCommand(const std::vector<std::string>& arguments) {
   tunelab::TrainArguments args;
   std::string experiment;
   std::vector<std::string> dataDirs;
+  std::vector<std::string> pluginDirs;
   std::string output;
   po::options_description options("tunelab train <experiment.yaml> [options]");
   options.add_options()("help,h", "show this help")(
@@ -36,6 +39,8 @@ int trainCommand(const std::vector<std::string>& arguments) {
       "override a key of the file, e.g. --set train.epochs=5 (repeatable)")(
       "data-dir", po::value(&dataDirs)->composing(),
       "a directory to look for data sets in first (repeatable); then $TUNELAB_DATA_DIR")(
+      "plugin-dir", po::value(&pluginDirs)->composing(),
+      "a directory to load plugins from first (repeatable); then $TUNELAB_PLUGIN_PATH")(
       "output,o", po::value(&output), "where to write history.csv (default runs/<name>)")(
       "quiet,q", po::bool_switch(&args.quiet), "no line per epoch");
   po::options_description hidden;
@@ -63,7 +68,30 @@ int trainCommand(const std::vector<std::string>& arguments) {
   args.experiment = experiment;
   args.output = output;
   for (const auto& dir : dataDirs) args.dataDirs.emplace_back(dir);
+  for (const auto& dir : pluginDirs) args.pluginDirs.emplace_back(dir);
   return tunelab::runTrain(args, std::cout, std::cerr);
+}
+
+int pluginsCommand(const std::vector<std::string>& arguments) {
+  std::vector<std::string> pluginDirs;
+  po::options_description options("tunelab plugins [options]");
+  options.add_options()("help,h", "show this help")(
+      "plugin-dir", po::value(&pluginDirs)->composing(),
+      "a directory to load plugins from first (repeatable); then $TUNELAB_PLUGIN_PATH");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "error: tunelab plugins: " << e.what() << "\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  if (vm.count("help") != 0U) {
+    std::cout << options << "\n";
+    return tunelab::kExitOk;
+  }
+  std::vector<std::filesystem::path> dirs(pluginDirs.begin(), pluginDirs.end());
+  return tunelab::runPlugins(dirs, std::cout);
 }
 
 }  // namespace
@@ -79,6 +107,7 @@ int main(int argc, char** argv) {
   arguments.erase(arguments.begin());
   try {
     if (command == "train") return trainCommand(arguments);
+    if (command == "plugins") return pluginsCommand(arguments);
     if (command == "version" || command == "--version") {
       std::cout << tunelab::versionString() << "\n";
       return tunelab::kExitOk;
@@ -88,7 +117,7 @@ int main(int argc, char** argv) {
     return tunelab::kExitInternal;
   }
   std::cerr << "error: unknown command '" << command << "'";
-  if (auto near = tunelab::nearestName(command, {"train", "version"}); !near.empty()) {
+  if (auto near = tunelab::nearestName(command, {"train", "plugins", "version"}); !near.empty()) {
     std::cerr << " (did you mean '" << near << "'?)";
   }
   std::cerr << "\n\n" << kUsage;

@@ -8,6 +8,7 @@
 #include "backends/reference/ReferenceBackend.h"
 #include "core/LayerRegistry.h"
 #include "core/Loss.h"
+#include "core/layers/StandardLayers.h"
 
 namespace tunelab {
 namespace {

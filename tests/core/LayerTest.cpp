@@ -8,6 +8,7 @@
 #include "core/Error.h"
 #include "core/Graph.h"
 #include "core/LayerRegistry.h"
+#include "core/layers/StandardLayers.h"
 
 namespace tunelab {
 namespace {

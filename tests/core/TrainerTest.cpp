@@ -7,6 +7,7 @@
 #include "backends/reference/ReferenceBackend.h"
 #include "core/LayerRegistry.h"
 #include "core/Trainer.h"
+#include "core/layers/StandardLayers.h"
 
 namespace tunelab {
 namespace {

@@ -6,6 +6,8 @@ namespace tunelab::test {
 
 std::filesystem::path sourceDir() { return TUNELAB_SOURCE_DIR; }
 
+std::filesystem::path binaryDir() { return TUNELAB_BINARY_DIR; }
+
 std::filesystem::path datasetsDir() {
   if (const char* env = std::getenv("TUNELAB_DATA_DIR"); env != nullptr && *env != '\0') {
     return env;

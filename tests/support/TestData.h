@@ -21,6 +21,9 @@ std::filesystem::path scratchDir(const std::string& name);
 /// The built `tunelab` executable.
 std::filesystem::path tunelabExecutable();
 
+/// The build directory of the preset under test.
+std::filesystem::path binaryDir();
+
 /// The project's source directory.
 std::filesystem::path sourceDir();
 

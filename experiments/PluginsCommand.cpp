@@ -1,0 +1,37 @@
+#include "experiments/PluginsCommand.h"
+
+#include <ostream>
+
+#include "core/Options.h"
+#include "experiments/ExitCode.h"
+#include "plugins/PluginHost.h"
+
+namespace tunelab {
+
+int runPlugins(const std::vector<std::filesystem::path>& pluginDirs, std::ostream& out) {
+  PluginHost host;
+  host.loadDirectories(PluginHost::searchPath(pluginDirs));
+  out << "Plugin directories searched:\n";
+  for (const auto& dir : host.searchedDirectories()) {
+    out << "  " << dir.string() << (std::filesystem::is_directory(dir) ? "" : "  (absent)") << "\n";
+  }
+  out << "\nLoaded plugins:\n";
+  for (const auto& p : host.plugins()) {
+    out << "  " << p.name << " " << p.version << " (ABI " << p.abiVersion << ")  "
+        << p.file.string() << "\n";
+    if (!p.layers.empty()) out << "    layers: " << joinNames(p.layers) << "\n";
+    if (!p.backends.empty()) out << "    backends: " << joinNames(p.backends) << "\n";
+    if (!p.strategies.empty()) out << "    strategies: " << joinNames(p.strategies) << "\n";
+  }
+  out << "  built-in\n    backends: reference\n";
+  if (!host.problems().empty()) {
+    out << "\nRefused:\n";
+    for (const auto& problem : host.problems()) {
+      out << "  " << problem.file.string() << ": " << problem.reason << "\n";
+    }
+  }
+  out << "\nBuild tag: " << hostBuildTag() << "\n";
+  return kExitOk;
+}
+
+}  // namespace tunelab

@@ -1,0 +1,110 @@
+// Contract tests for the bundled grid and random strategies.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/Error.h"
+#include "search/Enumerate.h"
+#include "search/strategies/grid/GridStrategy.h"
+#include "search/strategies/random/RandomStrategy.h"
+
+namespace tunelab {
+namespace {
+
+using nlohmann::json;
+
+SearchSpace referenceGrid() {
+  const json j = json::parse(R"({"nodes": {"values": [16, 32, 64]}, "dropout": {"values": [0, 0.2]},
+      "lr": {"values": [0.01, 0.005, 0.001]}, "batch_size": {"values": [32, 64, 128]},
+      "hidden_layers": {"value": 2}})");
+  return SearchSpace::parse(j, {"hidden_layers", "nodes", "dropout", "lr", "batch_size"});
+}
+
+std::vector<TrialSpec> drain(Strategy& strategy, std::size_t batch) {
+  std::vector<TrialSpec> all;
+  for (;;) {
+    AskResult r = strategy.ask(batch);
+    if (r.kind != AskResult::Kind::Ready) break;
+    for (auto& t : r.trials) {
+      strategy.tell({t.id, TrialOutcome::State::Complete, 0.5, 1});
+      all.push_back(std::move(t));
+    }
+  }
+  return all;
+}
+
+TEST(GridStrategy, CoversTheProductExactlyOnceInFileOrder) {
+  const SearchSpace space = referenceGrid();
+  GridStrategy grid({&space, json::object(), 1, std::nullopt, 100});
+  const auto trials = drain(grid, 4);
+  ASSERT_EQ(trials.size(), 54U);
+  std::set<std::string> distinct;
+  for (const auto& t : trials) distinct.insert(t.params.dump());
+  EXPECT_EQ(distinct.size(), 54U);
+  // First parameter varies slowest, last fastest.
+  EXPECT_EQ(trials[0].params["batch_size"], 32);
+  EXPECT_EQ(trials[1].params["batch_size"], 64);
+  EXPECT_EQ(trials[0].params["nodes"], 16);
+  EXPECT_EQ(trials[53].params["nodes"], 64);
+  EXPECT_EQ(trials[0].params["hidden_layers"], 2);
+  for (std::size_t i = 0; i < trials.size(); ++i) EXPECT_EQ(trials[i].id, TrialId(i));
+}
+
+TEST(GridStrategy, ResumedFromSavedStateAsksTheSameRemainingTrials) {
+  const SearchSpace space = referenceGrid();
+  GridStrategy a({&space, json::object(), 1, std::nullopt, 100});
+  a.ask(10);
+  GridStrategy b({&space, json::object(), 1, std::nullopt, 100});
+  b.loadState(a.saveState());
+  const auto restA = drain(a, 3);
+  const auto restB = drain(b, 3);
+  ASSERT_EQ(restA.size(), 44U);
+  for (std::size_t i = 0; i < restA.size(); ++i) EXPECT_EQ(restA[i].params, restB[i].params);
+}
+
+TEST(RandomStrategy, IsReproducibleDuplicateFreeAndEndsWhenTheSpaceIsExhausted) {
+  const SearchSpace space = referenceGrid();
+  RandomStrategy a({&space, json::object(), 7, std::nullopt, 100});
+  RandomStrategy b({&space, json::object(), 7, std::nullopt, 100});
+  RandomStrategy c({&space, json::object(), 8, std::nullopt, 100});
+  const auto ta = drain(a, 1);
+  const auto tb = drain(b, 5);
+  const auto tc = drain(c, 1);
+  ASSERT_EQ(ta.size(), 54U);
+  std::set<std::string> distinct;
+  bool differs = false;
+  for (std::size_t i = 0; i < ta.size(); ++i) {
+    EXPECT_EQ(ta[i].params, tb[i].params);
+    differs = differs || ta[i].params != tc[i].params;
+    distinct.insert(ta[i].params.dump());
+  }
+  EXPECT_EQ(distinct.size(), 54U);
+  EXPECT_TRUE(differs) << "another seed must give another order";
+}
+
+TEST(RandomStrategy, ResumesExactlyOnAContinuousSpace) {
+  const json j =
+      json::parse(R"({"lr": {"min": 1e-4, "max": 1e-1, "distribution": "log_uniform"}})");
+  const SearchSpace space = SearchSpace::parse(j, {"lr"});
+  RandomStrategy a({&space, json::object(), 3, 20, 100});
+  a.ask(7);
+  RandomStrategy b({&space, json::object(), 3, 20, 100});
+  b.loadState(json::parse(a.saveState().dump()));
+  const auto restA = drain(a, 2);
+  const auto restB = drain(b, 2);
+  ASSERT_EQ(restA.size(), 13U);
+  for (std::size_t i = 0; i < restA.size(); ++i) {
+    EXPECT_EQ(restA[i].params, restB[i].params);
+    EXPECT_EQ(restA[i].id, restB[i].id);
+  }
+}
+
+TEST(RandomStrategy, ContinuousSpaceWithoutMaxTrialsIsAnError) {
+  const json j = json::parse(R"({"lr": {"min": 0.1, "max": 1}})");
+  const SearchSpace space = SearchSpace::parse(j, {"lr"});
+  const StrategyContext context{&space, json::object(), 3, std::nullopt, 100};
+  EXPECT_THROW(RandomStrategy{context}, ConfigError);
+}
+
+}  // namespace
+}  // namespace tunelab
