@@ -4,4 +4,6 @@ namespace tunelab {
 
 Backend::~Backend() = default;
 
+std::string Backend::description() const { return std::string(name()); }
+
 }  // namespace tunelab

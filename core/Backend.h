@@ -22,6 +22,9 @@ class TUNELAB_API Backend {
   virtual std::string_view name() const = 0;
   virtual void setThreads(int threads) = 0;
   virtual int threads() const = 0;
+  /// The library, its version and the kernel it runs, for `tunelab backends`; a line that
+  /// starts with "warning:" tells the user how to get a faster kernel.
+  virtual std::string description() const;
 
   /// c = alpha * op(a) * op(b) + beta * c. With beta == 0, c is not read (may hold NaN).
   virtual void gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a, ConstMatrixView b,

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/Error.h"
+#include "core/FlushDenormals.h"
 #include "core/Options.h"
 
 namespace tunelab {
@@ -160,6 +161,7 @@ Trainer::~Trainer() = default;
 
 FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
                        const EpochCallback& onEpoch) {
+  const FlushDenormals flush;
   Impl& s = *impl_;
   const FitOptions& opt = s.options;
   if (opt.batchSize == 0) throw ConfigError("batch_size", "must be at least 1");
@@ -302,6 +304,7 @@ FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
 }
 
 std::map<std::string, double> Trainer::evaluate(const Dataset& data) {
+  const FlushDenormals flush;
   return impl_->evaluate(data);
 }
 

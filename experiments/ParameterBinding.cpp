@@ -53,6 +53,25 @@ nlohmann::json bindParameters(const nlohmann::json& section, const std::string& 
   return section;
 }
 
+nlohmann::json bindExperiment(const nlohmann::json& root,
+                              const std::map<std::string, nlohmann::json>& values,
+                              bool requireAllUsed) {
+  std::set<std::string> used;
+  nlohmann::json bound = nlohmann::json::object();
+  for (const auto& [key, value] : root.items()) {
+    bound[key] = key == "search" ? value : bindParameters(value, key, values, &used);
+  }
+  if (requireAllUsed) {
+    for (const auto& [name, value] : values) {
+      if (!used.contains(name)) {
+        throw ConfigError("search.parameters." + name,
+                          "$" + name + " is defined but never used in data, model or train");
+      }
+    }
+  }
+  return bound;
+}
+
 std::map<std::string, nlohmann::json> fixedParameterValues(const nlohmann::json& root) {
   std::map<std::string, nlohmann::json> values;
   if (!root.contains("search") || !root.at("search").is_object()) return values;

@@ -14,6 +14,12 @@ nlohmann::json bindParameters(const nlohmann::json& section, const std::string& 
                               const std::map<std::string, nlohmann::json>& values,
                               std::set<std::string>* used = nullptr);
 
+/// Binds `values` into every section of an experiment but `search`. With `requireAllUsed`,
+/// a parameter that no section references is a ConfigError (a likely typo in a $name).
+nlohmann::json bindExperiment(const nlohmann::json& root,
+                              const std::map<std::string, nlohmann::json>& values,
+                              bool requireAllUsed);
+
 /// The single value of each parameter in `search.parameters` (the `value:` form), for
 /// `tunelab train`. A parameter given as values/min/max is an error that says how to pick one.
 std::map<std::string, nlohmann::json> fixedParameterValues(const nlohmann::json& root);

@@ -1,6 +1,7 @@
 #include "experiments/PluginsCommand.h"
 
 #include <ostream>
+#include <sstream>
 
 #include "core/Options.h"
 #include "experiments/ExitCode.h"
@@ -31,6 +32,22 @@ int runPlugins(const std::vector<std::filesystem::path>& pluginDirs, std::ostrea
     }
   }
   out << "\nBuild tag: " << hostBuildTag() << "\n";
+  return kExitOk;
+}
+
+int runBackends(const std::vector<std::filesystem::path>& pluginDirs, std::ostream& out) {
+  PluginHost host;
+  host.loadDirectories(PluginHost::searchPath(pluginDirs));
+  for (const auto& name : host.backends().names()) {
+    const auto backend = host.backends().create(name);
+    out << name << "  (" << host.backends().origin(name) << ")\n";
+    out << "  threads per instance: " << backend->threads() << " (set per trial by the runner)\n";
+    std::istringstream lines(backend->description());
+    for (std::string line; std::getline(lines, line);) out << "  " << line << "\n";
+  }
+  for (const auto& problem : host.problems()) {
+    out << "refused plugin " << problem.file.string() << ": " << problem.reason << "\n";
+  }
   return kExitOk;
 }
 

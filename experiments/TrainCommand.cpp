@@ -26,21 +26,8 @@ namespace tunelab {
 
 namespace {
 
-// Binds the fixed parameter values into every section and checks that each is used.
 nlohmann::json bindAll(const nlohmann::json& root) {
-  const auto values = fixedParameterValues(root);
-  std::set<std::string> used;
-  nlohmann::json bound = nlohmann::json::object();
-  for (const auto& [key, value] : root.items()) {
-    bound[key] = key == "search" ? value : bindParameters(value, key, values, &used);
-  }
-  for (const auto& [name, value] : values) {
-    if (!used.contains(name)) {
-      throw ConfigError("search.parameters." + name,
-                        "$" + name + " is defined but never used in data, model or train");
-    }
-  }
-  return bound;
+  return bindExperiment(root, fixedParameterValues(root), true);
 }
 
 // Keras order: loss, then the metrics, then the same for validation.

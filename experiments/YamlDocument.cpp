@@ -2,8 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "experiments/ExperimentError.h"
@@ -146,6 +148,30 @@ std::string YamlDocument::locate(const std::string& keyPath) const {
 
 std::string YamlDocument::describe(const ConfigError& error) const {
   return locate(error.keyPath()) + ": " + error.what();
+}
+
+std::vector<std::string> YamlDocument::keysInFileOrder(const std::string& keyPath) const {
+  const nlohmann::json* node = &root_;
+  for (std::size_t start = 0; node != nullptr && start < keyPath.size();) {
+    const auto dot = keyPath.find('.', start);
+    const std::string key = keyPath.substr(start, dot == std::string::npos ? dot : dot - start);
+    node = node->is_object() && node->contains(key) ? &node->at(key) : nullptr;
+    start = dot == std::string::npos ? keyPath.size() : dot + 1;
+  }
+  std::vector<std::pair<std::pair<int, int>, std::string>> keyed;
+  if (node == nullptr || !node->is_object()) return {};
+  for (const auto& [key, value] : node->items()) {
+    auto it = marks_.find(keyPath + "." + key);
+    const bool inFile = it != marks_.end() && it->second.line > 0;
+    const std::pair<int, int> mark = inFile ? std::pair{it->second.line, it->second.column}
+                                            : std::pair{std::numeric_limits<int>::max(), 0};
+    keyed.emplace_back(mark, key);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> keys;
+  for (auto& [mark, key] : keyed) keys.push_back(std::move(key));
+  return keys;
 }
 
 void YamlDocument::markOverride(const std::string& keyPath) { marks_[keyPath] = {0, 0}; }

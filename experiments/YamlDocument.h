@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/Error.h"
 
@@ -31,6 +32,10 @@ class YamlDocument {
   std::string locate(const std::string& keyPath) const;
   /// The ConfigError as the user should read it: located, with its key path.
   std::string describe(const ConfigError& error) const;
+
+  /// The keys of the mapping at `keyPath` in the order the file writes them (keys added on the
+  /// command line last): JSON objects sort their keys, and a grid follows the file's order.
+  std::vector<std::string> keysInFileOrder(const std::string& keyPath) const;
 
   /// Records that `keyPath` came from the command line rather than the file.
   void markOverride(const std::string& keyPath);

@@ -1,4 +1,6 @@
 // The tunelab command: one sub-command per task (train, ...), each with --help.
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <map>
@@ -8,6 +10,7 @@
 #include "core/Options.h"
 #include "experiments/ExitCode.h"
 #include "experiments/PluginsCommand.h"
+#include "experiments/RunCommand.h"
 #include "experiments/TrainCommand.h"
 #include "experiments/Version.h"
 
@@ -19,13 +22,15 @@ constexpr const char* kUsage =
     "usage: tunelab <command> [options]\n"
     "\n"
     "commands:\n"
+    "  run <experiment.yaml>     run (or resume) the study an experiment file describes\n"
     "  train <experiment.yaml>   train the one model an experiment file describes\n"
     "  plugins                   list the plugins, what they add, and files refused\n"
+    "  backends                  list the compute backends, their libraries and kernels\n"
     "  version                   print the version\n"
     "\n"
     "Run 'tunelab <command> --help' for the options of a command.\n"
     "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 training diverged, 4 output not "
-    "written.\n";
+    "written, 130 interrupted (run again to resume).\n";
 
 int trainCommand(const std::vector<std::string>& arguments) {
   tunelab::TrainArguments args;
@@ -72,9 +77,54 @@ int trainCommand(const std::vector<std::string>& arguments) {
   return tunelab::runTrain(args, std::cout, std::cerr);
 }
 
-int pluginsCommand(const std::vector<std::string>& arguments) {
+int runCommand(const std::vector<std::string>& arguments) {
+  tunelab::RunArguments args;
+  std::string experiment;
+  std::vector<std::string> dataDirs;
   std::vector<std::string> pluginDirs;
-  po::options_description options("tunelab plugins [options]");
+  po::options_description options("tunelab run <experiment.yaml> [options]");
+  options.add_options()("help,h", "show this help")(
+      "set", po::value(&args.overrides)->composing(),
+      "override a key of the file, e.g. --set execution.parallel_trials=1 (repeatable)")(
+      "data-dir", po::value(&dataDirs)->composing(),
+      "a directory to look for data sets in first (repeatable); then $TUNELAB_DATA_DIR")(
+      "plugin-dir", po::value(&pluginDirs)->composing(),
+      "a directory to load plugins from first (repeatable); then $TUNELAB_PLUGIN_PATH")(
+      "new-study", po::bool_switch(&args.newStudy),
+      "discard the study stored in execution.storage and start over");
+  po::options_description hidden;
+  hidden.add_options()("experiment", po::value(&experiment));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("experiment", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "error: tunelab run: " << e.what() << "\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  if (vm.count("help") != 0U) {
+    std::cout << options << "\n";
+    return tunelab::kExitOk;
+  }
+  if (experiment.empty()) {
+    std::cerr << "error: tunelab run needs an experiment file\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  args.experiment = experiment;
+  args.progressBar = isatty(STDOUT_FILENO) != 0;
+  for (const auto& dir : dataDirs) args.dataDirs.emplace_back(dir);
+  for (const auto& dir : pluginDirs) args.pluginDirs.emplace_back(dir);
+  return tunelab::runStudy(args, std::cout, std::cerr);
+}
+
+int pluginsCommand(const std::vector<std::string>& arguments, bool backends) {
+  std::vector<std::string> pluginDirs;
+  po::options_description options(backends ? "tunelab backends [options]"
+                                           : "tunelab plugins [options]");
   options.add_options()("help,h", "show this help")(
       "plugin-dir", po::value(&pluginDirs)->composing(),
       "a directory to load plugins from first (repeatable); then $TUNELAB_PLUGIN_PATH");
@@ -83,7 +133,9 @@ int pluginsCommand(const std::vector<std::string>& arguments) {
     po::store(po::command_line_parser(arguments).options(options).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "error: tunelab plugins: " << e.what() << "\n\n" << options << "\n";
+    std::cerr << "error: tunelab " << (backends ? "backends" : "plugins") << ": " << e.what()
+              << "\n\n"
+              << options << "\n";
     return tunelab::kExitBadInput;
   }
   if (vm.count("help") != 0U) {
@@ -91,7 +143,7 @@ int pluginsCommand(const std::vector<std::string>& arguments) {
     return tunelab::kExitOk;
   }
   std::vector<std::filesystem::path> dirs(pluginDirs.begin(), pluginDirs.end());
-  return tunelab::runPlugins(dirs, std::cout);
+  return backends ? tunelab::runBackends(dirs, std::cout) : tunelab::runPlugins(dirs, std::cout);
 }
 
 }  // namespace
@@ -107,7 +159,9 @@ int main(int argc, char** argv) {
   arguments.erase(arguments.begin());
   try {
     if (command == "train") return trainCommand(arguments);
-    if (command == "plugins") return pluginsCommand(arguments);
+    if (command == "run") return runCommand(arguments);
+    if (command == "plugins") return pluginsCommand(arguments, false);
+    if (command == "backends") return pluginsCommand(arguments, true);
     if (command == "version" || command == "--version") {
       std::cout << tunelab::versionString() << "\n";
       return tunelab::kExitOk;
@@ -117,7 +171,8 @@ int main(int argc, char** argv) {
     return tunelab::kExitInternal;
   }
   std::cerr << "error: unknown command '" << command << "'";
-  if (auto near = tunelab::nearestName(command, {"train", "plugins", "version"}); !near.empty()) {
+  if (auto near = tunelab::nearestName(command, {"run", "train", "plugins", "backends", "version"});
+      !near.empty()) {
     std::cerr << " (did you mean '" << near << "'?)";
   }
   std::cerr << "\n\n" << kUsage;

@@ -11,6 +11,10 @@ ReferenceBackend::~ReferenceBackend() = default;
 
 void ReferenceBackend::setThreads(int /*threads*/) {}
 
+std::string ReferenceBackend::description() const {
+  return "plain loops with double accumulation, one thread: the oracle, not built for speed";
+}
+
 namespace {
 
 // op(m) copied into a contiguous row-major matrix, so the product below is one plain loop nest.

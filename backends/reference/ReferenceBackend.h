@@ -15,6 +15,7 @@ class __attribute__((visibility("default"))) ReferenceBackend final : public Bac
   std::string_view name() const override { return "reference"; }
   void setThreads(int threads) override;
   int threads() const override { return 1; }
+  std::string description() const override;
 
   void gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a, ConstMatrixView b,
             float beta, MatrixView c) override;

@@ -129,6 +129,10 @@ DataLocations defaultDataLocations(std::vector<fs::path> extraDirs) {
       start = end + 1;
     }
   }
+  // The project's shared data sets beside the checkout, when run from the checkout's root.
+  if (std::error_code ec; fs::is_directory("../shared/datasets", ec)) {
+    where.dataDirs.emplace_back("../shared/datasets");
+  }
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
     where.cacheDir = fs::path(xdg) / "tunelab" / "datasets";
   } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {

@@ -1,0 +1,71 @@
+#include "backends/openblas/OpenBlasBackend.h"
+
+#include <cblas.h>
+
+#include <cassert>
+#include <cstdlib>
+#include <string>
+
+#include "backends/common/FusedLoops.h"
+
+namespace tunelab {
+
+OpenBlasBackend::OpenBlasBackend() { setThreads(1); }
+
+void OpenBlasBackend::setThreads(int threads) {
+  threads_ = threads < 1 ? 1 : threads;
+  openblas_set_num_threads(threads_);
+}
+
+std::string OpenBlasBackend::description() const { return describeOpenBlas(); }
+
+std::string describeOpenBlas() {
+  const std::string core = openblas_get_corename();
+  std::string text = std::string("OpenBLAS (") + openblas_get_config() + "), core " + core;
+  const char* chosen = std::getenv("OPENBLAS_CORETYPE");
+  if (chosen != nullptr) text += " (OPENBLAS_CORETYPE=" + std::string(chosen) + ")";
+  // Kernels older than Haswell leave AVX2/AVX-512 units idle on CPUs that have them.
+  const bool oldKernel = core == "Prescott" || core == "Core2" || core == "Penryn" ||
+                         core == "Dunnington" || core == "Nehalem" || core == "Atom" ||
+                         core == "Sandybridge" || core == "Katmai" || core == "Banias";
+  __builtin_cpu_init();
+  const bool avx512 = __builtin_cpu_supports("avx512f") != 0;
+  const bool avx2 = __builtin_cpu_supports("avx2") != 0;
+  if (oldKernel && (avx512 || avx2)) {
+    text += "\nwarning: this OpenBLAS does not recognise the CPU and runs " + core +
+            " kernels; this CPU has " + (avx512 ? "AVX-512" : "AVX2") +
+            ". Set OPENBLAS_CORETYPE=" + (avx512 ? "SkylakeX" : "Haswell") +
+            " before starting tunelab for 4-5x faster GEMM (tunelab never sets it for you: "
+            "a wrong core type can crash older OpenBLAS builds)";
+  }
+  return text;
+}
+
+void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
+                           ConstMatrixView b, float beta, MatrixView c) {
+  const auto m = static_cast<blasint>(c.rows);
+  const auto n = static_cast<blasint>(c.cols);
+  const auto k = static_cast<blasint>(ta == Transpose::No ? a.cols : a.rows);
+  assert((tb == Transpose::No ? b.rows : b.cols) == static_cast<std::size_t>(k));
+  if (m == 0 || n == 0) return;
+  cblas_sgemm(CblasRowMajor, ta == Transpose::No ? CblasNoTrans : CblasTrans,
+              tb == Transpose::No ? CblasNoTrans : CblasTrans, m, n, k, alpha, a.data,
+              static_cast<blasint>(a.stride), b.data, static_cast<blasint>(b.stride), beta, c.data,
+              static_cast<blasint>(c.stride));
+}
+
+void OpenBlasBackend::denseForward(ConstMatrixView x, ConstMatrixView w,
+                                   std::span<const float> bias, Activation act, MatrixView y) {
+  gemm(Transpose::No, Transpose::No, 1.0F, x, w, 0.0F, y);
+  if (!bias.empty()) addBias(bias, y);
+  applyActivation(act, y, y);
+}
+
+void OpenBlasBackend::activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y,
+                                         ConstMatrixView dy, MatrixView dx) {
+  activationGradient(act, x, y, dy, dx);
+}
+
+void OpenBlasBackend::columnSums(ConstMatrixView m, std::span<float> out) { sumColumns(m, out); }
+
+}  // namespace tunelab

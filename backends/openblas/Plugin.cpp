@@ -1,0 +1,10 @@
+#include "backends/openblas/OpenBlasBackend.h"
+#include "plugins/PluginApi.h"
+
+namespace {
+void registerOpenBlas(tunelab::Registrar& registrar) {
+  registrar.addBackend("openblas", [] { return std::make_unique<tunelab::OpenBlasBackend>(); });
+}
+}  // namespace
+
+TUNELAB_PLUGIN("tunelab-openblas", TUNELAB_VERSION_STRING, registerOpenBlas)

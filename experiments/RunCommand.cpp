@@ -1,0 +1,221 @@
+#include "experiments/RunCommand.h"
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "core/Error.h"
+#include "core/data/PrepareData.h"
+#include "experiments/ExitCode.h"
+#include "experiments/Overrides.h"
+#include "experiments/ParameterBinding.h"
+#include "experiments/TrainingSpec.h"
+#include "experiments/YamlDocument.h"
+#include "experiments/study/ModelObjective.h"
+#include "experiments/study/ResultsTable.h"
+#include "experiments/study/StudyRunner.h"
+#include "experiments/study/StudySpec.h"
+#include "experiments/study/StudyStore.h"
+#include "plugins/PluginHost.h"
+
+namespace tunelab {
+
+namespace {
+
+std::atomic<bool> gStopRequested{false};
+
+extern "C" void requestStop(int /*signal*/) { gStopRequested = true; }
+
+// SIGINT/SIGTERM stop the study cleanly while this is in scope.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    gStopRequested = false;
+    previousInt_ = std::signal(SIGINT, requestStop);
+    previousTerm_ = std::signal(SIGTERM, requestStop);
+  }
+  ~StopOnSignal() {
+    std::signal(SIGINT, previousInt_);
+    std::signal(SIGTERM, previousTerm_);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  void (*previousInt_)(int);
+  void (*previousTerm_)(int);
+};
+
+// What must not change for a stored study to be resumed: everything but how it is executed.
+std::string configFingerprint(nlohmann::json root) {
+  if (root.contains("execution") && root["execution"].is_object()) {
+    for (const char* key : {"parallel_trials", "threads_per_trial", "storage", "output"}) {
+      root["execution"].erase(key);
+    }
+  }
+  if (root.contains("search") && root["search"].is_object()) root["search"].erase("max_trials");
+  root.erase("description");
+  return root.dump();
+}
+
+std::string readFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A point of the space to check the model and train sections before any trial runs.
+nlohmann::json probePoint(const SearchSpace& space) {
+  return space.decode(std::vector<double>(space.dimensions(), 0.5));
+}
+
+}  // namespace
+
+int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
+  std::optional<YamlDocument> document;
+  StudySpec study;
+  TrainingSpec probe;
+  std::size_t probeParameters = 0;
+
+  // Declared before everything a plugin creates, so it is destroyed after all of it.
+  PluginHost plugins;
+  try {
+    document = YamlDocument::load(args.experiment);
+    applyOverrides(*document, args.overrides);
+    study = parseStudySpec(document->root(), document->keysInFileOrder("search.parameters"));
+    // Every $name must be a parameter and every parameter must be used.
+    std::map<std::string, nlohmann::json> all;
+    for (const auto& p : study.space.parameters()) all[p.name] = nullptr;
+    bindExperiment(document->root(), all, true);
+    if (document->root().contains("data")) {
+      try {
+        bindParameters(document->root().at("data"), "data", {});
+      } catch (const ConfigError& e) {
+        throw ConfigError(e.keyPath(),
+                          "the data section cannot use search parameters (it is "
+                          "loaded once for all trials)");
+      }
+    }
+  } catch (const ConfigError& e) {
+    err << "error: " << (document ? document->describe(e) : e.what()) << "\n";
+    return kExitBadInput;
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+
+  plugins.loadDirectories(PluginHost::searchPath(args.pluginDirs));
+  for (const auto& problem : plugins.problems()) {
+    err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason << "\n";
+  }
+  for (std::size_t i = 0; i < study.backends.size(); ++i) {
+    if (!plugins.backends().contains(study.backends[i])) {
+      try {
+        plugins.backends().get(study.backends[i]);
+      } catch (const ConfigError& e) {
+        err << "error: " << document->locate("execution.backend")
+            << ": execution.backend: " << e.detail() << "\n";
+        return kExitBadInput;
+      }
+    }
+  }
+
+  std::unique_ptr<Strategy> strategy;
+  try {
+    probe = parseTrainingSpec(
+        bindTrialParameters(document->root(), study.space, probePoint(study.space)));
+    try {
+      strategy = plugins.strategies().create(
+          study.strategy,
+          {&study.space, study.strategyOptions, study.seed, study.maxTrials, probe.fit.epochs});
+    } catch (const ConfigError& e) {
+      throw e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
+                                  : e.withPrefix("search");
+    }
+  } catch (const ConfigError& e) {
+    err << "error: " << document->describe(e) << "\n";
+    return kExitBadInput;
+  }
+
+  PreparedData data;
+  try {
+    data = prepareData(probe.data, defaultDataLocations(args.dataDirs), study.seed);
+  } catch (const ConfigError& e) {
+    err << "error: " << document->describe(e.withPrefix("data")) << "\n";
+    return kExitBadInput;
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const ModelObjective objective(document->root(), study, data, plugins);
+  try {
+    probeParameters = objective.parameterCount(probePoint(study.space));
+  } catch (const ConfigError& e) {
+    err << "error: "
+        << document->describe(ConfigError(layerKeyInFile(probe, e.keyPath()), e.detail())) << "\n";
+    return kExitBadInput;
+  }
+
+  std::optional<StudyStore> store;
+  try {
+    std::filesystem::create_directories(study.output);
+    if (study.storage.has_parent_path())
+      std::filesystem::create_directories(study.storage.parent_path());
+    store.emplace(study.storage);
+    store->openStudy(study.name, readFile(args.experiment), study.space.fingerprint(),
+                     configFingerprint(document->root()), args.newStudy);
+  } catch (const std::filesystem::filesystem_error& e) {
+    err << "error: cannot create " << e.path1().string() << ": " << e.code().message() << "\n";
+    return kExitOutput;
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const ThreadBudget budget = chooseThreadBudget(study, probeParameters, cores);
+  out << "Study '" << study.name << "': " << study.strategy << " search, metric " << study.metric
+      << " (" << (study.maximize ? "maximize" : "minimize") << "), " << budget.parallelTrials
+      << " parallel trials x " << budget.threadsPerTrial << " threads, backend"
+      << (study.backends.size() > 1 ? "s " : " ");
+  for (std::size_t i = 0; i < study.backends.size(); ++i)
+    out << (i ? ", " : "") << study.backends[i];
+  out << "\nData: " << data.resolvedSource.string() << ": train " << data.train.size()
+      << ", validation " << data.validation.size() << ", test " << data.test.size()
+      << " rows\nStore: " << study.storage.string() << "\n"
+      << std::flush;
+
+  RunSummary summary;
+  try {
+    const StopOnSignal signals;
+    StudyRunner runner(study, *store, *strategy, objective, budget, out, args.progressBar);
+    summary = runner.run(gStopRequested);
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+
+  const auto trials = store->trials();
+  out << "\n" << formatBestTrials(trials, study, 5);
+  try {
+    writeResultsCsv(study.output / "results.csv", trials);
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  out << std::fixed << std::setprecision(1) << "Ran " << summary.trialsRun << " trials in "
+      << summary.seconds << " s; results in " << (study.output / "results.csv").string() << "\n";
+  if (summary.interrupted) {
+    out << "Interrupted: run the same command again to resume.\n";
+    return kExitInterrupted;
+  }
+  return kExitOk;
+}
+
+}  // namespace tunelab

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace tunelab {
+
+struct RunArguments {
+  std::filesystem::path experiment;
+  std::vector<std::string> overrides;             // --set key=value
+  std::vector<std::filesystem::path> dataDirs;    // --data-dir
+  std::vector<std::filesystem::path> pluginDirs;  // --plugin-dir
+  bool newStudy = false;                          // --new-study: discard a stored study
+  bool progressBar = false;                       // redraw one line (a terminal)
+};
+
+/// `tunelab run exp.yaml`: runs (or resumes) the study the file describes, storing every
+/// trial and epoch, and prints the best trials. Returns an ExitCode.
+int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err);
+
+}  // namespace tunelab

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "experiments/study/StudySpec.h"
+#include "experiments/study/StudyStore.h"
+
+namespace tunelab {
+
+/// The trials with a value, best first by the study's metric and goal.
+std::vector<TrialRecord> rankTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec);
+
+/// A table of the `count` best trials and a count of trials by status.
+std::string formatBestTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec,
+                             std::size_t count);
+
+/// One row per trial and backend: id, backend, status, value, epochs, seconds, every
+/// parameter and the final epoch's values. Written atomically.
+void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials);
+
+}  // namespace tunelab

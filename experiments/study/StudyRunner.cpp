@@ -1,0 +1,402 @@
+#include "experiments/study/StudyRunner.h"
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <iomanip>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include "core/Options.h"
+#include "core/Rng.h"
+#include "search/Enumerate.h"
+
+namespace tunelab {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One trial on one backend, trained by a worker. The coordinator answers every epoch before
+// the worker goes on, so a decision to stop takes effect at the same epoch however busy the
+// machine is.
+struct Job {
+  TrialRecord record;
+  TrialSpec spec;
+  bool primary = true;  // the first backend's run is the one the strategy hears about
+  std::mutex mutex;
+  std::condition_variable answered;
+  int acknowledged = 0;
+  bool stop = false;
+  bool interrupted = false;
+  std::vector<double> bestSoFar;  // metric (as minimised) after each epoch
+  std::string metricError;
+  TrialRun result;
+};
+
+struct Event {
+  Job* job = nullptr;
+  bool done = false;
+  EpochRecord record;
+};
+
+class EventQueue {
+ public:
+  void push(Event event) {
+    {
+      const std::lock_guard lock(mutex_);
+      events_.push_back(std::move(event));
+    }
+    ready_.notify_one();
+  }
+  std::optional<Event> popFor(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!ready_.wait_for(lock, timeout, [&] { return !events_.empty(); })) return std::nullopt;
+    Event event = std::move(events_.front());
+    events_.pop_front();
+    return event;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Event> events_;
+};
+
+std::int64_t peakMemoryKiB() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+std::string formatValue(double v) {
+  std::ostringstream s;
+  s << std::setprecision(5) << v;
+  return s.str();
+}
+
+std::string formatDuration(double seconds) {
+  std::ostringstream s;
+  if (seconds < 60) {
+    s << std::fixed << std::setprecision(1) << seconds << "s";
+  } else {
+    s << static_cast<int>(seconds / 60) << "m" << std::setw(2) << std::setfill('0')
+      << static_cast<int>(seconds) % 60 << "s";
+  }
+  return s.str();
+}
+
+}  // namespace
+
+std::uint64_t trialSeed(std::uint64_t studySeed, TrialId id) {
+  return mixSeed(studySeed ^ mixSeed(static_cast<std::uint64_t>(id) + 0x9e3779b97f4a7c15ULL));
+}
+
+ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParameters, int cores) {
+  ThreadBudget budget;
+  cores = std::max(1, cores);
+  // Below ~100k parameters a step is too short to share between threads.
+  const int autoThreads = modelParameters >= 100'000 ? cores : 1;
+  budget.threadsPerTrial = spec.threadsPerTrial > 0 ? spec.threadsPerTrial : autoThreads;
+  budget.threadsPerTrial = std::min(budget.threadsPerTrial, cores);
+  budget.parallelTrials =
+      spec.parallelTrials > 0 ? spec.parallelTrials : std::max(1, cores / budget.threadsPerTrial);
+  return budget;
+}
+
+StudyRunner::StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy,
+                         const ModelObjective& objective, ThreadBudget budget,
+                         std::ostream& progress, bool terminal)
+    : spec_(spec),
+      store_(store),
+      strategy_(strategy),
+      objective_(objective),
+      budget_(budget),
+      progress_(progress),
+      terminal_(terminal) {}
+
+RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
+  const auto started = Clock::now();
+  RunSummary summary;
+  const int parallel = budget_.parallelTrials;
+  const double sign = spec_.maximize ? -1.0 : 1.0;
+
+  // Finished trials of earlier runs feed the median rule; unfinished ones run again.
+  std::map<TrialId, std::vector<double>> finishedCurves;
+  std::deque<std::unique_ptr<Job>> pending;
+  std::optional<double> best;
+  TrialId bestId = -1;
+  int finished = 0;
+  if (auto state = store_.strategyState()) strategy_.loadState(*state);
+  for (auto& record : store_.trials()) {
+    if (record.status == TrialStatus::Running || record.status == TrialStatus::Interrupted) {
+      auto job = std::make_unique<Job>();
+      job->primary = record.backend == spec_.backends.front();
+      job->spec = {record.id, record.params, record.budget, record.resumeFrom};
+      store_.clearEpochs(record.id, record.backend);
+      record.status = TrialStatus::Running;
+      job->record = std::move(record);
+      pending.push_back(std::move(job));
+      ++summary.trialsResumed;
+      continue;
+    }
+    ++summary.trialsSkipped;
+    ++finished;
+    if (record.backend != spec_.backends.front()) continue;
+    if (record.value && (!best || sign * *record.value < sign * *best)) {
+      best = record.value;
+      bestId = record.id;
+    }
+    std::vector<double> curve;
+    double so = std::numeric_limits<double>::infinity();
+    for (const auto& e : store_.epochs(record.id, record.backend)) {
+      auto it = e.values.find(spec_.metric);
+      if (it != e.values.end() && !std::isnan(it->second)) so = std::min(so, sign * it->second);
+      curve.push_back(so);
+    }
+    finishedCurves[record.id] = std::move(curve);
+  }
+  if (summary.trialsSkipped > 0 || summary.trialsResumed > 0) {
+    progress_ << "Resuming study: " << summary.trialsSkipped << " trials finished earlier, "
+              << summary.trialsResumed << " to run again\n";
+  }
+
+  std::optional<std::size_t> total;
+  if (spec_.maxTrials) {
+    total = *spec_.maxTrials;
+  } else if (spec_.space.finite()) {
+    try {
+      total = enumeratePoints(spec_.space, spec_.strategy, 100'000).size();
+    } catch (const std::exception&) {
+    }
+  }
+  if (total) *total *= spec_.backends.size();
+
+  tbb::global_control control(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(parallel) + 1);
+  tbb::task_arena arena(parallel, 0);
+  tbb::task_group group;
+  EventQueue queue;
+  std::map<Job*, std::unique_ptr<Job>> running;
+  bool exhausted = false;
+  bool stopping = false;
+
+  auto launch = [&](std::unique_ptr<Job> owned) {
+    Job* job = owned.get();
+    running.emplace(job, std::move(owned));
+    const int threads = budget_.threadsPerTrial;
+    arena.execute([&, job, threads] {
+      group.run([&, job, threads] {
+        job->result = objective_.run(job->spec, job->record.backend, job->record.seed, threads,
+                                     [&, job](const EpochRecord& record) {
+                                       queue.push({job, false, record});
+                                       std::unique_lock lock(job->mutex);
+                                       job->answered.wait(
+                                           lock, [&] { return job->acknowledged >= record.epoch; });
+                                       return !job->stop;
+                                     });
+        queue.push({job, true, {}});
+      });
+    });
+  };
+
+  auto medianSaysStop = [&](const Job& job, int epoch) {
+    const auto& rule = spec_.earlyTermination;
+    if (!rule.enabled || epoch < rule.warmupEpochs) return false;
+    std::vector<double> others;
+    for (const auto& [id, curve] : finishedCurves) {
+      if (static_cast<int>(curve.size()) >= epoch) others.push_back(curve[epoch - 1]);
+    }
+    if (static_cast<int>(others.size()) < rule.minTrials) return false;
+    std::sort(others.begin(), others.end());
+    const std::size_t n = others.size();
+    const double median = n % 2 == 1 ? others[n / 2] : 0.5 * (others[n / 2 - 1] + others[n / 2]);
+    return job.bestSoFar.back() > median;
+  };
+
+  auto onEpoch = [&](Job& job, const EpochRecord& record) {
+    store_.addEpoch(job.record.id, job.record.backend, record);
+    bool stopIt = job.stop;
+    auto it = record.values.find(spec_.metric);
+    const auto loss = record.values.find("loss");
+    const bool diverged = loss != record.values.end() && !std::isfinite(loss->second);
+    if (it == record.values.end() && diverged) {
+      // The trainer ends the run itself and says why; a diverged epoch has no other values.
+      job.bestSoFar.push_back(std::numeric_limits<double>::infinity());
+    } else if (it == record.values.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, value] : record.values) names.push_back(name);
+      job.metricError = "search.metric '" + spec_.metric +
+                        "' is not among the values training records: " + joinNames(names);
+      stopIt = true;
+    } else {
+      const double v =
+          !std::isfinite(it->second) ? std::numeric_limits<double>::infinity() : sign * it->second;
+      job.bestSoFar.push_back(job.bestSoFar.empty() ? v : std::min(job.bestSoFar.back(), v));
+      if (job.primary && !stopIt) {
+        stopIt =
+            strategy_.report(job.record.id, record.epoch, job.bestSoFar.back()) == Decision::Stop ||
+            medianSaysStop(job, record.epoch);
+      }
+    }
+    {
+      const std::lock_guard lock(job.mutex);
+      job.stop = stopIt;
+      job.acknowledged = record.epoch;
+    }
+    job.answered.notify_one();
+  };
+
+  auto onDone = [&](std::unique_ptr<Job> owned) {
+    Job& job = *owned;
+    TrialRecord& r = job.record;
+    const TrialRun& run = job.result;
+    r.epochs = static_cast<int>(run.fit.history.size());
+    r.bestEpoch = run.fit.bestEpoch;
+    r.seconds = run.seconds;
+    r.peakMemoryKiB = peakMemoryKiB();
+    if (!run.fit.history.empty()) r.finalValues = run.fit.history.back().values;
+    for (const auto& [name, value] : run.test) r.finalValues[name] = value;
+    if (!job.bestSoFar.empty() && std::isfinite(job.bestSoFar.back())) {
+      r.value = sign * job.bestSoFar.back();
+    }
+    TrialOutcome outcome{r.id, TrialOutcome::State::Complete,
+                         job.bestSoFar.empty() ? std::nan("") : job.bestSoFar.back(), r.epochs};
+    if (!job.metricError.empty()) {
+      r.status = TrialStatus::Failed;
+      r.error = job.metricError;
+      r.value.reset();
+    } else if (run.ending == TrialRun::Ending::Failed) {
+      r.status = TrialStatus::Failed;
+      r.error = run.error;
+      r.value.reset();
+    } else if (run.ending == TrialRun::Ending::Stopped) {
+      r.status = job.interrupted ? TrialStatus::Interrupted : TrialStatus::Pruned;
+    } else {
+      r.status = TrialStatus::Complete;
+    }
+    if (r.status == TrialStatus::Failed) {
+      outcome.state = TrialOutcome::State::Failed;
+      outcome.value = std::nan("");
+    } else if (r.status == TrialStatus::Pruned) {
+      outcome.state = TrialOutcome::State::Pruned;
+    }
+    nlohmann::json state;
+    if (job.primary && r.status != TrialStatus::Interrupted) {
+      strategy_.tell(outcome);
+      state = strategy_.saveState();
+    }
+    if (r.status == TrialStatus::Interrupted) {
+      store_.markInterrupted({{r.id, r.backend}});
+    } else {
+      store_.finishTrial(r, state);
+      ++finished;
+      ++summary.trialsRun;
+      if (job.primary) {
+        finishedCurves[r.id] = job.bestSoFar;
+        if (r.value && (!best || sign * *r.value < sign * *best)) {
+          best = r.value;
+          bestId = r.id;
+        }
+      }
+    }
+    // Progress: one line per trial when not a terminal; a bar that redraws when it is.
+    std::ostringstream line;
+    line << "[" << finished;
+    if (total) line << "/" << *total;
+    line << "] trial " << r.id;
+    if (spec_.backends.size() > 1) line << " (" << r.backend << ")";
+    line << " " << trialStatusName(r.status);
+    if (r.value) line << " " << spec_.metric << "=" << formatValue(*r.value);
+    line << " in " << formatDuration(r.seconds);
+    if (!r.error.empty()) line << ": " << r.error;
+    if (best) line << " | best " << formatValue(*best) << " (trial " << bestId << ")";
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    if (total && summary.trialsRun > 0 && static_cast<std::size_t>(finished) < *total) {
+      const double eta = elapsed / summary.trialsRun *
+                         static_cast<double>(*total - static_cast<std::size_t>(finished));
+      line << " | ETA " << formatDuration(eta);
+    }
+    if (terminal_) {
+      progress_ << "\r\033[K" << line.str() << std::flush;
+    } else {
+      progress_ << line.str() << "\n" << std::flush;
+    }
+  };
+
+  for (;;) {
+    if (stop && !stopping) {
+      stopping = true;
+      for (auto& [job, owned] : running) {
+        const std::lock_guard lock(job->mutex);
+        job->stop = true;
+        job->interrupted = true;
+      }
+      for (auto& [job, owned] : running) job->answered.notify_one();
+    }
+    // Ask for as many trials as there are free workers.
+    while (!stopping && !exhausted && running.size() + pending.size() < std::size_t(parallel)) {
+      const std::size_t free = std::size_t(parallel) - running.size() - pending.size();
+      const std::size_t wanted = (free + spec_.backends.size() - 1) / spec_.backends.size();
+      AskResult asked = strategy_.ask(std::max<std::size_t>(1, wanted));
+      if (asked.kind == AskResult::Kind::Exhausted) exhausted = true;
+      if (asked.kind != AskResult::Kind::Ready) break;
+      std::vector<TrialRecord> records;
+      for (const auto& trial : asked.trials) {
+        for (const auto& backend : spec_.backends) {
+          auto job = std::make_unique<Job>();
+          job->spec = trial;
+          job->primary = backend == spec_.backends.front();
+          job->record.id = trial.id;
+          job->record.backend = backend;
+          job->record.params = trial.params;
+          job->record.budget = trial.budget;
+          job->record.resumeFrom = trial.resumeFrom;
+          job->record.seed = trialSeed(spec_.seed, trial.id);
+          records.push_back(job->record);
+          pending.push_back(std::move(job));
+        }
+      }
+      store_.addTrials(records, strategy_.saveState());
+    }
+    while (!stopping && !pending.empty() && running.size() < std::size_t(parallel)) {
+      launch(std::move(pending.front()));
+      pending.pop_front();
+    }
+    if (running.empty()) {
+      if (stopping || pending.empty()) break;
+      continue;
+    }
+    auto event = queue.popFor(std::chrono::milliseconds(100));
+    if (!event) continue;
+    if (!event->done) {
+      onEpoch(*event->job, event->record);
+      continue;
+    }
+    auto node = running.extract(event->job);
+    onDone(std::move(node.mapped()));
+  }
+  arena.execute([&] { group.wait(); });
+  if (terminal_) progress_ << "\n";
+  if (stopping) {
+    std::vector<std::pair<TrialId, std::string>> left;
+    for (const auto& job : pending) left.emplace_back(job->record.id, job->record.backend);
+    store_.markInterrupted(left);
+  }
+  summary.interrupted = stopping;
+  summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace tunelab

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/Trainer.h"
+#include "experiments/study/Sqlite.h"
+#include "search/Strategy.h"
+
+namespace tunelab {
+
+enum class TrialStatus { Running, Complete, Failed, Pruned, Interrupted };
+std::string_view trialStatusName(TrialStatus status);
+TrialStatus parseTrialStatus(const std::string& name);
+
+/// One row of the trials table: a trial of the strategy on one backend.
+struct TrialRecord {
+  TrialId id = 0;
+  std::string backend;
+  nlohmann::json params = nlohmann::json::object();
+  int budget = 0;
+  std::optional<TrialId> resumeFrom;
+  TrialStatus status = TrialStatus::Running;
+  std::optional<double> value;  // the search metric (as measured, not negated)
+  std::uint64_t seed = 0;
+  int epochs = 0;  // epochs recorded
+  int bestEpoch = 0;
+  double seconds = 0;
+  std::int64_t peakMemoryKiB = 0;
+  std::string error;
+  nlohmann::json finalValues = nlohmann::json::object();  // last epoch's values
+};
+
+/// The study database (SQLite, WAL). One writer: only the coordinator thread calls it.
+/// Every change that must stay consistent with another (a trial finished + the strategy's
+/// state after tell) is written in one transaction, so a killed process leaves a study that
+/// resumes exactly.
+class StudyStore {
+ public:
+  /// Opens or creates the store. Throws Error naming the file when it cannot.
+  explicit StudyStore(const std::filesystem::path& file);
+
+  /// The study row: returns false when the store is new (then it is created with these).
+  /// Throws Error when it exists with another search space, explaining what to do.
+  bool openStudy(const std::string& name, const std::string& experimentText,
+                 const std::string& spaceFingerprint, const std::string& configFingerprint,
+                 bool replace);
+
+  /// New trials (status running) and the strategy's state after the ask that made them.
+  void addTrials(const std::vector<TrialRecord>& trials, const nlohmann::json& strategyState);
+  void addEpoch(TrialId id, const std::string& backend, const EpochRecord& record);
+  /// A finished trial, with the strategy's state after tell (null: unchanged).
+  void finishTrial(const TrialRecord& trial, const nlohmann::json& strategyState);
+  /// Marks running trials as interrupted (a clean stop); they run again on resume.
+  void markInterrupted(const std::vector<std::pair<TrialId, std::string>>& trials);
+  /// Removes the epochs of a trial that restarts from scratch.
+  void clearEpochs(TrialId id, const std::string& backend);
+
+  std::optional<nlohmann::json> strategyState();
+  std::vector<TrialRecord> trials();
+  std::vector<EpochRecord> epochs(TrialId id, const std::string& backend);
+  const std::filesystem::path& file() const { return db_.file(); }
+  /// PRAGMA integrity_check's answer ("ok" when sound).
+  std::string integrityCheck();
+
+ private:
+  void saveStrategyState(const nlohmann::json& state);
+  SqliteDatabase db_;
+};
+
+}  // namespace tunelab

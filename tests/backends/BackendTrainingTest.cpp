@@ -1,0 +1,44 @@
+// Training through each backend plugin (loaded as a user's study loads it) ends where the
+// reference ends: the MAGIC model, 5 epochs, same seed.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "experiments/ExitCode.h"
+#include "experiments/TrainCommand.h"
+#include "tests/support/TestData.h"
+
+namespace tunelab {
+namespace {
+
+double finalValidationLoss(const std::string& backend) {
+  TrainArguments args;
+  args.experiment = test::sourceDir() / "experiments" / "configs" / "magic.yaml";
+  args.overrides = {"train.epochs=5", "execution.backend=" + backend};
+  args.dataDirs = {test::datasetsDir()};
+  args.output = test::scratchDir("backend-training-" + backend);
+  args.quiet = true;
+  std::ostringstream out;
+  std::ostringstream err;
+  TrainReport report;
+  EXPECT_EQ(runTrain(args, out, err, &report), kExitOk) << err.str();
+  if (report.fit.history.size() != 5U) return std::nan("");
+  return report.fit.history.back().values.at("val_loss");
+}
+
+TEST(BackendTraining, MagicFiveEpochsMatchTheReferenceOnEveryBackend) {
+  TUNELAB_SKIP_WITHOUT(test::datasetPath("magic04.csv"));
+  const double reference = finalValidationLoss("reference");
+  ASSERT_TRUE(std::isfinite(reference));
+  for (const char* backend : {"openblas", "onednn"}) {
+    const double loss = finalValidationLoss(backend);
+    EXPECT_LE(std::abs(loss - reference) / reference, 1e-3)
+        << backend << " val_loss " << loss << " vs reference " << reference;
+    RecordProperty(std::string(backend) + "_relative_difference",
+                   std::to_string(std::abs(loss - reference) / reference));
+  }
+}
+
+}  // namespace
+}  // namespace tunelab

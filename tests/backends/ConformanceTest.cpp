@@ -1,0 +1,169 @@
+// Every backend against the reference: each op, both transposes, tiny to large shapes, strided
+// views, a last partial batch. Tolerances scale with the reduction length: float32 sums of k
+// products differ from the double-accumulated reference by about k * eps * sum |a||b|.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/onednn/OneDnnBackend.h"
+#include "backends/openblas/OpenBlasBackend.h"
+#include "backends/reference/ReferenceBackend.h"
+#include "core/Rng.h"
+
+namespace tunelab {
+namespace {
+
+std::unique_ptr<Backend> makeBackend(const std::string& name) {
+  if (name == "openblas") return std::make_unique<OpenBlasBackend>();
+  if (name == "onednn") return std::make_unique<OneDnnBackend>();
+  return std::make_unique<ReferenceBackend>();
+}
+
+// A matrix with a row stride wider than its columns, so views are not contiguous.
+struct Strided {
+  std::size_t rows, cols, stride;
+  std::vector<float> data;
+  Strided(std::size_t r, std::size_t c, Rng& rng, std::size_t pad = 3)
+      : rows(r), cols(c), stride(c + pad), data(r * (c + pad) + 1, std::nanf("")) {
+    for (std::size_t i = 0; i < r; ++i) {
+      for (std::size_t j = 0; j < c; ++j) data[i * stride + j] = 2.0F * rng.uniform() - 1.0F;
+    }
+  }
+  ConstMatrixView view() const { return {data.data(), rows, cols, stride}; }
+  MatrixView mut() { return {data.data(), rows, cols, stride}; }
+};
+
+struct Shape3 {
+  std::size_t m, n, k;
+};
+
+class Conformance : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<Backend> backend_ = makeBackend(GetParam());
+  ReferenceBackend reference_;
+  Rng rng_{17};
+};
+
+void expectNear(const Strided& got, const Strided& want, float tolerance, const std::string& what) {
+  for (std::size_t i = 0; i < got.rows; ++i) {
+    for (std::size_t j = 0; j < got.cols; ++j) {
+      const float g = got.data[i * got.stride + j];
+      const float w = want.data[i * want.stride + j];
+      ASSERT_NEAR(g, w, tolerance * (1.0F + std::abs(w)))
+          << what << " at (" << i << ", " << j << ")";
+    }
+  }
+}
+
+float gemmTolerance(std::size_t k) { return 4.0F * static_cast<float>(k + 1) * 1.2e-7F; }
+
+TEST_P(Conformance, GemmMatchesReferenceForEveryTransposeAndShape) {
+  const std::vector<Shape3> shapes{{1, 1, 1},    {1, 7, 5},   {7, 13, 5},
+                                   {31, 64, 10}, {13, 1, 64}, {256, 256, 784}};
+  for (const auto& [m, n, k] : shapes) {
+    for (auto ta : {Transpose::No, Transpose::Yes}) {
+      for (auto tb : {Transpose::No, Transpose::Yes}) {
+        for (auto [alpha, beta] :
+             {std::pair{1.0F, 0.0F}, std::pair{0.5F, 1.0F}, std::pair{-1.0F, 0.25F}}) {
+          const Strided a = ta == Transpose::No ? Strided(m, k, rng_) : Strided(k, m, rng_);
+          const Strided b = tb == Transpose::No ? Strided(k, n, rng_) : Strided(n, k, rng_);
+          Strided c(m, n, rng_);
+          if (beta == 0.0F) std::fill(c.data.begin(), c.data.end(), std::nanf(""));
+          Strided want = c;
+          backend_->gemm(ta, tb, alpha, a.view(), b.view(), beta, c.mut());
+          reference_.gemm(ta, tb, alpha, a.view(), b.view(), beta, want.mut());
+          expectNear(c, want, gemmTolerance(k),
+                     "gemm " + std::to_string(m) + "x" + std::to_string(n) + "x" +
+                         std::to_string(k) + (ta == Transpose::Yes ? " aT" : "") +
+                         (tb == Transpose::Yes ? " bT" : "") + " alpha " + std::to_string(alpha) +
+                         " beta " + std::to_string(beta));
+        }
+      }
+    }
+  }
+}
+
+TEST_P(Conformance, DenseForwardFusesBiasAndEveryActivation) {
+  const std::vector<Activation> activations{
+      {ActivationKind::Linear, 0},  {ActivationKind::Relu, 0}, {ActivationKind::LeakyRelu, 0.3F},
+      {ActivationKind::Elu, 1.0F},  {ActivationKind::Tanh, 0}, {ActivationKind::Sigmoid, 0},
+      {ActivationKind::Softmax, 0}, {ActivationKind::Gelu, 0}, {ActivationKind::Swish, 0}};
+  // Batch 1, a last partial batch (31 of 32) and the Fashion-MNIST first layer.
+  const std::vector<Shape3> shapes{{1, 7, 5}, {31, 64, 10}, {7, 13, 5}, {128, 256, 784}};
+  for (const auto& act : activations) {
+    for (const auto& [m, n, k] : shapes) {
+      for (bool withBias : {true, false}) {
+        const Strided x(m, k, rng_);
+        const Strided w(k, n, rng_, 0);
+        std::vector<float> bias(withBias ? n : 0);
+        for (auto& v : bias) v = rng_.uniform() - 0.5F;
+        Strided y(m, n, rng_);
+        Strided want(m, n, rng_);
+        backend_->denseForward(x.view(), w.view(), bias, act, y.mut());
+        reference_.denseForward(x.view(), w.view(), bias, act, want.mut());
+        expectNear(y, want, 2.0F * gemmTolerance(k) + 1e-6F,
+                   "dense " + std::string(activationName(act.kind)) + " " + std::to_string(m) +
+                       "x" + std::to_string(n) + "x" + std::to_string(k));
+      }
+    }
+  }
+}
+
+TEST_P(Conformance, ActivationBackwardAndColumnSumsMatchReference) {
+  for (const auto kind : {ActivationKind::Relu, ActivationKind::Tanh, ActivationKind::Sigmoid,
+                          ActivationKind::Gelu, ActivationKind::Swish}) {
+    const Activation act{kind, 0};
+    const Strided x(33, 17, rng_);
+    Strided y(33, 17, rng_);
+    applyActivation(act, x.view(), y.mut());
+    const Strided dy(33, 17, rng_);
+    Strided dx(33, 17, rng_);
+    Strided want(33, 17, rng_);
+    backend_->activationBackward(act, x.view(), y.view(), dy.view(), dx.mut());
+    reference_.activationBackward(act, x.view(), y.view(), dy.view(), want.mut());
+    expectNear(dx, want, 1e-6F, "activation backward " + std::string(activationName(kind)));
+  }
+  for (const auto& [rows, cols] : {std::pair<std::size_t, std::size_t>{1, 1}, {1, 9}, {257, 64}}) {
+    const Strided m(rows, cols, rng_);
+    std::vector<float> got(cols, std::nanf(""));
+    std::vector<float> want(cols);
+    backend_->columnSums(m.view(), got);
+    reference_.columnSums(m.view(), want);
+    for (std::size_t j = 0; j < cols; ++j) {
+      EXPECT_NEAR(got[j], want[j], gemmTolerance(rows) * (1.0F + std::abs(want[j])));
+    }
+  }
+}
+
+TEST_P(Conformance, ReusedInstanceGivesTheSameResultOnEveryCall) {
+  const Strided a(31, 10, rng_);
+  const Strided b(10, 64, rng_);
+  Strided first(31, 64, rng_);
+  Strided second(31, 64, rng_);
+  backend_->gemm(Transpose::No, Transpose::No, 1.0F, a.view(), b.view(), 0.0F, first.mut());
+  const Strided other(32, 10, rng_);
+  Strided scratch(32, 64, rng_);
+  backend_->gemm(Transpose::No, Transpose::No, 1.0F, other.view(), b.view(), 0.0F, scratch.mut());
+  backend_->gemm(Transpose::No, Transpose::No, 1.0F, a.view(), b.view(), 0.0F, second.mut());
+  for (std::size_t i = 0; i < 31; ++i) {
+    for (std::size_t j = 0; j < 64; ++j) {
+      ASSERT_EQ(first.data[i * first.stride + j], second.data[i * second.stride + j]);
+    }
+  }
+}
+
+TEST_P(Conformance, DescribesItsLibraryAndKernel) {
+  EXPECT_FALSE(backend_->description().empty());
+  backend_->setThreads(2);
+  EXPECT_EQ(backend_->threads(), GetParam() == "reference" ? 1 : 2);
+  backend_->setThreads(1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::Values("openblas", "onednn"),
+                         [](const auto& param) { return param.param; });
+
+}  // namespace
+}  // namespace tunelab

@@ -1,0 +1,313 @@
+// `tunelab run` as a user meets it: a grid runs every point once, results do not depend on how
+// many trials run at once, a rerun resumes, a killed study loses no finished work, and bad
+// files get located messages.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "core/Rng.h"
+#include "experiments/ExitCode.h"
+#include "experiments/RunCommand.h"
+#include "experiments/study/StudyStore.h"
+#include "tests/support/TestData.h"
+
+namespace tunelab {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// A toy binary problem (label = x0 + x1 > 1) and a 2 x 2 x 2 grid over it.
+constexpr const char* kGrid = R"(name: toy-grid
+data: {source: toy.csv, target: label, split: {test: 0.2, validation: 0.25}}
+model:
+  layers:
+    - {type: dense, units: $units, activation: relu}
+    - {type: dropout, rate: 0.1}
+    - {type: dense, units: 1, activation: sigmoid}
+  loss: binary_crossentropy
+  metrics: [accuracy]
+train:
+  optimizer: {type: adam, learning_rate: $lr}
+  batch_size: $batch
+  epochs: 6
+search:
+  strategy: grid
+  parameters:
+    units: {values: [4, 8]}
+    lr: {values: [0.01, 0.05]}
+    batch: {values: [16, 32]}
+execution: {seed: 7, storage: study.db}
+)";
+
+class StudyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = test::scratchDir(std::string("study-") + info->name());
+    std::ofstream csv(dir_ / "toy.csv");
+    csv << "x0,x1,label\n";
+    Rng rng(5);
+    for (int i = 0; i < 400; ++i) {
+      const float a = rng.uniform();
+      const float b = rng.uniform();
+      csv << a << "," << b << "," << (a + b > 1.0F ? "yes" : "no") << "\n";
+    }
+  }
+
+  std::filesystem::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  Outcome run(const std::string& yaml, std::vector<std::string> overrides = {},
+              bool newStudy = false) {
+    RunArguments args;
+    args.experiment = write("exp.yaml", yaml);
+    args.overrides = std::move(overrides);
+    args.overrides.push_back("execution.output=" + (dir_ / "out").string());
+    args.dataDirs = {dir_};
+    args.newStudy = newStudy;
+    const auto cwd = std::filesystem::current_path();
+    std::filesystem::current_path(dir_);  // storage: study.db is relative to the cwd
+    std::ostringstream out;
+    std::ostringstream err;
+    Outcome o;
+    o.code = runStudy(args, out, err);
+    std::filesystem::current_path(cwd);
+    o.out = out.str();
+    o.err = err.str();
+    return o;
+  }
+
+  std::filesystem::path dir_;
+};
+
+// Values and curves of every trial (not times): what must match between two runs.
+std::string studyContents(const std::filesystem::path& db) {
+  StudyStore store(db);
+  std::ostringstream s;
+  s.precision(17);
+  for (const auto& t : store.trials()) {
+    s << t.id << " " << t.backend << " " << trialStatusName(t.status) << " " << t.params.dump()
+      << " " << (t.value ? *t.value : -1.0) << " " << t.epochs << " " << t.seed << "\n";
+    for (const auto& e : store.epochs(t.id, t.backend)) {
+      s << "  " << e.epoch;
+      for (const auto& [name, v] : e.values) s << " " << name << "=" << v;
+      s << "\n";
+    }
+  }
+  return s.str();
+}
+
+TEST_F(StudyTest, GridRunsEveryPointOnceAndStoresEveryEpoch) {
+  const Outcome o = run(kGrid);
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("Trials: 8 complete"));
+  StudyStore store(dir_ / "study.db");
+  const auto trials = store.trials();
+  ASSERT_EQ(trials.size(), 8U);
+  std::set<std::string> points;
+  for (const auto& t : trials) {
+    points.insert(t.params.dump());
+    EXPECT_EQ(t.status, TrialStatus::Complete);
+    EXPECT_EQ(store.epochs(t.id, t.backend).size(), 6U);
+    ASSERT_TRUE(t.value.has_value());
+    EXPECT_GT(*t.value, 0.0);
+  }
+  EXPECT_EQ(points.size(), 8U);
+  EXPECT_EQ(store.integrityCheck(), "ok");
+  std::ifstream csv(dir_ / "out" / "results.csv");
+  std::string line;
+  int rows = 0;
+  while (std::getline(csv, line)) ++rows;
+  EXPECT_EQ(rows, 9);  // header + 8 trials
+}
+
+TEST_F(StudyTest, OneAndTwoParallelTrialsGiveIdenticalResults) {
+  ASSERT_EQ(run(kGrid, {"execution.parallel_trials=1", "execution.storage=one.db"}).code, kExitOk);
+  ASSERT_EQ(run(kGrid, {"execution.parallel_trials=2", "execution.storage=two.db"}).code, kExitOk);
+  const std::string one = studyContents(dir_ / "one.db");
+  EXPECT_FALSE(one.empty());
+  EXPECT_EQ(one, studyContents(dir_ / "two.db"));
+}
+
+TEST_F(StudyTest, RerunResumesWithoutRunningFinishedTrialsAgain) {
+  ASSERT_EQ(run(kGrid).code, kExitOk);
+  const std::string first = studyContents(dir_ / "study.db");
+  const Outcome again = run(kGrid);
+  ASSERT_EQ(again.code, kExitOk) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("8 trials finished earlier"));
+  EXPECT_THAT(again.out, HasSubstr("Ran 0 trials"));
+  EXPECT_EQ(studyContents(dir_ / "study.db"), first);
+}
+
+TEST_F(StudyTest, ChangedSearchSpaceIsRefusedUnlessNewStudy) {
+  ASSERT_EQ(run(kGrid).code, kExitOk);
+  std::string changed = kGrid;
+  changed.replace(changed.find("[4, 8]"), 6, "[4, 16]");
+  const Outcome refused = run(changed);
+  EXPECT_EQ(refused.code, kExitOutput);
+  EXPECT_THAT(refused.err, HasSubstr("holds a study with another search space"));
+  EXPECT_THAT(refused.err, HasSubstr("--new-study"));
+  const Outcome fresh = run(changed, {}, true);
+  EXPECT_EQ(fresh.code, kExitOk) << fresh.err;
+  EXPECT_THAT(fresh.out, HasSubstr("Ran 8 trials"));
+}
+
+TEST_F(StudyTest, UnknownParameterReferenceIsLocated) {
+  std::string bad = kGrid;
+  bad.replace(bad.find("$units"), 6, "$unit");
+  const Outcome o = run(bad);
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_THAT(o.err, HasSubstr("exp.yaml:5:"));
+  EXPECT_THAT(o.err, HasSubstr("refers to $unit, which search.parameters does not define"));
+  EXPECT_THAT(o.err, HasSubstr("did you mean $units?"));
+}
+
+TEST_F(StudyTest, ParameterNeverUsedIsAnError) {
+  std::string bad = kGrid;
+  bad.replace(bad.find("    batch: {values"), 0, "    momentum: {values: [0.9]}\n");
+  const Outcome o = run(bad);
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_THAT(o.err, HasSubstr("search.parameters.momentum: $momentum is defined but never used"));
+}
+
+TEST_F(StudyTest, UnknownStrategyListsTheAvailableOnesAndTheDirectoriesSearched) {
+  std::string bad = kGrid;
+  bad.replace(bad.find("strategy: grid"), 14, "strategy: gird");
+  const Outcome o = run(bad);
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_THAT(o.err, HasSubstr("unknown strategy 'gird' (did you mean 'grid'?)"));
+  EXPECT_THAT(o.err, HasSubstr("random"));
+  EXPECT_THAT(o.err, HasSubstr("plugin directories searched"));
+}
+
+TEST_F(StudyTest, DivergingTrialIsRecordedAsFailedAndTheStudyGoesOn) {
+  std::string diverging = kGrid;
+  diverging.replace(diverging.find("{type: adam, learning_rate: $lr}"), 32,
+                    "{type: sgd, learning_rate: $lr}");
+  diverging.replace(diverging.find("[0.01, 0.05]"), 12, "[0.01, 1.0e+30]");
+  const Outcome o = run(diverging);
+  EXPECT_EQ(o.code, kExitOk) << o.err;
+  StudyStore store(dir_ / "study.db");
+  int failed = 0;
+  int complete = 0;
+  for (const auto& t : store.trials()) {
+    if (t.status == TrialStatus::Failed) {
+      ++failed;
+      EXPECT_THAT(t.error, HasSubstr("NaN"));
+      EXPECT_EQ(t.params["lr"], 1e30);
+    }
+    complete += t.status == TrialStatus::Complete ? 1 : 0;
+  }
+  EXPECT_EQ(failed, 4);
+  EXPECT_EQ(complete, 4);
+}
+
+TEST_F(StudyTest, UnwritableStoreIsAClearErrorNamingTheFile) {
+  const Outcome o = run(kGrid, {"execution.storage=/proc/tunelab-test/study.db"});
+  EXPECT_EQ(o.code, kExitOutput);
+  EXPECT_THAT(o.err, HasSubstr("/proc/tunelab-test"));
+}
+
+TEST_F(StudyTest, MetricThatTrainingDoesNotRecordFailsTheTrialsWithTheKnownNames) {
+  std::string bad = kGrid;
+  bad.replace(bad.find("  strategy: grid"), 0, "  metric: val_auc\n");
+  const Outcome o = run(bad);
+  EXPECT_EQ(o.code, kExitOk);
+  StudyStore store(dir_ / "study.db");
+  const auto trials = store.trials();
+  ASSERT_FALSE(trials.empty());
+  EXPECT_EQ(trials[0].status, TrialStatus::Failed);
+  EXPECT_THAT(trials[0].error, HasSubstr("'val_auc' is not among the values"));
+  EXPECT_THAT(trials[0].error, HasSubstr("val_accuracy"));
+}
+
+// SIGKILL at random moments, then run again, until the study is done: it must equal an
+// uninterrupted run, with every finished trial kept and none run twice.
+TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
+  std::string slower = kGrid;
+  slower.replace(slower.find("epochs: 6"), 9, "epochs: 30");
+  slower.replace(slower.find("[16, 32]"), 8, "[4, 8]");
+  const auto exp = write("exp.yaml", slower);
+  const auto runTunelab = [&](const std::string& storage, std::optional<double> killAfter) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      std::filesystem::current_path(dir_);
+      const int null = ::open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+      const std::string exe = test::tunelabExecutable().string();
+      const std::string set = "execution.storage=" + storage;
+      const std::string out = "execution.output=" + (dir_ / "out").string();
+      execl(exe.c_str(), exe.c_str(), "run", exp.c_str(), "--data-dir", dir_.c_str(), "--set",
+            set.c_str(), "--set", out.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    if (killAfter) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(*killAfter));
+      kill(pid, SIGKILL);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const int whole = runTunelab("whole.db", std::nullopt);
+  ASSERT_TRUE(WIFEXITED(whole) && WEXITSTATUS(whole) == 0) << "status " << whole;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Rng rng(11);
+  int killed = 0;
+  for (int i = 0; i < 20; ++i) {
+    // Each run lives a random part of a twentieth of the whole study, so that the 20 kills
+    // are spread over the study rather than all landing after it finished.
+    const int status = runTunelab("killed.db", seconds * 0.1 * rng.uniformDouble());
+    killed += WIFSIGNALED(status) ? 1 : 0;
+  }
+  const int last = runTunelab("killed.db", std::nullopt);
+  ASSERT_TRUE(WIFEXITED(last) && WEXITSTATUS(last) == 0) << "status " << last;
+  EXPECT_GE(killed, 15) << "most runs must have been killed before they finished";
+  EXPECT_EQ(studyContents(dir_ / "killed.db"), studyContents(dir_ / "whole.db"));
+  StudyStore store(dir_ / "killed.db");
+  EXPECT_EQ(store.integrityCheck(), "ok");
+}
+
+// SIGTERM stops cleanly: exit 130, running trials marked interrupted, and a rerun finishes
+// the study with the same results as an uninterrupted run.
+TEST_F(StudyTest, SigtermStopsCleanlyAndTheStudyResumes) {
+  const pid_t self = getpid();
+  std::thread terminator([self] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(self, SIGTERM);
+  });
+  std::string slower = kGrid;
+  slower.replace(slower.find("epochs: 6"), 9, "epochs: 200");
+  const Outcome stopped = run(slower, {"execution.storage=stopped.db"});
+  terminator.join();
+  ASSERT_EQ(stopped.code, kExitInterrupted) << stopped.out << stopped.err;
+  EXPECT_THAT(stopped.out, HasSubstr("run the same command again to resume"));
+  ASSERT_EQ(run(slower, {"execution.storage=stopped.db"}).code, kExitOk);
+  ASSERT_EQ(run(slower, {"execution.storage=whole.db"}).code, kExitOk);
+  EXPECT_EQ(studyContents(dir_ / "stopped.db"), studyContents(dir_ / "whole.db"));
+}
+
+}  // namespace
+}  // namespace tunelab
