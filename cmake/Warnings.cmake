@@ -6,5 +6,7 @@ function(tunelab_set_warnings target)
     # Designated initializers leave the other members at their defaults on purpose.
     -Wno-missing-field-initializers)
   # Lets g++ vectorise loops that call sqrt/exp (no errno branch); we never read errno.
-  target_compile_options(${target} PRIVATE -fno-math-errno)
+  # -fno-semantic-interposition: calls inside a shared library may be inlined (nobody
+  # interposes tunelab's own functions).
+  target_compile_options(${target} PRIVATE -fno-math-errno -fno-semantic-interposition)
 endfunction()

@@ -46,6 +46,21 @@ std::uint64_t Rng::nextU64() {
   return result;
 }
 
+void Rng::fill16(std::span<std::uint16_t> out) {
+  std::size_t i = 0;
+  for (; i + 4 <= out.size(); i += 4) {
+    const std::uint64_t bits = nextU64();
+    out[i] = static_cast<std::uint16_t>(bits);
+    out[i + 1] = static_cast<std::uint16_t>(bits >> 16U);
+    out[i + 2] = static_cast<std::uint16_t>(bits >> 32U);
+    out[i + 3] = static_cast<std::uint16_t>(bits >> 48U);
+  }
+  if (i < out.size()) {
+    std::uint64_t bits = nextU64();
+    for (; i < out.size(); ++i, bits >>= 16U) out[i] = static_cast<std::uint16_t>(bits);
+  }
+}
+
 float Rng::uniform() { return static_cast<float>(nextU64() >> 40U) * 0x1.0p-24F; }
 
 double Rng::uniformDouble() { return static_cast<double>(nextU64() >> 11U) * 0x1.0p-53; }

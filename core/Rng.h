@@ -32,6 +32,9 @@ class TUNELAB_API Rng {
   double normal();
   /// Uniform integer in [0, n); n > 0.
   std::uint64_t below(std::uint64_t n);
+  /// Fills `out` with random 16-bit words, four per draw (low bits first): one call per batch
+  /// instead of one per element keeps the generator's state in registers.
+  void fill16(std::span<std::uint16_t> out);
   /// Fisher-Yates shuffle.
   void shuffle(std::span<std::uint32_t> values);
 

@@ -28,13 +28,13 @@ void Dropout::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
   }
   const std::size_t n = in.rows * in.cols;
   mask_.resize(n);
-  for (std::size_t i = 0; i < n; i += 4) {
-    std::uint64_t bits = ctx.rng.nextU64();
-    for (std::size_t k = i; k < std::min(n, i + 4); ++k) {
-      mask_[k] = (bits & 0xFFFFU) >= keepThreshold_ ? scale_ : 0.0F;
-      bits >>= 16U;
-    }
-  }
+  bits_.resize(n);
+  ctx.rng.fill16(bits_);
+  const std::uint16_t* bits = bits_.data();
+  float* mask = mask_.data();
+  const std::uint32_t threshold = keepThreshold_;
+  const float scale = scale_;
+  for (std::size_t k = 0; k < n; ++k) mask[k] = bits[k] >= threshold ? scale : 0.0F;
   for (std::size_t r = 0; r < in.rows; ++r) {
     const float* m = mask_.data() + r * in.cols;
     const float* x = in.data + r * in.stride;

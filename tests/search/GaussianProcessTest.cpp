@@ -1,0 +1,139 @@
+// The GP's posterior, likelihood gradient and acquisition functions against closed forms.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "search/strategies/gp/Acquisition.h"
+#include "search/strategies/gp/GaussianProcess.h"
+
+namespace tunelab {
+namespace {
+
+TEST(GaussianProcess, PosteriorMatchesTheClosedFormOnTwoPoints) {
+  Eigen::MatrixXd x(2, 1);
+  x << 0.2, 0.7;
+  Eigen::VectorXd y(2);
+  y << 1.0, 3.0;
+  GpHyperparameters h;
+  h.logLengthScales = {std::log(0.4)};
+  h.logSignalVariance = std::log(1.5);
+  h.logNoiseVariance = std::log(0.01);
+  GaussianProcess gp;
+  Rng rng(1);
+  gp.fit(x, y, h, false, 0, rng);
+
+  // Closed form in the standardised units the GP works in (mean 2, sd sqrt(2)).
+  auto k = [&](double a, double b) {
+    const double r = std::abs(a - b) / 0.4;
+    return 1.5 * (1 + std::sqrt(5.0) * r + 5.0 / 3.0 * r * r) * std::exp(-std::sqrt(5.0) * r);
+  };
+  const double k11 = k(0.2, 0.2) + 0.01;
+  const double k12 = k(0.2, 0.7);
+  const double k22 = k(0.7, 0.7) + 0.01;
+  const double det = k11 * k22 - k12 * k12;
+  const double s = std::sqrt(2.0);
+  const double y1 = (1.0 - 2.0) / s;
+  const double y2 = (3.0 - 2.0) / s;
+  const double a1 = (k22 * y1 - k12 * y2) / det;
+  const double a2 = (-k12 * y1 + k11 * y2) / det;
+  const double at = 0.45;
+  const double ks1 = k(at, 0.2);
+  const double ks2 = k(at, 0.7);
+  const double mean = 2.0 + s * (ks1 * a1 + ks2 * a2);
+  const double quad = (ks1 * (k22 * ks1 - k12 * ks2) + ks2 * (-k12 * ks1 + k11 * ks2)) / det;
+  const double variance = 2.0 * (1.5 - quad);
+
+  double gotMean = 0;
+  double gotVariance = 0;
+  Eigen::VectorXd point(1);
+  point << at;
+  gp.predict(point, gotMean, gotVariance);
+  EXPECT_NEAR(gotMean, mean, 1e-6);
+  EXPECT_NEAR(gotVariance, variance, 1e-6);
+}
+
+TEST(GaussianProcess, LikelihoodGradientMatchesFiniteDifferences) {
+  Rng rng(3);
+  Eigen::MatrixXd x(12, 3);
+  Eigen::VectorXd y(12);
+  for (Eigen::Index i = 0; i < 12; ++i) {
+    for (Eigen::Index d = 0; d < 3; ++d) x(i, d) = rng.uniformDouble();
+    y[i] = std::sin(3 * x(i, 0)) + x(i, 1) * x(i, 1) + 0.1 * rng.normal();
+  }
+  GaussianProcess gp;
+  GpHyperparameters h;
+  h.logLengthScales = {std::log(0.3), std::log(0.5), std::log(1.2)};
+  h.logSignalVariance = std::log(0.8);
+  h.logNoiseVariance = std::log(0.05);
+  gp.fit(x, y, h, false, 0, rng);
+  const std::vector<double> packed = h.packed();
+  std::vector<double> gradient;
+  gp.logMarginalLikelihood(packed, &gradient);
+  for (std::size_t i = 0; i < packed.size(); ++i) {
+    auto plus = packed;
+    auto minus = packed;
+    plus[i] += 1e-5;
+    minus[i] -= 1e-5;
+    const double numeric =
+        (gp.logMarginalLikelihood(plus, nullptr) - gp.logMarginalLikelihood(minus, nullptr)) / 2e-5;
+    EXPECT_NEAR(gradient[i], numeric, 1e-4 * (1 + std::abs(numeric))) << "hyperparameter " << i;
+  }
+}
+
+TEST(GaussianProcess, FittedHyperparametersRaiseTheLikelihood) {
+  Rng rng(5);
+  Eigen::MatrixXd x(30, 2);
+  Eigen::VectorXd y(30);
+  for (Eigen::Index i = 0; i < 30; ++i) {
+    x(i, 0) = rng.uniformDouble();
+    x(i, 1) = rng.uniformDouble();
+    y[i] = std::sin(6 * x(i, 0));  // the second input does not matter
+  }
+  GpHyperparameters start;
+  start.logLengthScales = {std::log(0.3), std::log(0.3)};
+  GaussianProcess gp;
+  gp.fit(x, y, start, false, 0, rng);
+  const double before = gp.logMarginalLikelihood(start.packed(), nullptr);
+  gp.fit(x, y, start, true, 2, rng);
+  const auto& fitted = gp.hyperparameters();
+  EXPECT_GT(gp.logMarginalLikelihood(fitted.packed(), nullptr), before + 1.0);
+  EXPECT_GT(fitted.logLengthScales[1], fitted.logLengthScales[0])
+      << "an input that does not matter gets a longer length scale";
+}
+
+TEST(Acquisition, ExpectedImprovementMatchesNumericalIntegration) {
+  for (const auto& [mean, sd, best] :
+       {std::tuple{0.0, 1.0, 0.5}, {1.0, 0.3, 0.2}, {-2.0, 2.0, 1.0}}) {
+    // E[max(best - f, 0)] for f ~ N(mean, sd^2), by the midpoint rule over +-10 sd.
+    double integral = 0.0;
+    const int steps = 200000;
+    const double lo = mean - 10 * sd;
+    const double width = 20 * sd / steps;
+    for (int i = 0; i < steps; ++i) {
+      const double f = lo + (i + 0.5) * width;
+      const double density =
+          std::exp(-0.5 * std::pow((f - mean) / sd, 2)) / (sd * std::sqrt(2 * std::numbers::pi));
+      integral += std::max(best - f, 0.0) * density * width;
+    }
+    EXPECT_NEAR(expectedImprovement(mean, sd, best), integral, 1e-6);
+    EXPECT_NEAR(logExpectedImprovement(mean, sd, best), std::log(integral), 1e-5);
+  }
+}
+
+TEST(Acquisition, LogExpectedImprovementStaysFiniteAndOrderedFarInTheTail) {
+  // EI underflows to 0 here; log-EI still ranks the points.
+  EXPECT_EQ(expectedImprovement(40.0, 1.0, 0.0), 0.0);
+  const double far = logExpectedImprovement(40.0, 1.0, 0.0);
+  const double farther = logExpectedImprovement(45.0, 1.0, 0.0);
+  EXPECT_TRUE(std::isfinite(far));
+  EXPECT_GT(far, farther);
+  // Continuity where the tail formula takes over (z = -25).
+  EXPECT_NEAR(logExpectedImprovement(25.0 - 1e-9, 1.0, 0.0),
+              logExpectedImprovement(25.0 + 1e-9, 1.0, 0.0), 1e-6);
+  EXPECT_NEAR(probabilityOfImprovement(0.0, 1.0, 0.0), 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(upperConfidenceBound(1.0, 0.5, 2.0), 0.0);
+}
+
+}  // namespace
+}  // namespace tunelab
