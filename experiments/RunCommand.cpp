@@ -130,6 +130,7 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   try {
     probe = parseTrainingSpec(
         bindTrialParameters(document->root(), study.space, probePoint(study.space)));
+    study.trainEpochs = probe.fit.epochs;
     try {
       strategy = plugins.strategies().create(
           study.strategy,

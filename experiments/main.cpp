@@ -11,6 +11,7 @@
 #include "experiments/ExitCode.h"
 #include "experiments/PluginsCommand.h"
 #include "experiments/RunCommand.h"
+#include "experiments/StudyCommands.h"
 #include "experiments/TrainCommand.h"
 #include "experiments/Version.h"
 
@@ -23,6 +24,10 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run <experiment.yaml>     run (or resume) the study an experiment file describes\n"
+    "  status <exp.yaml|db>      trials by status, the best so far, what resumes\n"
+    "  best <exp.yaml|db>        the best trials with their parameters and test metrics\n"
+    "  export <exp.yaml|db>      every trial (and epoch) as CSV or JSON\n"
+    "  compare <exp.yaml|db>     speed and results per backend of a multi-backend study\n"
     "  train <experiment.yaml>   train the one model an experiment file describes\n"
     "  plugins                   list the plugins, what they add, and files refused\n"
     "  backends                  list the compute backends, their libraries and kernels\n"
@@ -121,6 +126,53 @@ int runCommand(const std::vector<std::string>& arguments) {
   return tunelab::runStudy(args, std::cout, std::cerr);
 }
 
+// status, best, export and compare: read a stored study, named by its experiment file or db.
+int studyCommand(const std::string& command, const std::vector<std::string>& arguments) {
+  tunelab::StudyLocation where;
+  std::string path;
+  std::size_t count = 5;
+  std::string format = "csv";
+  std::string output;
+  po::options_description options("tunelab " + command + " <experiment.yaml | study.db> [options]");
+  options.add_options()("help,h", "show this help")(
+      "set", po::value(&where.overrides)->composing(),
+      "override a key of the file, as given to tunelab run (repeatable)");
+  if (command == "best") options.add_options()("count,n", po::value(&count), "how many trials (5)");
+  if (command == "export") {
+    options.add_options()("format", po::value(&format), "csv (default) or json")(
+        "output,o", po::value(&output), "the file to write (default trials.csv / trials.json)");
+  }
+  po::options_description hidden;
+  hidden.add_options()("study", po::value(&path));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("study", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "error: tunelab " << command << ": " << e.what() << "\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  if (vm.count("help") != 0U) {
+    std::cout << options << "\n";
+    return tunelab::kExitOk;
+  }
+  if (path.empty()) {
+    std::cerr << "error: tunelab " << command << " needs an experiment file or a study database\n\n"
+              << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  where.path = path;
+  if (command == "status") return tunelab::runStatus(where, std::cout, std::cerr);
+  if (command == "best") return tunelab::runBest(where, count, std::cout, std::cerr);
+  if (command == "compare") return tunelab::runCompare(where, std::cout, std::cerr);
+  if (output.empty()) output = "trials." + format;
+  return tunelab::runExport(where, format, output, std::cout, std::cerr);
+}
+
 int pluginsCommand(const std::vector<std::string>& arguments, bool backends) {
   std::vector<std::string> pluginDirs;
   po::options_description options(backends ? "tunelab backends [options]"
@@ -160,6 +212,9 @@ int main(int argc, char** argv) {
   try {
     if (command == "train") return trainCommand(arguments);
     if (command == "run") return runCommand(arguments);
+    if (command == "status" || command == "best" || command == "export" || command == "compare") {
+      return studyCommand(command, arguments);
+    }
     if (command == "plugins") return pluginsCommand(arguments, false);
     if (command == "backends") return pluginsCommand(arguments, true);
     if (command == "version" || command == "--version") {
@@ -171,7 +226,8 @@ int main(int argc, char** argv) {
     return tunelab::kExitInternal;
   }
   std::cerr << "error: unknown command '" << command << "'";
-  if (auto near = tunelab::nearestName(command, {"run", "train", "plugins", "backends", "version"});
+  if (auto near = tunelab::nearestName(command, {"run", "status", "best", "export", "compare",
+                                                 "train", "plugins", "backends", "version"});
       !near.empty()) {
     std::cerr << " (did you mean '" << near << "'?)";
   }

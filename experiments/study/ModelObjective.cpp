@@ -36,7 +36,8 @@ std::size_t ModelObjective::parameterCount(const nlohmann::json& params) const {
 
 TrialRun ModelObjective::run(const TrialSpec& trial, const std::string& backendName,
                              std::uint64_t seed, int threads,
-                             const std::function<bool(const EpochRecord&)>& onEpoch) const {
+                             const std::function<bool(const EpochRecord&)>& onEpoch,
+                             const Checkpoint* resume, bool keepCheckpoint) const {
   const auto start = std::chrono::steady_clock::now();
   TrialRun run;
   try {
@@ -49,6 +50,7 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const std::string& backendN
     const auto backend = plugins_.backends().create(backendName);
     backend->setThreads(threads);
     Trainer trainer(graph, *backend, *loss, spec.fit, rng);
+    if (resume != nullptr) trainer.restore(*resume);
     run.fit = trainer.fit(data_.train, data_.validation.size() > 0 ? &data_.validation : nullptr,
                           onEpoch);
     switch (run.fit.status) {
@@ -62,6 +64,8 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const std::string& backendN
       default:
         run.ending = TrialRun::Ending::Complete;
     }
+    if (keepCheckpoint && run.ending == TrialRun::Ending::Complete)
+      run.checkpoint = trainer.checkpoint();
     // The test split scores the model the trial ends with (the best epoch's weights when
     // early stopping restores them); it never takes part in choosing a trial.
     if (run.ending == TrialRun::Ending::Complete && data_.test.size() > 0) {

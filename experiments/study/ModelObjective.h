@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "core/Trainer.h"
@@ -25,8 +26,9 @@ struct TrialRun {
   enum class Ending { Complete, Failed, Stopped };
   Ending ending = Ending::Complete;
   FitResult fit;
-  std::map<std::string, double> test;  // loss and metrics on the test split ("test_" names)
-  std::string error;                   // Failed: why (a diverged loss, a plugin's exception...)
+  std::map<std::string, double> test;    // loss and metrics on the test split ("test_" names)
+  std::string error;                     // Failed: why (a diverged loss, a plugin's exception...)
+  std::optional<Checkpoint> checkpoint;  // at the end, when asked for
   double seconds = 0;
 };
 
@@ -43,8 +45,11 @@ class ModelObjective {
   nlohmann::json bind(const nlohmann::json& params) const;
 
   /// `onEpoch` returns false to stop the run (Stopped). Never throws: a failure is returned.
+  /// `resume` continues a trial's training from a checkpoint (a Hyperband promotion);
+  /// `keepCheckpoint` returns the final one.
   TrialRun run(const TrialSpec& trial, const std::string& backend, std::uint64_t seed, int threads,
-               const std::function<bool(const EpochRecord&)>& onEpoch) const;
+               const std::function<bool(const EpochRecord&)>& onEpoch,
+               const Checkpoint* resume = nullptr, bool keepCheckpoint = false) const;
 
   /// Number of trainable parameters of a trial's model (to choose threads per trial).
   std::size_t parameterCount(const nlohmann::json& params) const;

@@ -20,6 +20,7 @@
 
 #include "core/Options.h"
 #include "core/Rng.h"
+#include "experiments/study/CheckpointCodec.h"
 #include "search/Enumerate.h"
 
 namespace tunelab {
@@ -40,8 +41,11 @@ struct Job {
   int acknowledged = 0;
   bool stop = false;
   bool interrupted = false;
+  bool abandoned = false;         // the coordinator failed: stop without waiting for answers
   std::vector<double> bestSoFar;  // metric (as minimised) after each epoch
   std::string metricError;
+  std::optional<Checkpoint> resume;  // a promoted trial continues its parent's training
+  bool keepCheckpoint = false;
   TrialRun result;
 };
 
@@ -192,20 +196,33 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   bool exhausted = false;
   bool stopping = false;
 
+  const int fullEpochs = spec_.trainEpochs;
   auto launch = [&](std::unique_ptr<Job> owned) {
     Job* job = owned.get();
+    job->keepCheckpoint = job->spec.budget > 0 && job->spec.budget < fullEpochs;
+    if (job->spec.resumeFrom) {
+      job->resume = decodeCheckpoint(store_.checkpoint(*job->spec.resumeFrom, job->record.backend));
+      double so = std::numeric_limits<double>::infinity();
+      for (const auto& e : job->resume->history) {
+        auto it = e.values.find(spec_.metric);
+        if (it != e.values.end() && std::isfinite(it->second)) so = std::min(so, sign * it->second);
+        job->bestSoFar.push_back(so);
+      }
+    }
     running.emplace(job, std::move(owned));
     const int threads = budget_.threadsPerTrial;
     arena.execute([&, job, threads] {
       group.run([&, job, threads] {
-        job->result = objective_.run(job->spec, job->record.backend, job->record.seed, threads,
-                                     [&, job](const EpochRecord& record) {
-                                       queue.push({job, false, record});
-                                       std::unique_lock lock(job->mutex);
-                                       job->answered.wait(
-                                           lock, [&] { return job->acknowledged >= record.epoch; });
-                                       return !job->stop;
-                                     });
+        job->result = objective_.run(
+            job->spec, job->record.backend, job->record.seed, threads,
+            [&, job](const EpochRecord& record) {
+              queue.push({job, false, record});
+              std::unique_lock lock(job->mutex);
+              job->answered.wait(
+                  lock, [&] { return job->acknowledged >= record.epoch || job->abandoned; });
+              return !job->stop;
+            },
+            job->resume ? &*job->resume : nullptr, job->keepCheckpoint);
         queue.push({job, true, {}});
       });
     });
@@ -262,7 +279,8 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     Job& job = *owned;
     TrialRecord& r = job.record;
     const TrialRun& run = job.result;
-    r.epochs = static_cast<int>(run.fit.history.size());
+    r.epochs = static_cast<int>(run.fit.history.size()) -
+               (job.resume ? static_cast<int>(job.resume->history.size()) : 0);
     r.bestEpoch = run.fit.bestEpoch;
     r.seconds = run.seconds;
     r.peakMemoryKiB = peakMemoryKiB();
@@ -300,7 +318,9 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     if (r.status == TrialStatus::Interrupted) {
       store_.markInterrupted({{r.id, r.backend}});
     } else {
-      store_.finishTrial(r, state);
+      store_.finishTrial(
+          r, state,
+          run.checkpoint ? encodeCheckpoint(*run.checkpoint) : std::vector<std::uint8_t>{});
       ++finished;
       ++summary.trialsRun;
       if (job.primary) {
@@ -335,57 +355,72 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     }
   };
 
-  for (;;) {
-    if (stop && !stopping) {
-      stopping = true;
-      for (auto& [job, owned] : running) {
-        const std::lock_guard lock(job->mutex);
-        job->stop = true;
-        job->interrupted = true;
-      }
-      for (auto& [job, owned] : running) job->answered.notify_one();
-    }
-    // Ask for as many trials as there are free workers.
-    while (!stopping && !exhausted && running.size() + pending.size() < std::size_t(parallel)) {
-      const std::size_t free = std::size_t(parallel) - running.size() - pending.size();
-      const std::size_t wanted = (free + spec_.backends.size() - 1) / spec_.backends.size();
-      AskResult asked = strategy_.ask(std::max<std::size_t>(1, wanted));
-      if (asked.kind == AskResult::Kind::Exhausted) exhausted = true;
-      if (asked.kind != AskResult::Kind::Ready) break;
-      std::vector<TrialRecord> records;
-      for (const auto& trial : asked.trials) {
-        for (const auto& backend : spec_.backends) {
-          auto job = std::make_unique<Job>();
-          job->spec = trial;
-          job->primary = backend == spec_.backends.front();
-          job->record.id = trial.id;
-          job->record.backend = backend;
-          job->record.params = trial.params;
-          job->record.budget = trial.budget;
-          job->record.resumeFrom = trial.resumeFrom;
-          job->record.seed = trialSeed(spec_.seed, trial.id);
-          records.push_back(job->record);
-          pending.push_back(std::move(job));
+  // An error on the coordinator (a full disk, a missing checkpoint) must not leave workers
+  // waiting for answers that never come: they are released, then the error goes on.
+  try {
+    for (;;) {
+      if (stop && !stopping) {
+        stopping = true;
+        for (auto& [job, owned] : running) {
+          const std::lock_guard lock(job->mutex);
+          job->stop = true;
+          job->interrupted = true;
         }
+        for (auto& [job, owned] : running) job->answered.notify_one();
       }
-      store_.addTrials(records, strategy_.saveState());
+      // Ask for as many trials as there are free workers.
+      while (!stopping && !exhausted && running.size() + pending.size() < std::size_t(parallel)) {
+        const std::size_t free = std::size_t(parallel) - running.size() - pending.size();
+        const std::size_t wanted = (free + spec_.backends.size() - 1) / spec_.backends.size();
+        AskResult asked = strategy_.ask(std::max<std::size_t>(1, wanted));
+        if (asked.kind == AskResult::Kind::Exhausted) exhausted = true;
+        if (asked.kind != AskResult::Kind::Ready) break;
+        std::vector<TrialRecord> records;
+        for (const auto& trial : asked.trials) {
+          for (const auto& backend : spec_.backends) {
+            auto job = std::make_unique<Job>();
+            job->spec = trial;
+            job->primary = backend == spec_.backends.front();
+            job->record.id = trial.id;
+            job->record.backend = backend;
+            job->record.params = trial.params;
+            job->record.budget = trial.budget;
+            job->record.resumeFrom = trial.resumeFrom;
+            job->record.seed = trialSeed(spec_.seed, trial.id);
+            records.push_back(job->record);
+            pending.push_back(std::move(job));
+          }
+        }
+        store_.addTrials(records, strategy_.saveState());
+      }
+      while (!stopping && !pending.empty() && running.size() < std::size_t(parallel)) {
+        launch(std::move(pending.front()));
+        pending.pop_front();
+      }
+      if (running.empty()) {
+        if (stopping || pending.empty()) break;
+        continue;
+      }
+      auto event = queue.popFor(std::chrono::milliseconds(100));
+      if (!event) continue;
+      if (!event->done) {
+        onEpoch(*event->job, event->record);
+        continue;
+      }
+      auto node = running.extract(event->job);
+      onDone(std::move(node.mapped()));
     }
-    while (!stopping && !pending.empty() && running.size() < std::size_t(parallel)) {
-      launch(std::move(pending.front()));
-      pending.pop_front();
+  } catch (...) {
+    for (auto& [job, owned] : running) {
+      {
+        const std::lock_guard lock(job->mutex);
+        job->abandoned = true;
+        job->stop = true;
+      }
+      job->answered.notify_one();
     }
-    if (running.empty()) {
-      if (stopping || pending.empty()) break;
-      continue;
-    }
-    auto event = queue.popFor(std::chrono::milliseconds(100));
-    if (!event) continue;
-    if (!event->done) {
-      onEpoch(*event->job, event->record);
-      continue;
-    }
-    auto node = running.extract(event->job);
-    onDone(std::move(node.mapped()));
+    arena.execute([&] { group.wait(); });
+    throw;
   }
   arena.execute([&] { group.wait(); });
   if (terminal_) progress_ << "\n";

@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS epochs (
   learning_rate REAL NOT NULL,
   vals TEXT NOT NULL,
   PRIMARY KEY (trial, backend, epoch));
+CREATE TABLE IF NOT EXISTS checkpoints (
+  trial INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (trial, backend));
 )sql";
 
 }  // namespace
@@ -99,7 +104,8 @@ bool StudyStore::openStudy(const std::string& name, const std::string& experimen
     transaction.commit();
     return true;
   }
-  db_.execute("DELETE FROM epochs; DELETE FROM trials; DELETE FROM study;");
+  db_.execute(
+      "DELETE FROM epochs; DELETE FROM trials; DELETE FROM checkpoints; DELETE FROM study;");
   db_.prepare("INSERT INTO study (id, name, experiment, space, config) VALUES (1, ?, ?, ?, ?)")
       .bind(1, name)
       .bind(2, experimentText)
@@ -153,8 +159,16 @@ void StudyStore::addEpoch(TrialId id, const std::string& backend, const EpochRec
       .run();
 }
 
-void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strategyState) {
+void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strategyState,
+                             const std::vector<std::uint8_t>& checkpoint) {
   SqlTransaction transaction(db_);
+  if (!checkpoint.empty()) {
+    db_.prepare("INSERT OR REPLACE INTO checkpoints (trial, backend, data) VALUES (?, ?, ?)")
+        .bind(1, std::int64_t{t.id})
+        .bind(2, t.backend)
+        .bindBlob(3, checkpoint)
+        .run();
+  }
   auto statement = db_.prepare(
       "UPDATE trials SET status = ?, value = ?, epochs = ?, best_epoch = ?, seconds = ?, "
       "peak_memory_kib = ?, error = ?, final_values = ?, finished = datetime('now') "
@@ -200,6 +214,22 @@ std::optional<nlohmann::json> StudyStore::strategyState() {
   auto select = db_.prepare("SELECT strategy_state FROM study WHERE id = 1");
   if (!select.next() || select.isNull(0)) return std::nullopt;
   return nlohmann::json::parse(select.text(0));
+}
+
+std::vector<std::uint8_t> StudyStore::checkpoint(TrialId id, const std::string& backend) {
+  auto select = db_.prepare("SELECT data FROM checkpoints WHERE trial = ? AND backend = ?");
+  select.bind(1, std::int64_t{id}).bind(2, backend);
+  if (!select.next()) {
+    throw Error("study database " + db_.file().string() + " has no checkpoint of trial " +
+                std::to_string(id) + " (" + backend + ") to resume from");
+  }
+  return select.blob(0);
+}
+
+std::string StudyStore::experimentText() {
+  auto select = db_.prepare("SELECT experiment FROM study WHERE id = 1");
+  if (!select.next()) throw Error("study database " + db_.file().string() + " holds no study");
+  return select.text(0);
 }
 
 std::vector<TrialRecord> StudyStore::trials() {

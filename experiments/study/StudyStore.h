@@ -54,14 +54,20 @@ class StudyStore {
   /// New trials (status running) and the strategy's state after the ask that made them.
   void addTrials(const std::vector<TrialRecord>& trials, const nlohmann::json& strategyState);
   void addEpoch(TrialId id, const std::string& backend, const EpochRecord& record);
-  /// A finished trial, with the strategy's state after tell (null: unchanged).
-  void finishTrial(const TrialRecord& trial, const nlohmann::json& strategyState);
+  /// A finished trial, with the strategy's state after tell (null: unchanged) and, for a
+  /// trial another may resume from (Hyperband), its final checkpoint.
+  void finishTrial(const TrialRecord& trial, const nlohmann::json& strategyState,
+                   const std::vector<std::uint8_t>& checkpoint = {});
+  /// The checkpoint a finished trial left. Throws Error when there is none.
+  std::vector<std::uint8_t> checkpoint(TrialId id, const std::string& backend);
   /// Marks running trials as interrupted (a clean stop); they run again on resume.
   void markInterrupted(const std::vector<std::pair<TrialId, std::string>>& trials);
   /// Removes the epochs of a trial that restarts from scratch.
   void clearEpochs(TrialId id, const std::string& backend);
 
   std::optional<nlohmann::json> strategyState();
+  /// The experiment file's text as the study was created from it.
+  std::string experimentText();
   std::vector<TrialRecord> trials();
   std::vector<EpochRecord> epochs(TrialId id, const std::string& backend);
   const std::filesystem::path& file() const { return db_.file(); }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -18,6 +19,7 @@
 #include "core/Rng.h"
 #include "experiments/ExitCode.h"
 #include "experiments/RunCommand.h"
+#include "experiments/StudyCommands.h"
 #include "experiments/study/StudyStore.h"
 #include "tests/support/TestData.h"
 
@@ -237,6 +239,68 @@ TEST_F(StudyTest, MetricThatTrainingDoesNotRecordFailsTheTrialsWithTheKnownNames
   EXPECT_EQ(trials[0].status, TrialStatus::Failed);
   EXPECT_THAT(trials[0].error, HasSubstr("'val_auc' is not among the values"));
   EXPECT_THAT(trials[0].error, HasSubstr("val_accuracy"));
+}
+
+TEST_F(StudyTest, BackendListRunsEveryTrialOnEachAndCompareReportsThem) {
+  const Outcome o = run(kGrid, {"execution.backend=[reference, openblas, onednn]"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  StudyStore store(dir_ / "study.db");
+  std::map<std::string, int> perBackend;
+  for (const auto& t : store.trials()) ++perBackend[t.backend];
+  EXPECT_EQ(perBackend["reference"], 8);
+  EXPECT_EQ(perBackend["openblas"], 8);
+  EXPECT_EQ(perBackend["onednn"], 8);
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(runCompare({dir_ / "study.db", {}}, out, err), kExitOk) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("reference   8"));
+  EXPECT_THAT(out.str(), HasSubstr("(baseline)"));
+  EXPECT_THAT(out.str(), HasSubstr("openblas    8"));
+  EXPECT_THAT(out.str(), ::testing::ContainsRegex("onednn +8 .*e-0[3-9]"));
+}
+
+TEST_F(StudyTest, HyperbandPromotedTrialsContinueFromTheirCheckpoints) {
+  std::string hyperband = kGrid;
+  hyperband.replace(hyperband.find("strategy: grid"), 14,
+                    "strategy: hyperband\n  hyperband: {min_epochs: 2, eta: 2}");
+  hyperband.replace(hyperband.find("epochs: 6"), 9, "epochs: 8");
+  const Outcome o = run(hyperband);
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  StudyStore store(dir_ / "study.db");
+  int promoted = 0;
+  int epochsTrained = 0;
+  std::map<TrialId, TrialRecord> byId;
+  for (const auto& t : store.trials()) byId[t.id] = t;
+  for (const auto& [id, t] : byId) {
+    epochsTrained += t.epochs;
+    EXPECT_EQ(t.status, TrialStatus::Complete);
+    if (!t.resumeFrom) continue;
+    ++promoted;
+    const TrialRecord& parent = byId.at(*t.resumeFrom);
+    EXPECT_EQ(t.params, parent.params);
+    const auto epochs = store.epochs(t.id, t.backend);
+    ASSERT_FALSE(epochs.empty());
+    // The promoted trial goes on where its parent stopped: no epoch is trained twice.
+    EXPECT_EQ(epochs.front().epoch, parent.budget + 1);
+    EXPECT_EQ(epochs.back().epoch, t.budget);
+  }
+  EXPECT_GT(promoted, 0);
+  EXPECT_LT(epochsTrained, 8 * 8) << "fewer epochs than the whole grid at full budget";
+}
+
+TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
+  ASSERT_EQ(run(kGrid).code, kExitOk);
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(runExport({dir_ / "study.db", {}}, "json", dir_ / "trials.json", out, err), kExitOk)
+      << err.str();
+  std::ifstream in(dir_ / "trials.json");
+  const auto exported = nlohmann::json::parse(in);
+  ASSERT_EQ(exported["trials"].size(), 8U);
+  EXPECT_EQ(exported["trials"][0]["epochs"].size(), 6U);
+  EXPECT_TRUE(exported["trials"][0]["final"].contains("test_accuracy"));
+  EXPECT_EQ(runExport({dir_ / "study.db", {}}, "xml", dir_ / "t.xml", out, err), kExitBadInput);
+  EXPECT_THAT(err.str(), HasSubstr("unknown export format 'xml'"));
 }
 
 // SIGKILL at random moments, then run again, until the study is done: it must equal an

@@ -6,6 +6,7 @@
 #include "core/Error.h"
 #include "search/Enumerate.h"
 #include "search/strategies/grid/GridStrategy.h"
+#include "search/strategies/hyperband/HyperbandStrategy.h"
 #include "search/strategies/random/RandomStrategy.h"
 
 namespace tunelab {
@@ -104,6 +105,68 @@ TEST(RandomStrategy, ContinuousSpaceWithoutMaxTrialsIsAnError) {
   const SearchSpace space = SearchSpace::parse(j, {"lr"});
   const StrategyContext context{&space, json::object(), 3, std::nullopt, 100};
   EXPECT_THROW(RandomStrategy{context}, ConfigError);
+}
+
+TEST(HyperbandStrategy, RungBudgetsGrowByEtaUpToMaxEpochs) {
+  const SearchSpace space = referenceGrid();
+  HyperbandStrategy hb({&space, json{{"min_epochs", 4}, {"eta", 3}}, 1, std::nullopt, 100});
+  EXPECT_EQ(hb.budgets(), (std::vector<int>{4, 12, 36, 100}));
+}
+
+TEST(HyperbandStrategy, PromotesTheBestThirdOfARungFromTheirCheckpoints) {
+  const SearchSpace space = referenceGrid();
+  HyperbandStrategy hb({&space, json{{"min_epochs", 1}, {"eta", 3}}, 5, std::nullopt, 9});
+  // Nine configurations in rung 0 (budget 1), told values 9, 8, ..., 1 in order.
+  AskResult first = hb.ask(9);
+  ASSERT_EQ(first.trials.size(), 9U);
+  for (const auto& t : first.trials) {
+    EXPECT_EQ(t.budget, 1);
+    EXPECT_FALSE(t.resumeFrom.has_value());
+  }
+  for (std::size_t i = 0; i < 9; ++i) {
+    hb.tell({first.trials[i].id, TrialOutcome::State::Complete, 9.0 - static_cast<double>(i), 1});
+  }
+  // The best third (values 1, 2, 3: trials 8, 7, 6) go to rung 1 (budget 3), best first.
+  AskResult next = hb.ask(3);
+  ASSERT_EQ(next.trials.size(), 3U);
+  const std::vector<TrialId> expected{first.trials[8].id, first.trials[7].id, first.trials[6].id};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(next.trials[i].budget, 3);
+    ASSERT_TRUE(next.trials[i].resumeFrom.has_value());
+    EXPECT_EQ(*next.trials[i].resumeFrom, expected[i]);
+    EXPECT_EQ(next.trials[i].params, first.trials[8 - i].params);
+  }
+  // Rung 1 told: the best of its three (1/3 of 3) goes to the last rung (budget 9).
+  hb.tell({next.trials[0].id, TrialOutcome::State::Complete, 0.7, 3});
+  hb.tell({next.trials[1].id, TrialOutcome::State::Complete, 0.2, 3});
+  hb.tell({next.trials[2].id, TrialOutcome::State::Complete, 0.9, 3});
+  AskResult top = hb.ask(1);
+  ASSERT_EQ(top.trials.size(), 1U);
+  EXPECT_EQ(top.trials[0].budget, 9);
+  EXPECT_EQ(*top.trials[0].resumeFrom, next.trials[1].id);
+}
+
+TEST(HyperbandStrategy, ResumesExactlyFromSavedState) {
+  const SearchSpace space = referenceGrid();
+  const StrategyContext context{&space, json{{"min_epochs", 2}}, 3, std::nullopt, 18};
+  HyperbandStrategy a(context);
+  AskResult asked = a.ask(12);
+  for (const auto& t : asked.trials) {
+    a.tell({t.id, TrialOutcome::State::Complete, static_cast<double>((t.id * 7) % 12), 2});
+  }
+  HyperbandStrategy b(context);
+  b.loadState(json::parse(a.saveState().dump()));
+  for (int i = 0; i < 6; ++i) {
+    AskResult ra = a.ask(1);
+    AskResult rb = b.ask(1);
+    ASSERT_EQ(ra.trials.size(), 1U);
+    ASSERT_EQ(rb.trials.size(), 1U);
+    EXPECT_EQ(ra.trials[0].id, rb.trials[0].id);
+    EXPECT_EQ(ra.trials[0].params, rb.trials[0].params);
+    EXPECT_EQ(ra.trials[0].resumeFrom, rb.trials[0].resumeFrom);
+    a.tell({ra.trials[0].id, TrialOutcome::State::Complete, 1.0 / (i + 1), 2});
+    b.tell({rb.trials[0].id, TrialOutcome::State::Complete, 1.0 / (i + 1), 2});
+  }
 }
 
 }  // namespace

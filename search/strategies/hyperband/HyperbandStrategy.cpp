@@ -1,0 +1,170 @@
+#include "search/strategies/hyperband/HyperbandStrategy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/Error.h"
+#include "core/Options.h"
+#include "search/Enumerate.h"
+
+namespace tunelab {
+
+HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
+    : space_(*context.space),
+      maxConfigs_(context.maxTrials.value_or(std::numeric_limits<std::size_t>::max())),
+      finite_(context.space->finite()),
+      rng_(context.seed) {
+  Options o(context.options, "hyperband strategy");
+  const auto minEpochs = static_cast<int>(o.integer("min_epochs", 1, {.min = 1}));
+  eta_ = static_cast<int>(o.integer("eta", 3, {.min = 2}));
+  const auto maxEpochs = static_cast<int>(o.integer("max_epochs", context.maxEpochs, {.min = 1}));
+  o.finish();
+  if (minEpochs > maxEpochs) {
+    throw ConfigError("hyperband.min_epochs", "min_epochs " + std::to_string(minEpochs) +
+                                                  " exceeds max_epochs " +
+                                                  std::to_string(maxEpochs));
+  }
+  for (long long b = minEpochs; b < maxEpochs; b *= eta_) budgets_.push_back(static_cast<int>(b));
+  budgets_.push_back(maxEpochs);
+  rungs_.resize(budgets_.size());
+  if (finite_) {
+    remaining_ = enumeratePoints(space_, "hyperband");
+    maxConfigs_ = std::min(maxConfigs_, remaining_.size());
+  } else if (!context.maxTrials) {
+    throw ConfigError("max_trials",
+                      "hyperband over a continuous space needs max_trials "
+                      "(the number of configurations to start)");
+  }
+}
+
+std::optional<TrialSpec> HyperbandStrategy::promotion() {
+  // The highest rung first: finishing the most promising trials soonest.
+  for (std::size_t k = rungs_.size() - 1; k-- > 0;) {
+    std::vector<std::size_t> told;  // indices into rungs_[k] of trials with a finite value
+    for (std::size_t i = 0; i < rungs_[k].size(); ++i) {
+      if (rungs_[k][i].value && std::isfinite(*rungs_[k][i].value)) told.push_back(i);
+    }
+    const std::size_t keep = told.size() / static_cast<std::size_t>(eta_);
+    if (keep == 0) continue;
+    std::stable_sort(told.begin(), told.end(), [&](std::size_t a, std::size_t b) {
+      return *rungs_[k][a].value < *rungs_[k][b].value;
+    });
+    for (std::size_t i = 0; i < keep; ++i) {
+      Entry& entry = rungs_[k][told[i]];
+      if (entry.promoted) continue;
+      entry.promoted = true;
+      const TrialId id = nextId_++;
+      const std::size_t config = entry.config;
+      const TrialId parent = entry.id;
+      rungs_[k + 1].push_back({id, config, std::nullopt, false});
+      rungOf_[id] = k + 1;
+      return TrialSpec{id, configs_[config], budgets_[k + 1], parent};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<nlohmann::json> HyperbandStrategy::newConfig() {
+  if (configs_.size() >= maxConfigs_) return std::nullopt;
+  if (finite_) {
+    if (remaining_.empty()) return std::nullopt;
+    const auto i = static_cast<std::size_t>(rng_.below(remaining_.size()));
+    nlohmann::json point = std::move(remaining_[i]);
+    remaining_[i] = std::move(remaining_.back());
+    remaining_.pop_back();
+    return point;
+  }
+  for (int attempt = 0; attempt < 10000; ++attempt) {
+    nlohmann::json point = space_.sample(rng_);
+    if (seen_.insert(point.dump()).second) return point;
+  }
+  return std::nullopt;
+}
+
+AskResult HyperbandStrategy::ask(std::size_t maxTrials) {
+  AskResult result{AskResult::Kind::Ready, {}};
+  while (result.trials.size() < maxTrials) {
+    if (auto promoted = promotion()) {
+      result.trials.push_back(std::move(*promoted));
+      continue;
+    }
+    auto config = newConfig();
+    if (!config) break;
+    configs_.push_back(std::move(*config));
+    const TrialId id = nextId_++;
+    rungs_[0].push_back({id, configs_.size() - 1, std::nullopt, false});
+    rungOf_[id] = 0;
+    result.trials.push_back({id, configs_.back(), budgets_[0], std::nullopt});
+  }
+  if (!result.trials.empty()) return result;
+  for (const auto& rung : rungs_) {
+    for (const auto& e : rung) {
+      if (!e.value) return {AskResult::Kind::Wait, {}};  // a running trial may earn a promotion
+    }
+  }
+  return {AskResult::Kind::Exhausted, {}};
+}
+
+void HyperbandStrategy::tell(const TrialOutcome& outcome) {
+  auto it = rungOf_.find(outcome.id);
+  if (it == rungOf_.end()) return;
+  for (auto& e : rungs_[it->second]) {
+    if (e.id == outcome.id) {
+      const bool usable =
+          outcome.state != TrialOutcome::State::Failed && std::isfinite(outcome.value);
+      e.value = usable ? outcome.value : std::numeric_limits<double>::infinity();
+    }
+  }
+}
+
+nlohmann::json HyperbandStrategy::saveState() const {
+  const auto words = rng_.state().words;
+  nlohmann::json rungs = nlohmann::json::array();
+  for (const auto& rung : rungs_) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const auto& e : rung) {
+      entries.push_back(
+          {{"id", e.id},
+           {"config", e.config},
+           {"value", e.value ? nlohmann::json(std::isfinite(*e.value) ? *e.value : 1e308)
+                             : nlohmann::json()},
+           {"promoted", e.promoted}});
+    }
+    rungs.push_back(entries);
+  }
+  return {{"rng", std::vector<std::uint64_t>(words.begin(), words.end())},
+          {"next_id", nextId_},
+          {"configs", configs_},
+          {"remaining", remaining_},
+          {"seen", seen_},
+          {"rungs", rungs}};
+}
+
+void HyperbandStrategy::loadState(const nlohmann::json& state) {
+  Rng::State s;
+  const auto words = state.at("rng").get<std::vector<std::uint64_t>>();
+  std::copy_n(words.begin(), s.words.size(), s.words.begin());
+  rng_.setState(s);
+  nextId_ = state.at("next_id").get<TrialId>();
+  configs_ = state.at("configs").get<std::vector<nlohmann::json>>();
+  remaining_ = state.at("remaining").get<std::vector<nlohmann::json>>();
+  seen_ = state.at("seen").get<std::set<std::string>>();
+  rungOf_.clear();
+  const auto& rungs = state.at("rungs");
+  for (std::size_t k = 0; k < rungs_.size() && k < rungs.size(); ++k) {
+    rungs_[k].clear();
+    for (const auto& e : rungs[k]) {
+      Entry entry{e.at("id").get<TrialId>(), e.at("config").get<std::size_t>(), std::nullopt,
+                  e.at("promoted").get<bool>()};
+      if (!e.at("value").is_null()) {
+        const double v = e.at("value").get<double>();
+        entry.value = v >= 1e308 ? std::numeric_limits<double>::infinity() : v;
+      }
+      rungOf_[entry.id] = k;
+      rungs_[k].push_back(entry);
+    }
+  }
+}
+
+}  // namespace tunelab

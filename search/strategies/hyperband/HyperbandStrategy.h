@@ -1,0 +1,58 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/Rng.h"
+#include "search/Strategy.h"
+
+namespace tunelab {
+
+/// Hyperband in its asynchronous form (ASHA, Li et al. 2020) for parallel workers
+/// (search.hyperband):
+///   min_epochs: 1      budget of the first rung
+///   eta: 3             each rung keeps the best 1/eta and trains them eta times longer
+///   max_epochs         the last rung's budget (default: train.epochs)
+/// New configurations (random, without repeats in a finite space; search.max_trials of them)
+/// start in rung 0. Whenever a worker is free, the best trial of the highest rung that has
+/// one in its top 1/eta not yet promoted goes up a rung: a new trial that resumes from its
+/// checkpoint and trains to the next budget. A trial's value is the best over all its epochs.
+class HyperbandStrategy final : public Strategy {
+ public:
+  explicit HyperbandStrategy(const StrategyContext& context);
+  AskResult ask(std::size_t maxTrials) override;
+  void tell(const TrialOutcome& outcome) override;
+  nlohmann::json saveState() const override;
+  void loadState(const nlohmann::json& state) override;
+
+  const std::vector<int>& budgets() const { return budgets_; }
+
+ private:
+  struct Entry {
+    TrialId id = 0;
+    std::size_t config = 0;
+    std::optional<double> value;  // set when told (infinity for a failed trial)
+    bool promoted = false;
+  };
+  std::optional<TrialSpec> promotion();
+  std::optional<nlohmann::json> newConfig();
+
+  const SearchSpace& space_;
+  std::size_t maxConfigs_;
+  int eta_;
+  std::vector<int> budgets_;  // epochs per rung
+  bool finite_;
+
+  Rng rng_;
+  TrialId nextId_ = 0;
+  std::vector<nlohmann::json> configs_;
+  std::vector<nlohmann::json> remaining_;  // finite space: configurations not drawn yet
+  std::set<std::string> seen_;
+  std::vector<std::vector<Entry>> rungs_;
+  std::map<TrialId, std::size_t> rungOf_;
+};
+
+}  // namespace tunelab
