@@ -12,6 +12,7 @@
 #include "core/Error.h"
 #include "core/data/PrepareData.h"
 #include "experiments/ExitCode.h"
+#include "experiments/ExperimentData.h"
 #include "experiments/Overrides.h"
 #include "experiments/ParameterBinding.h"
 #include "experiments/TrainingSpec.h"
@@ -144,16 +145,9 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
     return kExitBadInput;
   }
 
-  PreparedData data;
-  try {
-    data = prepareData(probe.data, defaultDataLocations(args.dataDirs), study.seed);
-  } catch (const ConfigError& e) {
-    err << "error: " << document->describe(e.withPrefix("data")) << "\n";
-    return kExitBadInput;
-  } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
-    return kExitBadInput;
-  }
+  auto prepared = prepareExperimentData(probe.data, args.dataDirs, study.seed, *document, err);
+  if (!prepared) return kExitBadInput;
+  const PreparedData& data = *prepared;
   const ModelObjective objective(document->root(), study, data, plugins);
   try {
     probeParameters = objective.parameterCount(probePoint(study.space));

@@ -14,6 +14,7 @@
 #include "core/data/PrepareData.h"
 #include "experiments/AtomicFile.h"
 #include "experiments/ExitCode.h"
+#include "experiments/ExperimentData.h"
 #include "experiments/ExperimentError.h"
 #include "experiments/HistoryCsv.h"
 #include "experiments/Overrides.h"
@@ -89,16 +90,9 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
     return kExitBadInput;
   }
 
-  PreparedData data;
-  try {
-    data = prepareData(spec.data, defaultDataLocations(args.dataDirs), spec.seed);
-  } catch (const ConfigError& e) {
-    err << "error: " << document->describe(e.withPrefix("data")) << "\n";
-    return kExitBadInput;
-  } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
-    return kExitBadInput;
-  }
+  auto prepared = prepareExperimentData(spec.data, args.dataDirs, spec.seed, *document, err);
+  if (!prepared) return kExitBadInput;
+  const PreparedData& data = *prepared;
   out << describeData(data);
 
   std::unique_ptr<Loss> loss;

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,92 +38,94 @@ constexpr const char* kUsage =
     "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 training diverged, 4 output not "
     "written, 130 interrupted (run again to resume).\n";
 
-int trainCommand(const std::vector<std::string>& arguments) {
-  tunelab::TrainArguments args;
-  std::string experiment;
-  std::vector<std::string> dataDirs;
-  std::vector<std::string> pluginDirs;
-  std::string output;
-  po::options_description options("tunelab train <experiment.yaml> [options]");
-  options.add_options()("help,h", "show this help")(
-      "set", po::value(&args.overrides)->composing(),
-      "override a key of the file, e.g. --set train.epochs=5 (repeatable)")(
-      "data-dir", po::value(&dataDirs)->composing(),
-      "a directory to look for data sets in first (repeatable); then $TUNELAB_DATA_DIR")(
-      "plugin-dir", po::value(&pluginDirs)->composing(),
-      "a directory to load plugins from first (repeatable); then $TUNELAB_PLUGIN_PATH")(
-      "output,o", po::value(&output), "where to write history.csv (default runs/<name>)")(
-      "quiet,q", po::bool_switch(&args.quiet), "no line per epoch");
+// Parses `arguments` with `options` plus one positional argument (`what`, stored in
+// `positional`). Returns an exit code when the command must end here (--help, a bad flag, a
+// missing positional), nothing when it goes on.
+std::optional<int> parseCommandLine(const std::string& command,
+                                    const std::vector<std::string>& arguments,
+                                    const po::options_description& options, const std::string& what,
+                                    std::string& positional) {
   po::options_description hidden;
-  hidden.add_options()("experiment", po::value(&experiment));
+  hidden.add_options()("positional", po::value(&positional));
   po::options_description all;
   all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("experiment", 1);
+  po::positional_options_description positionals;
+  positionals.add("positional", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), vm);
+    po::store(po::command_line_parser(arguments).options(all).positional(positionals).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "error: tunelab train: " << e.what() << "\n\n" << options << "\n";
+    std::cerr << "error: tunelab " << command << ": " << e.what() << "\n\n" << options << "\n";
     return tunelab::kExitBadInput;
   }
   if (vm.count("help") != 0U) {
     std::cout << options << "\n";
     return tunelab::kExitOk;
   }
-  if (experiment.empty()) {
-    std::cerr << "error: tunelab train needs an experiment file\n\n" << options << "\n";
+  if (positional.empty()) {
+    std::cerr << "error: tunelab " << command << " needs " << what << "\n\n" << options << "\n";
     return tunelab::kExitBadInput;
   }
+  return std::nullopt;
+}
+
+// The options every command that reads an experiment file takes.
+struct FileOptions {
+  std::vector<std::string> overrides;
+  std::vector<std::string> dataDirs;
+  std::vector<std::string> pluginDirs;
+
+  void addTo(po::options_description& options, const std::string& setExample) {
+    options.add_options()("help,h", "show this help")(
+        "set", po::value(&overrides)->composing(),
+        ("override a key of the file, e.g. --set " + setExample + " (repeatable)").c_str())(
+        "data-dir", po::value(&dataDirs)->composing(),
+        "a directory to look for data sets in first (repeatable); then $TUNELAB_DATA_DIR")(
+        "plugin-dir", po::value(&pluginDirs)->composing(),
+        "a directory to load plugins from (repeatable); then $TUNELAB_PLUGIN_PATH");
+  }
+  template <typename Args>
+  void copyTo(Args& args) const {
+    args.overrides = overrides;
+    args.dataDirs.assign(dataDirs.begin(), dataDirs.end());
+    args.pluginDirs.assign(pluginDirs.begin(), pluginDirs.end());
+  }
+};
+
+int trainCommand(const std::vector<std::string>& arguments) {
+  tunelab::TrainArguments args;
+  FileOptions common;
+  std::string experiment;
+  std::string output;
+  po::options_description options("tunelab train <experiment.yaml> [options]");
+  common.addTo(options, "train.epochs=5");
+  options.add_options()("output,o", po::value(&output),
+                        "where to write history.csv (default runs/<name>)")(
+      "quiet,q", po::bool_switch(&args.quiet), "no line per epoch");
+  if (auto done = parseCommandLine("train", arguments, options, "an experiment file", experiment)) {
+    return *done;
+  }
+  common.copyTo(args);
   args.experiment = experiment;
   args.output = output;
-  for (const auto& dir : dataDirs) args.dataDirs.emplace_back(dir);
-  for (const auto& dir : pluginDirs) args.pluginDirs.emplace_back(dir);
   return tunelab::runTrain(args, std::cout, std::cerr);
 }
 
 int runCommand(const std::vector<std::string>& arguments) {
   tunelab::RunArguments args;
+  FileOptions common;
   std::string experiment;
-  std::vector<std::string> dataDirs;
-  std::vector<std::string> pluginDirs;
   po::options_description options("tunelab run <experiment.yaml> [options]");
-  options.add_options()("help,h", "show this help")(
-      "set", po::value(&args.overrides)->composing(),
-      "override a key of the file, e.g. --set execution.parallel_trials=1 (repeatable)")(
-      "data-dir", po::value(&dataDirs)->composing(),
-      "a directory to look for data sets in first (repeatable); then $TUNELAB_DATA_DIR")(
-      "plugin-dir", po::value(&pluginDirs)->composing(),
-      "a directory to load plugins from first (repeatable); then $TUNELAB_PLUGIN_PATH")(
-      "new-study", po::bool_switch(&args.newStudy),
-      "discard the study stored in execution.storage and start over");
-  po::options_description hidden;
-  hidden.add_options()("experiment", po::value(&experiment));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("experiment", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "error: tunelab run: " << e.what() << "\n\n" << options << "\n";
-    return tunelab::kExitBadInput;
+  common.addTo(options, "execution.parallel_trials=1");
+  options.add_options()("new-study", po::bool_switch(&args.newStudy),
+                        "discard the study stored in execution.storage and start over");
+  if (auto done = parseCommandLine("run", arguments, options, "an experiment file", experiment)) {
+    return *done;
   }
-  if (vm.count("help") != 0U) {
-    std::cout << options << "\n";
-    return tunelab::kExitOk;
-  }
-  if (experiment.empty()) {
-    std::cerr << "error: tunelab run needs an experiment file\n\n" << options << "\n";
-    return tunelab::kExitBadInput;
-  }
+  common.copyTo(args);
   args.experiment = experiment;
   args.progressBar = isatty(STDOUT_FILENO) != 0;
-  for (const auto& dir : dataDirs) args.dataDirs.emplace_back(dir);
-  for (const auto& dir : pluginDirs) args.pluginDirs.emplace_back(dir);
   return tunelab::runStudy(args, std::cout, std::cerr);
 }
 
@@ -142,28 +145,9 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
     options.add_options()("format", po::value(&format), "csv (default) or json")(
         "output,o", po::value(&output), "the file to write (default trials.csv / trials.json)");
   }
-  po::options_description hidden;
-  hidden.add_options()("study", po::value(&path));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("study", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "error: tunelab " << command << ": " << e.what() << "\n\n" << options << "\n";
-    return tunelab::kExitBadInput;
-  }
-  if (vm.count("help") != 0U) {
-    std::cout << options << "\n";
-    return tunelab::kExitOk;
-  }
-  if (path.empty()) {
-    std::cerr << "error: tunelab " << command << " needs an experiment file or a study database\n\n"
-              << options << "\n";
-    return tunelab::kExitBadInput;
+  if (auto done = parseCommandLine(command, arguments, options,
+                                   "an experiment file or a study database", path)) {
+    return *done;
   }
   where.path = path;
   if (command == "status") return tunelab::runStatus(where, std::cout, std::cerr);

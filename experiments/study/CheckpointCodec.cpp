@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "search/RngState.h"
+
 namespace tunelab {
 
 namespace {
@@ -36,12 +38,11 @@ std::vector<EpochRecord> historyFromJson(const nlohmann::json& json) {
 }  // namespace
 
 std::vector<std::uint8_t> encodeCheckpoint(const Checkpoint& c) {
-  const auto words = c.rng.words;
   const nlohmann::json json{{"epochs_done", c.epochsDone},
                             {"params", c.params},
                             {"state", c.state},
                             {"optimizer", c.optimizer},
-                            {"rng", std::vector<std::uint64_t>(words.begin(), words.end())},
+                            {"rng", rngStateToJson(c.rng)},
                             {"schedule", c.schedule},
                             {"early_stopping", c.earlyStopping},
                             {"history", historyToJson(c.history)}};
@@ -55,8 +56,7 @@ Checkpoint decodeCheckpoint(const std::vector<std::uint8_t>& bytes) {
   c.params = json.at("params").get<std::vector<float>>();
   c.state = json.at("state").get<std::vector<float>>();
   c.optimizer = json.at("optimizer").get<std::vector<float>>();
-  const auto words = json.at("rng").get<std::vector<std::uint64_t>>();
-  std::copy_n(words.begin(), c.rng.words.size(), c.rng.words.begin());
+  c.rng = rngStateFromJson(json.at("rng"));
   c.schedule = json.at("schedule");
   c.earlyStopping = json.at("early_stopping");
   c.history = historyFromJson(json.at("history"));

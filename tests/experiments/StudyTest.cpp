@@ -288,6 +288,38 @@ TEST_F(StudyTest, HyperbandPromotedTrialsContinueFromTheirCheckpoints) {
   EXPECT_LT(epochsTrained, 8 * 8) << "fewer epochs than the whole grid at full budget";
 }
 
+TEST_F(StudyTest, PluginLayerThatThrowsFailsItsTrialsAndTheOthersComplete) {
+  std::string exploding = kGrid;
+  exploding.replace(exploding.find("    - {type: dropout, rate: 0.1}"), 32,
+                    "    - {type: $layer, rate: 0.1}");
+  exploding.replace(exploding.find("    units: {values"), 0,
+                    "    layer: {values: [explode, dropout]}\n");
+  RunArguments args;
+  args.experiment = write("exp.yaml", exploding);
+  args.overrides = {"execution.output=" + (dir_ / "out").string(),
+                    "execution.storage=" + (dir_ / "study.db").string()};
+  args.dataDirs = {dir_};
+  args.pluginDirs = {test::binaryDir() / "plugin-fixtures"};
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(runStudy(args, out, err), kExitOk) << err.str();
+  StudyStore store(dir_ / "study.db");
+  int failed = 0;
+  int complete = 0;
+  for (const auto& t : store.trials()) {
+    if (t.params["layer"] == "explode") {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
+      EXPECT_THAT(t.error, HasSubstr("explode: the plugin's forward pass failed on purpose"));
+      ++failed;
+    } else {
+      EXPECT_EQ(t.status, TrialStatus::Complete);
+      ++complete;
+    }
+  }
+  EXPECT_EQ(failed, 8);
+  EXPECT_EQ(complete, 8);
+}
+
 TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
   ASSERT_EQ(run(kGrid).code, kExitOk);
   std::ostringstream out;

@@ -69,18 +69,15 @@ double GaussianProcess::logMarginalLikelihood(const std::vector<double>& packed,
     inverseLength[d] = std::exp(-h.logLengthScales[static_cast<std::size_t>(d)]);
   }
   const Eigen::MatrixXd scaled = x_ * inverseLength.asDiagonal();
-  Eigen::MatrixXd k(n, n);
-  Eigen::MatrixXd factor(n, n);  // g(r) for the length-scale gradients
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j <= i; ++j) {
-      const double r = (scaled.row(i) - scaled.row(j)).norm();
-      double value = 0.0;
-      double g = 0.0;
-      matern(r, value, g);
-      k(i, j) = k(j, i) = signal * value;
-      factor(i, j) = factor(j, i) = signal * g;
-    }
-  }
+  Eigen::MatrixXd r2 = -2.0 * scaled * scaled.transpose();
+  const Eigen::VectorXd norms = scaled.rowwise().squaredNorm();
+  r2.colwise() += norms;
+  r2.rowwise() += norms.transpose();
+  const Eigen::ArrayXXd r = r2.array().max(0.0).sqrt();
+  const Eigen::ArrayXXd e = (-kSqrt5 * r).exp();
+  Eigen::MatrixXd k = (signal * (1.0 + kSqrt5 * r + 5.0 / 3.0 * r.square()) * e).matrix();
+  // g(r) for the length-scale gradients: dk/dlog(l_d) = g(r) * (delta_d / l_d)^2.
+  const Eigen::ArrayXXd factor = signal * 5.0 / 3.0 * (1.0 + kSqrt5 * r) * e;
   k.diagonal().array() += noise + 1e-10;
   const Eigen::LLT<Eigen::MatrixXd> llt(k);
   if (llt.info() != Eigen::Success) return -1e10;
@@ -94,15 +91,12 @@ double GaussianProcess::logMarginalLikelihood(const std::vector<double>& packed,
     const Eigen::MatrixXd w =
         alpha * alpha.transpose() - llt.solve(Eigen::MatrixXd::Identity(n, n));
     gradient->assign(packed.size(), 0.0);
+    const Eigen::ArrayXXd weighted = w.array() * factor;
     for (Eigen::Index d = 0; d < dims; ++d) {
-      double sum = 0.0;
-      for (Eigen::Index i = 0; i < n; ++i) {
-        for (Eigen::Index j = 0; j < i; ++j) {
-          const double delta = scaled(i, d) - scaled(j, d);
-          sum += w(i, j) * factor(i, j) * delta * delta;
-        }
-      }
-      (*gradient)[static_cast<std::size_t>(d)] = sum;  // both triangles: 2 * 0.5
+      const Eigen::VectorXd column = scaled.col(d);
+      Eigen::ArrayXXd delta = column.replicate(1, n).array();
+      delta.rowwise() -= column.transpose().array();
+      (*gradient)[static_cast<std::size_t>(d)] = 0.5 * (weighted * delta.square()).sum();
     }
     const Eigen::MatrixXd kSignal = k - Eigen::MatrixXd::Identity(n, n) * (noise + 1e-10);
     (*gradient)[static_cast<std::size_t>(dims)] = 0.5 * (w.array() * kSignal.array()).sum();
@@ -142,8 +136,8 @@ void GaussianProcess::fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
       nlopt::opt optimizer(nlopt::LD_LBFGS, static_cast<unsigned>(point.size()));
       optimizer.set_lower_bounds(lower);
       optimizer.set_upper_bounds(upper);
-      optimizer.set_maxeval(attempt == 0 ? 60 : 40);
-      optimizer.set_ftol_rel(1e-7);
+      optimizer.set_maxeval(attempt == 0 ? 30 : 25);
+      optimizer.set_ftol_rel(1e-6);
       auto objective = [](const std::vector<double>& v, std::vector<double>& grad, void* self) {
         const auto* gp = static_cast<const GaussianProcess*>(self);
         std::vector<double> g;
@@ -169,14 +163,37 @@ void GaussianProcess::fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
   factorize();
 }
 
-void GaussianProcess::factorize() {
-  const Eigen::Index n = x_.rows();
-  Eigen::MatrixXd k(n, n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j <= i; ++j) {
-      k(i, j) = k(j, i) = kernel(x_.row(i).transpose(), x_.row(j).transpose(), hyper_);
-    }
+Eigen::MatrixXd GaussianProcess::kernelMatrix(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                                              const GpHyperparameters& h) {
+  Eigen::VectorXd inverseLength(a.cols());
+  for (Eigen::Index d = 0; d < a.cols(); ++d) {
+    inverseLength[d] = std::exp(-h.logLengthScales[static_cast<std::size_t>(d)]);
   }
+  const Eigen::MatrixXd sa = a * inverseLength.asDiagonal();
+  const Eigen::MatrixXd sb = b * inverseLength.asDiagonal();
+  // |a - b|^2 = |a|^2 + |b|^2 - 2 a.b, as one matrix product.
+  Eigen::MatrixXd r2 = -2.0 * sa * sb.transpose();
+  r2.colwise() += sa.rowwise().squaredNorm();
+  r2.rowwise() += sb.rowwise().squaredNorm().transpose();
+  const Eigen::ArrayXXd r = r2.array().max(0.0).sqrt();
+  return (std::exp(h.logSignalVariance) * (1.0 + kSqrt5 * r + 5.0 / 3.0 * r.square()) *
+          (-kSqrt5 * r).exp())
+      .matrix();
+}
+
+void GaussianProcess::predictMany(const Eigen::MatrixXd& points, Eigen::VectorXd& mean,
+                                  Eigen::VectorXd& variance) const {
+  const Eigen::MatrixXd kStar = kernelMatrix(x_, points, hyper_);  // n x m
+  mean = (kStar.transpose() * alpha_).array() * yScale_ + yMean_;
+  const Eigen::MatrixXd v = llt_.matrixL().solve(kStar);
+  variance = ((std::exp(hyper_.logSignalVariance) - v.colwise().squaredNorm().array()).max(1e-12) *
+              (yScale_ * yScale_))
+                 .matrix()
+                 .transpose();
+}
+
+void GaussianProcess::factorize() {
+  Eigen::MatrixXd k = kernelMatrix(x_, x_, hyper_);
   const double noise = std::exp(hyper_.logNoiseVariance);
   // Jitter grows until the factorisation succeeds (duplicate or near-duplicate inputs).
   for (double jitter = 1e-10; jitter < 1.0; jitter *= 10.0) {

@@ -29,6 +29,9 @@ class GaussianProcess {
 
   /// Posterior mean and variance of the latent function at x, in the units of y.
   void predict(const Eigen::VectorXd& x, double& mean, double& variance) const;
+  /// The same for every row of `points` at once (one triangular solve for all of them).
+  void predictMany(const Eigen::MatrixXd& points, Eigen::VectorXd& mean,
+                   Eigen::VectorXd& variance) const;
 
   /// Log marginal likelihood of the standardised targets, and its gradient by the packed
   /// hyperparameters (when gradient is not null).
@@ -42,6 +45,9 @@ class GaussianProcess {
   /// The kernel between two points.
   static double kernel(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
                        const GpHyperparameters& h);
+  /// The kernel between every row of a and every row of b.
+  static Eigen::MatrixXd kernelMatrix(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                                      const GpHyperparameters& h);
 
  private:
   void factorize();

@@ -10,6 +10,7 @@
 #include "core/Options.h"
 #include "search/Enumerate.h"
 #include "search/Halton.h"
+#include "search/RngState.h"
 
 namespace tunelab {
 
@@ -72,7 +73,9 @@ std::vector<double> GpStrategy::propose() {
     y[row++] = liar;
   }
   GaussianProcess gp;
-  gp.fit(x, y, hyper_, true, restarts_, rng_);
+  // Random restarts guard against a poor optimum while data are few; with many observations
+  // the previous hyperparameters are a good start and a refit from them suffices.
+  gp.fit(x, y, hyper_, true, n < 100 ? restarts_ : 0, rng_);
   hyper_ = gp.hyperparameters();
   const double best = *std::min_element(observedY_.begin(), observedY_.end());
 
@@ -82,14 +85,12 @@ std::vector<double> GpStrategy::propose() {
     gp.predict(toEigen(u), mean, variance);
     return acquisition(acquisition_, mean, std::sqrt(variance), best, kappa_);
   };
-  // Quasi-random candidates over the cube, and some around the best observed points.
+  // Quasi-random candidates over the cube, and some around the best observed points, scored
+  // all at once.
   Rng candidateRng(rng_.nextU64());
   const Halton halton(dims, candidateRng);
-  std::vector<std::pair<double, std::vector<double>>> scored;
-  for (std::size_t i = 0; i < candidates_; ++i) {
-    auto u = halton.point(i);
-    scored.emplace_back(score(u), std::move(u));
-  }
+  std::vector<std::vector<double>> candidates;
+  for (std::size_t i = 0; i < candidates_; ++i) candidates.push_back(halton.point(i));
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
@@ -98,8 +99,23 @@ std::vector<double> GpStrategy::propose() {
     for (int j = 0; j < 20; ++j) {
       auto u = observedX_[order[i]];
       for (auto& v : u) v = std::clamp(v + 0.05 * candidateRng.normal(), 0.0, 1.0);
-      scored.emplace_back(score(u), std::move(u));
+      candidates.push_back(std::move(u));
     }
+  }
+  Eigen::MatrixXd points(static_cast<Eigen::Index>(candidates.size()),
+                         static_cast<Eigen::Index>(dims));
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    points.row(static_cast<Eigen::Index>(i)) = toEigen(candidates[i]).transpose();
+  }
+  Eigen::VectorXd means;
+  Eigen::VectorXd variances;
+  gp.predictMany(points, means, variances);
+  std::vector<std::pair<double, std::vector<double>>> scored;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const auto at = static_cast<Eigen::Index>(i);
+    scored.emplace_back(
+        acquisition(acquisition_, means[at], std::sqrt(variances[at]), best, kappa_),
+        std::move(candidates[i]));
   }
   std::sort(scored.begin(), scored.end(),
             [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -174,10 +190,9 @@ void GpStrategy::tell(const TrialOutcome& outcome) {
 }
 
 nlohmann::json GpStrategy::saveState() const {
-  const auto words = rng_.state().words;
   nlohmann::json pending = nlohmann::json::array();
   for (const auto& [id, u] : pending_) pending.push_back({{"id", id}, {"x", u}});
-  return {{"rng", std::vector<std::uint64_t>(words.begin(), words.end())},
+  return {{"rng", rngStateToJson(rng_.state())},
           {"halton", haltonIndex_},
           {"next_id", nextId_},
           {"pending", pending},
@@ -188,10 +203,7 @@ nlohmann::json GpStrategy::saveState() const {
 }
 
 void GpStrategy::loadState(const nlohmann::json& state) {
-  Rng::State s;
-  const auto words = state.at("rng").get<std::vector<std::uint64_t>>();
-  std::copy_n(words.begin(), s.words.size(), s.words.begin());
-  rng_.setState(s);
+  rng_.setState(rngStateFromJson(state.at("rng")));
   haltonIndex_ = state.at("halton").get<std::uint64_t>();
   nextId_ = state.at("next_id").get<TrialId>();
   pending_.clear();

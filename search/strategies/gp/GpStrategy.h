@@ -17,7 +17,8 @@ namespace tunelab {
 ///   acquisition: log_ei      log_ei | ucb | pi
 ///   kappa: 2.0               exploration weight of ucb
 ///   candidates: 1024         quasi-random candidates per ask, the best few refined locally
-///   restarts: 2              random restarts of the hyperparameter search (plus a warm start)
+///   restarts: 2              random restarts of the hyperparameter search (plus a warm start
+///                            from the last ask's), while there are fewer than 100 observations
 /// Trials still running count as observed at the mean of the observed values (a constant
 /// liar), so parallel asks spread out. Failed trials are never proposed again and do not
 /// enter the model; a point already proposed is never proposed again.

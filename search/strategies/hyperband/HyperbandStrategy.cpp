@@ -7,6 +7,7 @@
 #include "core/Error.h"
 #include "core/Options.h"
 #include "search/Enumerate.h"
+#include "search/RngState.h"
 
 namespace tunelab {
 
@@ -119,7 +120,6 @@ void HyperbandStrategy::tell(const TrialOutcome& outcome) {
 }
 
 nlohmann::json HyperbandStrategy::saveState() const {
-  const auto words = rng_.state().words;
   nlohmann::json rungs = nlohmann::json::array();
   for (const auto& rung : rungs_) {
     nlohmann::json entries = nlohmann::json::array();
@@ -133,7 +133,7 @@ nlohmann::json HyperbandStrategy::saveState() const {
     }
     rungs.push_back(entries);
   }
-  return {{"rng", std::vector<std::uint64_t>(words.begin(), words.end())},
+  return {{"rng", rngStateToJson(rng_.state())},
           {"next_id", nextId_},
           {"configs", configs_},
           {"remaining", remaining_},
@@ -142,10 +142,7 @@ nlohmann::json HyperbandStrategy::saveState() const {
 }
 
 void HyperbandStrategy::loadState(const nlohmann::json& state) {
-  Rng::State s;
-  const auto words = state.at("rng").get<std::vector<std::uint64_t>>();
-  std::copy_n(words.begin(), s.words.size(), s.words.begin());
-  rng_.setState(s);
+  rng_.setState(rngStateFromJson(state.at("rng")));
   nextId_ = state.at("next_id").get<TrialId>();
   configs_ = state.at("configs").get<std::vector<nlohmann::json>>();
   remaining_ = state.at("remaining").get<std::vector<nlohmann::json>>();

@@ -6,6 +6,7 @@
 #include "core/Error.h"
 #include "core/Options.h"
 #include "search/Enumerate.h"
+#include "search/RngState.h"
 
 namespace tunelab {
 
@@ -48,18 +49,14 @@ AskResult RandomStrategy::ask(std::size_t maxTrials) {
 }
 
 nlohmann::json RandomStrategy::saveState() const {
-  const auto words = rng_.state().words;
-  return {{"rng", std::vector<std::uint64_t>(words.begin(), words.end())},
+  return {{"rng", rngStateToJson(rng_.state())},
           {"issued", issued_},
           {"remaining", remaining_},
           {"seen", seen_}};
 }
 
 void RandomStrategy::loadState(const nlohmann::json& state) {
-  Rng::State s;
-  const auto words = state.at("rng").get<std::vector<std::uint64_t>>();
-  std::copy_n(words.begin(), s.words.size(), s.words.begin());
-  rng_.setState(s);
+  rng_.setState(rngStateFromJson(state.at("rng")));
   issued_ = state.at("issued").get<std::size_t>();
   remaining_ = state.at("remaining").get<std::vector<nlohmann::json>>();
   seen_ = state.at("seen").get<std::set<std::string>>();
