@@ -320,6 +320,30 @@ TEST_F(StudyTest, PluginLayerThatThrowsFailsItsTrialsAndTheOthersComplete) {
   EXPECT_EQ(complete, 8);
 }
 
+TEST_F(StudyTest, MedianStoppingRulePrunesTrialsWorseThanTheMedian) {
+  std::string median = kGrid;
+  // Half the trials learn nothing (a learning rate of 1e-7): the rule must stop them early.
+  median.replace(median.find("[0.01, 0.05]"), 12, "[0.05, 1.0e-7]");
+  median.replace(median.find("epochs: 6"), 9, "epochs: 12");
+  median.replace(median.find("  parameters:"), 0,
+                 "  early_terminate: {type: median, warmup_epochs: 3, min_trials: 2}\n");
+  const Outcome o = run(median, {"execution.parallel_trials=1"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  StudyStore store(dir_ / "study.db");
+  int complete = 0;
+  for (const auto& t : store.trials()) {
+    if (t.params["lr"] == 1e-7 && t.id >= 2) {
+      EXPECT_EQ(t.status, TrialStatus::Pruned) << "a trial that learns nothing is stopped";
+    }
+    if (t.status == TrialStatus::Pruned) {
+      EXPECT_LT(t.epochs, 12);
+      EXPECT_GE(t.epochs, 3) << "never before the warm-up";
+    }
+    complete += t.status == TrialStatus::Complete ? 1 : 0;
+  }
+  EXPECT_GE(complete, 2) << "the trials that learn go on to the end";
+}
+
 TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
   ASSERT_EQ(run(kGrid).code, kExitOk);
   std::ostringstream out;
