@@ -58,10 +58,10 @@ struct Event {
 class EventQueue {
  public:
   void push(Event event) {
-    {
-      const std::lock_guard lock(mutex_);
-      events_.push_back(std::move(event));
-    }
+    // Notified under the lock: once the coordinator can see the last event, this thread no
+    // longer touches the queue, which may then be destroyed.
+    const std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
     ready_.notify_one();
   }
   std::optional<Event> popFor(std::chrono::milliseconds timeout) {
@@ -77,6 +77,11 @@ class EventQueue {
   std::condition_variable ready_;
   std::deque<Event> events_;
 };
+
+std::mutex& launchLock() {
+  static std::mutex lock;
+  return lock;
+}
 
 std::int64_t peakMemoryKiB() {
   rusage usage{};
@@ -189,7 +194,9 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
 
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(parallel) + 1);
-  tbb::task_arena arena(parallel, 0);
+  // One slot is reserved for this thread, so that arena.execute() runs here (not on a worker)
+  // and only hands the trials to the `parallel` workers.
+  tbb::task_arena arena(parallel + 1, 1);
   tbb::task_group group;
   EventQueue queue;
   std::map<Job*, std::unique_ptr<Job>> running;
@@ -211,8 +218,13 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     }
     running.emplace(job, std::move(owned));
     const int threads = budget_.threadsPerTrial;
-    arena.execute([&, job, threads] {
+    // libtbb is not instrumented, so ThreadSanitizer cannot see that handing a task to a worker
+    // orders it after everything the coordinator wrote. The launch lock says so: the worker
+    // takes it before it touches anything the coordinator prepared.
+    const std::lock_guard launching(launchLock());
+    arena.execute([&] {
       group.run([&, job, threads] {
+        { const std::lock_guard launched(launchLock()); }
         job->result = objective_.run(
             job->spec, job->record.backend, job->record.seed, threads,
             [&, job](const EpochRecord& record) {
