@@ -88,8 +88,12 @@ OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
   const dnnl::matmul::desc desc = hasBias ? dnnl::matmul::desc(aDesc, bDesc, biasDesc, cDesc)
                                           : dnnl::matmul::desc(aDesc, bDesc, cDesc);
   const dnnl::matmul::primitive_desc pd(desc, attr, engine_);
-  Matmul mm{dnnl::matmul(pd), memory(aDesc, engine_, nullptr), memory(bDesc, engine_, nullptr),
-            memory(cDesc, engine_, nullptr), memory(biasDesc, engine_, nullptr)};
+  Matmul mm{dnnl::matmul(pd),
+            memory(aDesc, engine_, nullptr),
+            memory(bDesc, engine_, nullptr),
+            memory(cDesc, engine_, nullptr),
+            memory(biasDesc, engine_, nullptr),
+            2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k)};
   return cache_.emplace(key, std::move(mm)).first->second;
 }
 
@@ -105,7 +109,7 @@ void OneDnnBackend::run(Matmul& mm, const float* a, const float* b, float* c, co
         const_cast<float*>(bias));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
     args.emplace(DNNL_ARG_BIAS, mm.bias);
   }
-  omp_set_num_threads(threads_);
+  omp_set_num_threads(mm.flops < kParallelFlops ? 1 : threads_);
   mm.primitive.execute(stream_, args);
   stream_.wait();
 }

@@ -11,8 +11,9 @@ namespace tunelab {
 
 /// GEMM and dense forward as oneDNN matmul primitives, with bias and activation fused as
 /// post-ops. A primitive is created once per shape and reused (one instance per trial, never
-/// shared between threads). Threads: oneDNN here runs on OpenMP; setThreads() sets the
-/// OpenMP thread count of the calling thread before each primitive runs.
+/// shared between threads). Threads: oneDNN here runs on OpenMP; before each primitive runs,
+/// the calling thread's OpenMP thread count is set to setThreads()' value, or to one for a
+/// product too small to share (below kParallelFlops: waking a second thread costs more).
 class OneDnnBackend final : public Backend {
  public:
   OneDnnBackend();
@@ -38,6 +39,7 @@ class OneDnnBackend final : public Backend {
   struct Matmul {
     dnnl::matmul primitive;
     dnnl::memory a, b, c, bias;
+    double flops = 0;  // 2 m n k: small products run on one thread
   };
   Matmul& matmul(const Key& key);
   void run(Matmul& mm, const float* a, const float* b, float* c, const float* bias);
@@ -46,6 +48,9 @@ class OneDnnBackend final : public Backend {
   dnnl::stream stream_;
   std::map<Key, Matmul> cache_;
   int threads_ = 1;
+
+ public:
+  static constexpr double kParallelFlops = 4e6;
 };
 
 }  // namespace tunelab

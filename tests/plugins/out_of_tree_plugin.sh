@@ -17,6 +17,7 @@ cmake --build "$scratch/build" > "$scratch/build.log"
 
 "$scratch/prefix/bin/tunelab" plugins --plugin-dir "$scratch/build" | tee "$scratch/plugins.txt"
 grep -q "gaussian_noise" "$scratch/plugins.txt"
+grep -q "latin_hypercube" "$scratch/plugins.txt"
 
 if [ ! -f "$data_dir/magic04.csv" ]; then
   echo "SKIP: magic04.csv not found in '$data_dir'; the plugin built and loaded"
@@ -27,4 +28,27 @@ fi
   -o "$scratch/run" | tee "$scratch/train.txt"
 grep -q "gaussian_noise (GaussianNoise)" "$scratch/train.txt"
 grep -q "Epoch 2/2" "$scratch/train.txt"
+
+# The example strategy, by name, in a study run by the installed tunelab.
+cat > "$scratch/lhs.yaml" <<'YAML'
+name: magic-lhs
+data: {source: magic04, target: class}
+model:
+  layers:
+    - {type: gaussian_noise, stddev: 0.05}
+    - {type: dense, units: $units, activation: relu}
+    - {type: dense, units: 1, activation: sigmoid}
+  loss: binary_crossentropy
+train: {optimizer: {type: adam, learning_rate: $lr}, batch_size: 256, epochs: 1}
+search:
+  strategy: latin_hypercube
+  max_trials: 4
+  parameters:
+    units: {min: 8, max: 64}
+    lr: {min: 0.0001, max: 0.01, distribution: log_uniform}
+YAML
+"$scratch/prefix/bin/tunelab" run "$scratch/lhs.yaml" --plugin-dir "$scratch/build" \
+  --data-dir "$data_dir" --set execution.output="$scratch/lhs" | tee "$scratch/lhs.txt"
+grep -q "latin_hypercube search" "$scratch/lhs.txt"
+grep -q "Trials: 4 complete" "$scratch/lhs.txt"
 echo "out-of-tree plugin built against the installed package and trained"

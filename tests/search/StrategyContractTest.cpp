@@ -113,6 +113,19 @@ TEST(HyperbandStrategy, RungBudgetsGrowByEtaUpToMaxEpochs) {
   EXPECT_EQ(hb.budgets(), (std::vector<int>{4, 12, 36, 100}));
 }
 
+TEST(HyperbandStrategy, BracketsStartTheirTrialsAtLargerBudgetsInTurn) {
+  const SearchSpace space = referenceGrid();
+  HyperbandStrategy hb(
+      {&space, json{{"min_epochs", 4}, {"eta", 3}, {"brackets", 3}}, 1, std::nullopt, 100});
+  ASSERT_EQ(hb.brackets(), 3U);
+  EXPECT_EQ(hb.budgets(1), (std::vector<int>{12, 36, 100}));
+  EXPECT_EQ(hb.budgets(2), (std::vector<int>{36, 100}));
+  AskResult r = hb.ask(6);
+  ASSERT_EQ(r.trials.size(), 6U);
+  const std::vector<int> starts{4, 12, 36, 4, 12, 36};
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(r.trials[i].budget, starts[i]);
+}
+
 TEST(HyperbandStrategy, PromotesTheBestThirdOfARungFromTheirCheckpoints) {
   const SearchSpace space = referenceGrid();
   HyperbandStrategy hb({&space, json{{"min_epochs", 1}, {"eta", 3}}, 5, std::nullopt, 9});

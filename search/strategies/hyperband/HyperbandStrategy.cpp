@@ -20,15 +20,23 @@ HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
   const auto minEpochs = static_cast<int>(o.integer("min_epochs", 1, {.min = 1}));
   eta_ = static_cast<int>(o.integer("eta", 3, {.min = 2}));
   const auto maxEpochs = static_cast<int>(o.integer("max_epochs", context.maxEpochs, {.min = 1}));
+  const auto brackets = static_cast<std::size_t>(o.integer("brackets", 1, {.min = 1}));
   o.finish();
   if (minEpochs > maxEpochs) {
     throw ConfigError("hyperband.min_epochs", "min_epochs " + std::to_string(minEpochs) +
                                                   " exceeds max_epochs " +
                                                   std::to_string(maxEpochs));
   }
-  for (long long b = minEpochs; b < maxEpochs; b *= eta_) budgets_.push_back(static_cast<int>(b));
-  budgets_.push_back(maxEpochs);
-  rungs_.resize(budgets_.size());
+  // Bracket b starts at min_epochs * eta^b; there are at most as many as rungs.
+  for (long long start = minEpochs; brackets_.size() < brackets; start *= eta_) {
+    Bracket bracket;
+    for (long long e = start; e < maxEpochs; e *= eta_)
+      bracket.budgets.push_back(static_cast<int>(e));
+    bracket.budgets.push_back(maxEpochs);
+    bracket.rungs.resize(bracket.budgets.size());
+    brackets_.push_back(std::move(bracket));
+    if (start >= maxEpochs) break;
+  }
   if (finite_) {
     remaining_ = enumeratePoints(space_, "hyperband");
     maxConfigs_ = std::min(maxConfigs_, remaining_.size());
@@ -40,27 +48,30 @@ HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
 }
 
 std::optional<TrialSpec> HyperbandStrategy::promotion() {
-  // The highest rung first: finishing the most promising trials soonest.
-  for (std::size_t k = rungs_.size() - 1; k-- > 0;) {
-    std::vector<std::size_t> told;  // indices into rungs_[k] of trials with a finite value
-    for (std::size_t i = 0; i < rungs_[k].size(); ++i) {
-      if (rungs_[k][i].value && std::isfinite(*rungs_[k][i].value)) told.push_back(i);
-    }
-    const std::size_t keep = told.size() / static_cast<std::size_t>(eta_);
-    if (keep == 0) continue;
-    std::stable_sort(told.begin(), told.end(), [&](std::size_t a, std::size_t b) {
-      return *rungs_[k][a].value < *rungs_[k][b].value;
-    });
-    for (std::size_t i = 0; i < keep; ++i) {
-      Entry& entry = rungs_[k][told[i]];
-      if (entry.promoted) continue;
-      entry.promoted = true;
-      const TrialId id = nextId_++;
-      const std::size_t config = entry.config;
-      const TrialId parent = entry.id;
-      rungs_[k + 1].push_back({id, config, std::nullopt, false});
-      rungOf_[id] = k + 1;
-      return TrialSpec{id, configs_[config], budgets_[k + 1], parent};
+  for (std::size_t b = 0; b < brackets_.size(); ++b) {
+    auto& rungs = brackets_[b].rungs;
+    // The highest rung first: finishing the most promising trials soonest.
+    for (std::size_t k = rungs.size() - 1; k-- > 0;) {
+      std::vector<std::size_t> told;  // indices into rungs[k] of trials with a finite value
+      for (std::size_t i = 0; i < rungs[k].size(); ++i) {
+        if (rungs[k][i].value && std::isfinite(*rungs[k][i].value)) told.push_back(i);
+      }
+      const std::size_t keep = told.size() / static_cast<std::size_t>(eta_);
+      if (keep == 0) continue;
+      std::stable_sort(told.begin(), told.end(), [&](std::size_t x, std::size_t y) {
+        return *rungs[k][x].value < *rungs[k][y].value;
+      });
+      for (std::size_t i = 0; i < keep; ++i) {
+        Entry& entry = rungs[k][told[i]];
+        if (entry.promoted) continue;
+        entry.promoted = true;
+        const TrialId id = nextId_++;
+        const std::size_t config = entry.config;
+        const TrialId parent = entry.id;
+        rungs[k + 1].push_back({id, config, std::nullopt, false});
+        rungOf_[id] = {b, k + 1};
+        return TrialSpec{id, configs_[config], brackets_[b].budgets[k + 1], parent};
+      }
     }
   }
   return std::nullopt;
@@ -94,14 +105,17 @@ AskResult HyperbandStrategy::ask(std::size_t maxTrials) {
     if (!config) break;
     configs_.push_back(std::move(*config));
     const TrialId id = nextId_++;
-    rungs_[0].push_back({id, configs_.size() - 1, std::nullopt, false});
-    rungOf_[id] = 0;
-    result.trials.push_back({id, configs_.back(), budgets_[0], std::nullopt});
+    const std::size_t b = (configs_.size() - 1) % brackets_.size();
+    brackets_[b].rungs[0].push_back({id, configs_.size() - 1, std::nullopt, false});
+    rungOf_[id] = {b, 0};
+    result.trials.push_back({id, configs_.back(), brackets_[b].budgets[0], std::nullopt});
   }
   if (!result.trials.empty()) return result;
-  for (const auto& rung : rungs_) {
-    for (const auto& e : rung) {
-      if (!e.value) return {AskResult::Kind::Wait, {}};  // a running trial may earn a promotion
+  for (const auto& bracket : brackets_) {
+    for (const auto& rung : bracket.rungs) {
+      for (const auto& e : rung) {
+        if (!e.value) return {AskResult::Kind::Wait, {}};  // a running trial may earn a promotion
+      }
     }
   }
   return {AskResult::Kind::Exhausted, {}};
@@ -110,7 +124,7 @@ AskResult HyperbandStrategy::ask(std::size_t maxTrials) {
 void HyperbandStrategy::tell(const TrialOutcome& outcome) {
   auto it = rungOf_.find(outcome.id);
   if (it == rungOf_.end()) return;
-  for (auto& e : rungs_[it->second]) {
+  for (auto& e : brackets_[it->second.first].rungs[it->second.second]) {
     if (e.id == outcome.id) {
       const bool usable =
           outcome.state != TrialOutcome::State::Failed && std::isfinite(outcome.value);
@@ -120,25 +134,29 @@ void HyperbandStrategy::tell(const TrialOutcome& outcome) {
 }
 
 nlohmann::json HyperbandStrategy::saveState() const {
-  nlohmann::json rungs = nlohmann::json::array();
-  for (const auto& rung : rungs_) {
-    nlohmann::json entries = nlohmann::json::array();
-    for (const auto& e : rung) {
-      entries.push_back(
-          {{"id", e.id},
-           {"config", e.config},
-           {"value", e.value ? nlohmann::json(std::isfinite(*e.value) ? *e.value : 1e308)
-                             : nlohmann::json()},
-           {"promoted", e.promoted}});
+  nlohmann::json brackets = nlohmann::json::array();
+  for (const auto& bracket : brackets_) {
+    nlohmann::json rungs = nlohmann::json::array();
+    for (const auto& rung : bracket.rungs) {
+      nlohmann::json entries = nlohmann::json::array();
+      for (const auto& e : rung) {
+        entries.push_back(
+            {{"id", e.id},
+             {"config", e.config},
+             {"value", e.value ? nlohmann::json(std::isfinite(*e.value) ? *e.value : 1e308)
+                               : nlohmann::json()},
+             {"promoted", e.promoted}});
+      }
+      rungs.push_back(entries);
     }
-    rungs.push_back(entries);
+    brackets.push_back(rungs);
   }
   return {{"rng", rngStateToJson(rng_.state())},
           {"next_id", nextId_},
           {"configs", configs_},
           {"remaining", remaining_},
           {"seen", seen_},
-          {"rungs", rungs}};
+          {"brackets", brackets}};
 }
 
 void HyperbandStrategy::loadState(const nlohmann::json& state) {
@@ -148,18 +166,21 @@ void HyperbandStrategy::loadState(const nlohmann::json& state) {
   remaining_ = state.at("remaining").get<std::vector<nlohmann::json>>();
   seen_ = state.at("seen").get<std::set<std::string>>();
   rungOf_.clear();
-  const auto& rungs = state.at("rungs");
-  for (std::size_t k = 0; k < rungs_.size() && k < rungs.size(); ++k) {
-    rungs_[k].clear();
-    for (const auto& e : rungs[k]) {
-      Entry entry{e.at("id").get<TrialId>(), e.at("config").get<std::size_t>(), std::nullopt,
-                  e.at("promoted").get<bool>()};
-      if (!e.at("value").is_null()) {
-        const double v = e.at("value").get<double>();
-        entry.value = v >= 1e308 ? std::numeric_limits<double>::infinity() : v;
+  const auto& brackets = state.at("brackets");
+  for (std::size_t b = 0; b < brackets_.size() && b < brackets.size(); ++b) {
+    auto& rungs = brackets_[b].rungs;
+    for (std::size_t k = 0; k < rungs.size() && k < brackets[b].size(); ++k) {
+      rungs[k].clear();
+      for (const auto& e : brackets[b][k]) {
+        Entry entry{e.at("id").get<TrialId>(), e.at("config").get<std::size_t>(), std::nullopt,
+                    e.at("promoted").get<bool>()};
+        if (!e.at("value").is_null()) {
+          const double v = e.at("value").get<double>();
+          entry.value = v >= 1e308 ? std::numeric_limits<double>::infinity() : v;
+        }
+        rungOf_[entry.id] = {b, k};
+        rungs[k].push_back(entry);
       }
-      rungOf_[entry.id] = k;
-      rungs_[k].push_back(entry);
     }
   }
 }

@@ -16,6 +16,8 @@ namespace tunelab {
 ///   min_epochs: 1      budget of the first rung
 ///   eta: 3             each rung keeps the best 1/eta and trains them eta times longer
 ///   max_epochs         the last rung's budget (default: train.epochs)
+///   brackets: 1        Hyperband's brackets: bracket b starts its trials at
+///                      min_epochs * eta^b; new configurations go to the brackets in turn
 /// New configurations (random, without repeats in a finite space; search.max_trials of them)
 /// start in rung 0. Whenever a worker is free, the best trial of the highest rung that has
 /// one in its top 1/eta not yet promoted goes up a rung: a new trial that resumes from its
@@ -28,7 +30,9 @@ class HyperbandStrategy final : public Strategy {
   nlohmann::json saveState() const override;
   void loadState(const nlohmann::json& state) override;
 
-  const std::vector<int>& budgets() const { return budgets_; }
+  /// Epochs per rung of bracket `b`.
+  const std::vector<int>& budgets(std::size_t b = 0) const { return brackets_.at(b).budgets; }
+  std::size_t brackets() const { return brackets_.size(); }
 
  private:
   struct Entry {
@@ -43,7 +47,11 @@ class HyperbandStrategy final : public Strategy {
   const SearchSpace& space_;
   std::size_t maxConfigs_;
   int eta_;
-  std::vector<int> budgets_;  // epochs per rung
+  struct Bracket {
+    std::vector<int> budgets;  // epochs per rung
+    std::vector<std::vector<Entry>> rungs;
+  };
+  std::vector<Bracket> brackets_;
   bool finite_;
 
   Rng rng_;
@@ -51,8 +59,7 @@ class HyperbandStrategy final : public Strategy {
   std::vector<nlohmann::json> configs_;
   std::vector<nlohmann::json> remaining_;  // finite space: configurations not drawn yet
   std::set<std::string> seen_;
-  std::vector<std::vector<Entry>> rungs_;
-  std::map<TrialId, std::size_t> rungOf_;
+  std::map<TrialId, std::pair<std::size_t, std::size_t>> rungOf_;  // id -> (bracket, rung)
 };
 
 }  // namespace tunelab
