@@ -32,11 +32,16 @@ std::string describeOpenBlas() {
   const bool avx512 = __builtin_cpu_supports("avx512f") != 0;
   const bool avx2 = __builtin_cpu_supports("avx2") != 0;
   if (oldKernel && (avx512 || avx2)) {
-    text += "\nwarning: this OpenBLAS does not recognise the CPU and runs " + core +
-            " kernels; this CPU has " + (avx512 ? "AVX-512" : "AVX2") +
-            ". Set OPENBLAS_CORETYPE=" + (avx512 ? "SkylakeX" : "Haswell") +
-            " before starting tunelab for 4-5x faster GEMM (tunelab never sets it for you: "
-            "a wrong core type can crash older OpenBLAS builds)";
+    const std::string better = avx512 ? "SkylakeX" : "Haswell";
+    text += "\nwarning: OpenBLAS runs " + core + " kernels, but this CPU has " +
+            (avx512 ? "AVX-512" : "AVX2") + ": ";
+    text += chosen != nullptr
+                ? "OPENBLAS_CORETYPE=" + std::string(chosen) + " chose them; set it to " + better +
+                      " (or unset it) "
+                : "this OpenBLAS does not recognise the CPU; set OPENBLAS_CORETYPE=" + better + " ";
+    text +=
+        "before starting tunelab for 4-5x faster GEMM (tunelab never sets it for you: a "
+        "wrong core type can crash older OpenBLAS builds)";
   }
   return text;
 }

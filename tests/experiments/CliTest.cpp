@@ -29,6 +29,21 @@ CommandRun tunelab(const std::string& arguments) {
   return run;
 }
 
+TEST(Cli, BackendsNamesTheKernelsAndWarnsAboutASlowOpenBlasCore) {
+  const CommandRun normal = tunelab("backends");
+  EXPECT_EQ(normal.code, 0) << normal.output;
+  EXPECT_THAT(normal.output, HasSubstr("oneDNN 2."));
+  EXPECT_THAT(normal.output, HasSubstr("OpenBLAS 0."));
+  // An SSE3 core on a CPU with AVX2 or AVX-512: the command says so and how to fix it.
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") == 0) GTEST_SKIP() << "this CPU has no AVX2";
+  setenv("OPENBLAS_CORETYPE", "Prescott", 1);  // inherited by the tunelab process only
+  const std::string output = tunelab("backends").output;
+  unsetenv("OPENBLAS_CORETYPE");
+  EXPECT_THAT(output, HasSubstr("warning: OpenBLAS runs Prescott kernels"));
+  EXPECT_THAT(output, HasSubstr("OPENBLAS_CORETYPE=Prescott chose them"));
+}
+
 TEST(Cli, HelpAndVersion) {
   EXPECT_EQ(tunelab("--help").code, 0);
   EXPECT_THAT(tunelab("--help").output, HasSubstr("train"));
