@@ -255,7 +255,6 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   };
 
   auto onEpoch = [&](Job& job, const EpochRecord& record) {
-    store_.addEpoch(job.record.id, job.record.backend, record);
     bool stopIt = job.stop;
     auto it = record.values.find(spec_.metric);
     const auto loss = record.values.find("loss");
@@ -285,6 +284,8 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       job.acknowledged = record.epoch;
     }
     job.answered.notify_one();
+    // Stored after the answer, so the worker trains on while the database syncs to disk.
+    store_.addEpoch(job.record.id, job.record.backend, record);
   };
 
   auto onDone = [&](std::unique_ptr<Job> owned) {
