@@ -11,7 +11,7 @@ install(TARGETS tunelab_layers ${TUNELAB_BUNDLED_PLUGINS} LIBRARY DESTINATION ${
 install(DIRECTORY core/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tunelab/core
   FILES_MATCHING PATTERN "*.h" PATTERN "layers" EXCLUDE)
 install(FILES search/SearchSpace.h search/Strategy.h search/StrategyRegistry.h search/Enumerate.h
-  search/Halton.h search/RngState.h
+  search/Halton.h search/PointSampler.h search/RngState.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tunelab/search)
 install(FILES plugins/PluginApi.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tunelab/plugins)
 install(FILES ${PROJECT_BINARY_DIR}/include/core/Version.h

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "backends/reference/ReferenceBackend.h"
+#include "core/PathList.h"
 #include "plugins/PluginApi.h"
 
 namespace tunelab {
@@ -98,17 +99,8 @@ std::vector<fs::path> PluginHost::searchPath(const std::vector<fs::path>& plugin
     dirs.push_back((exe / TUNELAB_PLUGIN_RELATIVE_DIR).lexically_normal());
   }
   dirs.insert(dirs.end(), pluginDirs.begin(), pluginDirs.end());
-  if (const char* env = std::getenv("TUNELAB_PLUGIN_PATH"); env != nullptr) {
-    std::string list = env;
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      const auto end = list.find(':', start);
-      const std::string part = list.substr(start, end == std::string::npos ? end : end - start);
-      if (!part.empty()) dirs.emplace_back(part);
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-  }
+  const auto fromEnvironment = pathsFromEnvironment("TUNELAB_PLUGIN_PATH");
+  dirs.insert(dirs.end(), fromEnvironment.begin(), fromEnvironment.end());
   return dirs;
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
+#include "core/PathList.h"
 #include "core/data/Download.h"
 
 namespace tunelab {
@@ -118,17 +119,8 @@ std::vector<std::string> knownDatasetNames() {
 DataLocations defaultDataLocations(std::vector<fs::path> extraDirs) {
   DataLocations where;
   where.dataDirs = std::move(extraDirs);
-  if (const char* env = std::getenv("TUNELAB_DATA_DIR"); env != nullptr) {
-    std::string list = env;
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      const auto end = list.find(':', start);
-      const std::string part = list.substr(start, end == std::string::npos ? end : end - start);
-      if (!part.empty()) where.dataDirs.emplace_back(part);
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-  }
+  const auto fromEnvironment = pathsFromEnvironment("TUNELAB_DATA_DIR");
+  where.dataDirs.insert(where.dataDirs.end(), fromEnvironment.begin(), fromEnvironment.end());
   // The project's shared data sets beside the checkout, when run from the checkout's root.
   if (std::error_code ec; fs::is_directory("../shared/datasets", ec)) {
     where.dataDirs.emplace_back("../shared/datasets");

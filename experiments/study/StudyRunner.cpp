@@ -140,6 +140,18 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   RunSummary summary;
   const int parallel = budget_.parallelTrials;
   const double sign = spec_.maximize ? -1.0 : 1.0;
+  // The best value of the metric (as minimised) after each epoch of a history.
+  auto bestSoFar = [&](const std::vector<EpochRecord>& history) {
+    std::vector<double> curve;
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& e : history) {
+      auto it = e.values.find(spec_.metric);
+      if (it != e.values.end() && std::isfinite(it->second))
+        best = std::min(best, sign * it->second);
+      curve.push_back(best);
+    }
+    return curve;
+  };
 
   // Finished trials of earlier runs feed the median rule; unfinished ones run again.
   std::map<TrialId, std::vector<double>> finishedCurves;
@@ -167,14 +179,7 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       best = record.value;
       bestId = record.id;
     }
-    std::vector<double> curve;
-    double so = std::numeric_limits<double>::infinity();
-    for (const auto& e : store_.epochs(record.id, record.backend)) {
-      auto it = e.values.find(spec_.metric);
-      if (it != e.values.end() && !std::isnan(it->second)) so = std::min(so, sign * it->second);
-      curve.push_back(so);
-    }
-    finishedCurves[record.id] = std::move(curve);
+    finishedCurves[record.id] = bestSoFar(store_.epochs(record.id, record.backend));
   }
   if (summary.trialsSkipped > 0 || summary.trialsResumed > 0) {
     progress_ << "Resuming study: " << summary.trialsSkipped << " trials finished earlier, "
@@ -209,12 +214,7 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     job->keepCheckpoint = job->spec.budget > 0 && job->spec.budget < fullEpochs;
     if (job->spec.resumeFrom) {
       job->resume = decodeCheckpoint(store_.checkpoint(*job->spec.resumeFrom, job->record.backend));
-      double so = std::numeric_limits<double>::infinity();
-      for (const auto& e : job->resume->history) {
-        auto it = e.values.find(spec_.metric);
-        if (it != e.values.end() && std::isfinite(it->second)) so = std::min(so, sign * it->second);
-        job->bestSoFar.push_back(so);
-      }
+      job->bestSoFar = bestSoFar(job->resume->history);
     }
     running.emplace(job, std::move(owned));
     const int threads = budget_.threadsPerTrial;

@@ -62,14 +62,7 @@ class StudyTest : public ::testing::Test {
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = test::scratchDir(std::string("study-") + info->name());
-    std::ofstream csv(dir_ / "toy.csv");
-    csv << "x0,x1,label\n";
-    Rng rng(5);
-    for (int i = 0; i < 400; ++i) {
-      const float a = rng.uniform();
-      const float b = rng.uniform();
-      csv << a << "," << b << "," << (a + b > 1.0F ? "yes" : "no") << "\n";
-    }
+    test::writeSeparableCsv(dir_ / "toy.csv", 400);
   }
 
   std::filesystem::path write(const std::string& name, const std::string& text) {

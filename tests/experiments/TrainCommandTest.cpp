@@ -27,15 +27,7 @@ class TrainCommandTest : public ::testing::Test {
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = test::scratchDir(std::string("train-") + info->name());
-    // A small separable problem: label = x0 + x1 > 1.
-    std::ofstream csv(dir_ / "toy.csv");
-    csv << "x0,x1,label\n";
-    Rng rng(5);
-    for (int i = 0; i < 200; ++i) {
-      const float a = rng.uniform();
-      const float b = rng.uniform();
-      csv << a << "," << b << "," << (a + b > 1.0F ? "yes" : "no") << "\n";
-    }
+    test::writeSeparableCsv(dir_ / "toy.csv", 200);
   }
 
   std::filesystem::path write(const std::string& name, const std::string& text) {

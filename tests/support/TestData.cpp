@@ -1,6 +1,9 @@
 #include "tests/support/TestData.h"
 
 #include <cstdlib>
+#include <fstream>
+
+#include "core/Rng.h"
 
 namespace tunelab::test {
 
@@ -15,6 +18,17 @@ std::filesystem::path datasetsDir() {
   auto shared = sourceDir().parent_path() / "shared" / "datasets";
   if (std::filesystem::exists(shared)) return shared;
   return {};
+}
+
+void writeSeparableCsv(const std::filesystem::path& file, int rows) {
+  std::ofstream csv(file);
+  csv << "x0,x1,label\n";
+  Rng rng(5);
+  for (int i = 0; i < rows; ++i) {
+    const float a = rng.uniform();
+    const float b = rng.uniform();
+    csv << a << "," << b << "," << (a + b > 1.0F ? "yes" : "no") << "\n";
+  }
 }
 
 std::filesystem::path datasetPath(const std::string& file) {

@@ -18,6 +18,10 @@ bool exists(const std::filesystem::path& path);
 /// A fresh empty directory under the build tree for one test.
 std::filesystem::path scratchDir(const std::string& name);
 
+/// A small separable binary problem as CSV (columns x0, x1, label; label "yes" when
+/// x0 + x1 > 1), `rows` rows drawn from a fixed seed.
+void writeSeparableCsv(const std::filesystem::path& file, int rows);
+
 /// The built `tunelab` executable.
 std::filesystem::path tunelabExecutable();
 

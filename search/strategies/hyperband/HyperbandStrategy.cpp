@@ -6,16 +6,14 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
-#include "search/Enumerate.h"
 #include "search/RngState.h"
 
 namespace tunelab {
 
 HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
-    : space_(*context.space),
-      maxConfigs_(context.maxTrials.value_or(std::numeric_limits<std::size_t>::max())),
-      finite_(context.space->finite()),
-      rng_(context.seed) {
+    : maxConfigs_(context.maxTrials.value_or(std::numeric_limits<std::size_t>::max())),
+      rng_(context.seed),
+      sampler_(*context.space, "hyperband") {
   Options o(context.options, "hyperband strategy");
   const auto minEpochs = static_cast<int>(o.integer("min_epochs", 1, {.min = 1}));
   eta_ = static_cast<int>(o.integer("eta", 3, {.min = 2}));
@@ -37,9 +35,8 @@ HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
     brackets_.push_back(std::move(bracket));
     if (start >= maxEpochs) break;
   }
-  if (finite_) {
-    remaining_ = enumeratePoints(space_, "hyperband");
-    maxConfigs_ = std::min(maxConfigs_, remaining_.size());
+  if (sampler_.size()) {
+    maxConfigs_ = std::min(maxConfigs_, *sampler_.size());
   } else if (!context.maxTrials) {
     throw ConfigError("max_trials",
                       "hyperband over a continuous space needs max_trials "
@@ -79,19 +76,7 @@ std::optional<TrialSpec> HyperbandStrategy::promotion() {
 
 std::optional<nlohmann::json> HyperbandStrategy::newConfig() {
   if (configs_.size() >= maxConfigs_) return std::nullopt;
-  if (finite_) {
-    if (remaining_.empty()) return std::nullopt;
-    const auto i = static_cast<std::size_t>(rng_.below(remaining_.size()));
-    nlohmann::json point = std::move(remaining_[i]);
-    remaining_[i] = std::move(remaining_.back());
-    remaining_.pop_back();
-    return point;
-  }
-  for (int attempt = 0; attempt < 10000; ++attempt) {
-    nlohmann::json point = space_.sample(rng_);
-    if (seen_.insert(point.dump()).second) return point;
-  }
-  return std::nullopt;
+  return sampler_.draw(rng_);
 }
 
 AskResult HyperbandStrategy::ask(std::size_t maxTrials) {
@@ -151,20 +136,19 @@ nlohmann::json HyperbandStrategy::saveState() const {
     }
     brackets.push_back(rungs);
   }
-  return {{"rng", rngStateToJson(rng_.state())},
-          {"next_id", nextId_},
-          {"configs", configs_},
-          {"remaining", remaining_},
-          {"seen", seen_},
-          {"brackets", brackets}};
+  nlohmann::json state{{"rng", rngStateToJson(rng_.state())},
+                       {"next_id", nextId_},
+                       {"configs", configs_},
+                       {"brackets", brackets}};
+  sampler_.saveState(state);
+  return state;
 }
 
 void HyperbandStrategy::loadState(const nlohmann::json& state) {
   rng_.setState(rngStateFromJson(state.at("rng")));
   nextId_ = state.at("next_id").get<TrialId>();
   configs_ = state.at("configs").get<std::vector<nlohmann::json>>();
-  remaining_ = state.at("remaining").get<std::vector<nlohmann::json>>();
-  seen_ = state.at("seen").get<std::set<std::string>>();
+  sampler_.loadState(state);
   rungOf_.clear();
   const auto& brackets = state.at("brackets");
   for (std::size_t b = 0; b < brackets_.size() && b < brackets.size(); ++b) {

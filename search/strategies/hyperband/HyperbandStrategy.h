@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/Rng.h"
+#include "search/PointSampler.h"
 #include "search/Strategy.h"
 
 namespace tunelab {
@@ -44,7 +45,6 @@ class HyperbandStrategy final : public Strategy {
   std::optional<TrialSpec> promotion();
   std::optional<nlohmann::json> newConfig();
 
-  const SearchSpace& space_;
   std::size_t maxConfigs_;
   int eta_;
   struct Bracket {
@@ -52,13 +52,11 @@ class HyperbandStrategy final : public Strategy {
     std::vector<std::vector<Entry>> rungs;
   };
   std::vector<Bracket> brackets_;
-  bool finite_;
 
   Rng rng_;
   TrialId nextId_ = 0;
   std::vector<nlohmann::json> configs_;
-  std::vector<nlohmann::json> remaining_;  // finite space: configurations not drawn yet
-  std::set<std::string> seen_;
+  PointSampler sampler_;
   std::map<TrialId, std::pair<std::size_t, std::size_t>> rungOf_;  // id -> (bracket, rung)
 };
 

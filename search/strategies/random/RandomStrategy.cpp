@@ -5,37 +5,19 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
-#include "search/Enumerate.h"
 #include "search/RngState.h"
 
 namespace tunelab {
 
 RandomStrategy::RandomStrategy(const StrategyContext& context)
-    : space_(*context.space),
-      rng_(context.seed),
+    : rng_(context.seed),
       limit_(context.maxTrials.value_or(std::numeric_limits<std::size_t>::max())),
-      finite_(context.space->finite()) {
+      sampler_(*context.space, "random") {
   Options(context.options, "random strategy").finish();
-  if (finite_) {
-    remaining_ = enumeratePoints(space_, "random");
-    limit_ = std::min(limit_, remaining_.size());
+  if (sampler_.size()) {
+    limit_ = std::min(limit_, *sampler_.size());
   } else if (!context.maxTrials) {
     throw ConfigError("max_trials", "random search over a continuous space needs max_trials");
-  }
-}
-
-nlohmann::json RandomStrategy::draw() {
-  if (finite_) {
-    // Swap-remove a uniformly chosen point: without replacement, O(1) per draw.
-    const auto i = static_cast<std::size_t>(rng_.below(remaining_.size()));
-    nlohmann::json point = std::move(remaining_[i]);
-    remaining_[i] = std::move(remaining_.back());
-    remaining_.pop_back();
-    return point;
-  }
-  for (;;) {
-    nlohmann::json point = space_.sample(rng_);
-    if (seen_.insert(point.dump()).second) return point;
   }
 }
 
@@ -43,23 +25,24 @@ AskResult RandomStrategy::ask(std::size_t maxTrials) {
   if (issued_ >= limit_) return {AskResult::Kind::Exhausted, {}};
   AskResult result{AskResult::Kind::Ready, {}};
   for (std::size_t i = 0; i < maxTrials && issued_ < limit_; ++i, ++issued_) {
-    result.trials.push_back({static_cast<TrialId>(issued_), draw(), 0, std::nullopt});
+    auto point = sampler_.draw(rng_);
+    if (!point) break;
+    result.trials.push_back({static_cast<TrialId>(issued_), std::move(*point), 0, std::nullopt});
   }
+  if (result.trials.empty()) return {AskResult::Kind::Exhausted, {}};
   return result;
 }
 
 nlohmann::json RandomStrategy::saveState() const {
-  return {{"rng", rngStateToJson(rng_.state())},
-          {"issued", issued_},
-          {"remaining", remaining_},
-          {"seen", seen_}};
+  nlohmann::json state{{"rng", rngStateToJson(rng_.state())}, {"issued", issued_}};
+  sampler_.saveState(state);
+  return state;
 }
 
 void RandomStrategy::loadState(const nlohmann::json& state) {
   rng_.setState(rngStateFromJson(state.at("rng")));
   issued_ = state.at("issued").get<std::size_t>();
-  remaining_ = state.at("remaining").get<std::vector<nlohmann::json>>();
-  seen_ = state.at("seen").get<std::set<std::string>>();
+  sampler_.loadState(state);
 }
 
 }  // namespace tunelab

@@ -1,9 +1,7 @@
 #pragma once
 
-#include <set>
-#include <string>
-
 #include "core/Rng.h"
+#include "search/PointSampler.h"
 #include "search/Strategy.h"
 
 namespace tunelab {
@@ -20,15 +18,10 @@ class RandomStrategy final : public Strategy {
   void loadState(const nlohmann::json& state) override;
 
  private:
-  nlohmann::json draw();
-
-  const SearchSpace& space_;
   Rng rng_;
   std::size_t limit_;
   std::size_t issued_ = 0;
-  std::vector<nlohmann::json> remaining_;  // finite spaces: the points not drawn yet
-  bool finite_;
-  std::set<std::string> seen_;  // continuous spaces: points drawn, to never repeat one
+  PointSampler sampler_;
 };
 
 }  // namespace tunelab

@@ -1,0 +1,41 @@
+#include "search/PointSampler.h"
+
+#include "search/Enumerate.h"
+
+namespace tunelab {
+
+PointSampler::PointSampler(const SearchSpace& space, const std::string& strategy) : space_(space) {
+  if (space.finite()) {
+    remaining_ = enumeratePoints(space, strategy);
+    size_ = remaining_.size();
+  }
+}
+
+std::optional<nlohmann::json> PointSampler::draw(Rng& rng) {
+  if (size_) {
+    if (remaining_.empty()) return std::nullopt;
+    // Swap-remove a uniformly chosen point: without replacement, O(1) per draw.
+    const auto i = static_cast<std::size_t>(rng.below(remaining_.size()));
+    nlohmann::json point = std::move(remaining_[i]);
+    remaining_[i] = std::move(remaining_.back());
+    remaining_.pop_back();
+    return point;
+  }
+  for (int attempt = 0; attempt < 10000; ++attempt) {
+    nlohmann::json point = space_.sample(rng);
+    if (seen_.insert(point.dump()).second) return point;
+  }
+  return std::nullopt;
+}
+
+void PointSampler::saveState(nlohmann::json& state) const {
+  state["remaining"] = remaining_;
+  state["seen"] = seen_;
+}
+
+void PointSampler::loadState(const nlohmann::json& state) {
+  remaining_ = state.at("remaining").get<std::vector<nlohmann::json>>();
+  seen_ = state.at("seen").get<std::set<std::string>>();
+}
+
+}  // namespace tunelab
