@@ -17,6 +17,7 @@
 #include "experiments/ParameterBinding.h"
 #include "experiments/TrainingSpec.h"
 #include "experiments/YamlDocument.h"
+#include "experiments/study/CommandObjective.h"
 #include "experiments/study/ModelObjective.h"
 #include "experiments/study/ResultsTable.h"
 #include "experiments/study/StudyRunner.h"
@@ -76,13 +77,29 @@ nlohmann::json probePoint(const SearchSpace& space) {
   return space.decode(std::vector<double>(space.dimensions(), 0.5));
 }
 
+// Every $name in data, model and train must be a search parameter and every parameter must be
+// used; the data section cannot use any (it is loaded once for all trials).
+void checkParameterReferences(const nlohmann::json& root, const SearchSpace& space) {
+  std::map<std::string, nlohmann::json> all;
+  for (const auto& p : space.parameters()) all[p.name] = nullptr;
+  bindExperiment(root, all, true);
+  if (root.contains("data")) {
+    try {
+      bindParameters(root.at("data"), "data", {});
+    } catch (const ConfigError& e) {
+      throw ConfigError(e.keyPath(),
+                        "the data section cannot use search parameters (it is "
+                        "loaded once for all trials)");
+    }
+  }
+}
+
 }  // namespace
 
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   std::optional<YamlDocument> document;
   StudySpec study;
-  TrainingSpec probe;
-  std::size_t probeParameters = 0;
+  std::optional<CommandSpec> command;
 
   // Declared before everything a plugin creates, so it is destroyed after all of it.
   PluginHost plugins;
@@ -90,18 +107,28 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
     document = YamlDocument::load(args.experiment);
     applyOverrides(*document, args.overrides);
     study = parseStudySpec(document->root(), document->keysInFileOrder("search.parameters"));
-    // Every $name must be a parameter and every parameter must be used.
-    std::map<std::string, nlohmann::json> all;
-    for (const auto& p : study.space.parameters()) all[p.name] = nullptr;
-    bindExperiment(document->root(), all, true);
-    if (document->root().contains("data")) {
-      try {
-        bindParameters(document->root().at("data"), "data", {});
-      } catch (const ConfigError& e) {
-        throw ConfigError(e.keyPath(),
-                          "the data section cannot use search parameters (it is "
-                          "loaded once for all trials)");
+    const auto& root = document->root();
+    if (root.contains("objective")) {
+      for (const char* section : {"data", "model", "train"}) {
+        if (root.contains(section)) {
+          throw ConfigError(section, "an experiment with an objective command has no " +
+                                         std::string(section) +
+                                         " section: the command trains its own model");
+        }
       }
+      if (root.contains("execution") && root.at("execution").contains("backend")) {
+        throw ConfigError("execution.backend",
+                          "chooses the compute backend of the built-in model; an objective "
+                          "command chooses its own");
+      }
+      study.backends = {"command"};  // what the trials table says ran them
+      try {
+        command = parseCommandSpec(root.at("objective"));
+      } catch (const ConfigError& e) {
+        throw e.withPrefix("objective");
+      }
+    } else {
+      checkParameterReferences(root, study.space);
     }
   } catch (const ConfigError& e) {
     err << "error: " << (document ? document->describe(e) : e.what()) << "\n";
@@ -115,7 +142,7 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   for (const auto& problem : plugins.problems()) {
     err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason << "\n";
   }
-  for (std::size_t i = 0; i < study.backends.size(); ++i) {
+  for (std::size_t i = 0; !command && i < study.backends.size(); ++i) {
     if (!plugins.backends().contains(study.backends[i])) {
       try {
         plugins.backends().get(study.backends[i]);
@@ -127,33 +154,42 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
     }
   }
 
-  std::unique_ptr<Strategy> strategy;
+  // The built-in objective needs the data, prepared once, and a model to size the threads.
+  std::optional<PreparedData> prepared;
+  std::unique_ptr<Objective> objective;
+  std::size_t probeParameters = 0;
   try {
-    probe = parseTrainingSpec(
-        bindTrialParameters(document->root(), study.space, probePoint(study.space)));
-    study.trainEpochs = probe.fit.epochs;
-    try {
-      strategy = plugins.strategies().create(
-          study.strategy,
-          {&study.space, study.strategyOptions, study.seed, study.maxTrials, probe.fit.epochs});
-    } catch (const ConfigError& e) {
-      throw e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
-                                  : e.withPrefix("search");
+    if (command) {
+      objective = std::make_unique<CommandObjective>(*command, study.space, study.metric);
+    } else {
+      const TrainingSpec probe = parseTrainingSpec(
+          bindTrialParameters(document->root(), study.space, probePoint(study.space)));
+      study.trainEpochs = probe.fit.epochs;
+      prepared = prepareExperimentData(probe.data, args.dataDirs, study.seed, *document, err);
+      if (!prepared) return kExitBadInput;
+      auto model = std::make_unique<ModelObjective>(document->root(), study, *prepared, plugins);
+      try {
+        probeParameters = model->parameterCount(probePoint(study.space));
+      } catch (const ConfigError& e) {
+        throw ConfigError(layerKeyInFile(probe, e.keyPath()), e.detail());
+      }
+      objective = std::move(model);
     }
   } catch (const ConfigError& e) {
     err << "error: " << document->describe(e) << "\n";
     return kExitBadInput;
   }
 
-  auto prepared = prepareExperimentData(probe.data, args.dataDirs, study.seed, *document, err);
-  if (!prepared) return kExitBadInput;
-  const PreparedData& data = *prepared;
-  const ModelObjective objective(document->root(), study, data, plugins);
+  std::unique_ptr<Strategy> strategy;
   try {
-    probeParameters = objective.parameterCount(probePoint(study.space));
+    strategy = plugins.strategies().create(
+        study.strategy,
+        {&study.space, study.strategyOptions, study.seed, study.maxTrials, study.trainEpochs});
   } catch (const ConfigError& e) {
     err << "error: "
-        << document->describe(ConfigError(layerKeyInFile(probe, e.keyPath()), e.detail())) << "\n";
+        << document->describe(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
+                                                    : e.withPrefix("search"))
+        << "\n";
     return kExitBadInput;
   }
 
@@ -177,19 +213,26 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   const ThreadBudget budget = chooseThreadBudget(study, probeParameters, cores);
   out << "Study '" << study.name << "': " << study.strategy << " search, metric " << study.metric
       << " (" << (study.maximize ? "maximize" : "minimize") << "), " << budget.parallelTrials
-      << " parallel trials x " << budget.threadsPerTrial << " threads, backend"
-      << (study.backends.size() > 1 ? "s " : " ");
-  for (std::size_t i = 0; i < study.backends.size(); ++i)
-    out << (i ? ", " : "") << study.backends[i];
-  out << "\nData: " << data.resolvedSource.string() << ": train " << data.train.size()
-      << ", validation " << data.validation.size() << ", test " << data.test.size()
-      << " rows\nStore: " << study.storage.string() << "\n"
-      << std::flush;
+      << " parallel trials x " << budget.threadsPerTrial << " threads";
+  if (!command) {
+    out << ", backend" << (study.backends.size() > 1 ? "s " : " ");
+    for (std::size_t i = 0; i < study.backends.size(); ++i)
+      out << (i ? ", " : "") << study.backends[i];
+  }
+  if (prepared) {
+    out << "\nData: " << prepared->resolvedSource.string() << ": train " << prepared->train.size()
+        << ", validation " << prepared->validation.size() << ", test " << prepared->test.size()
+        << " rows";
+  } else {
+    out << "\nObjective:";
+    for (const auto& arg : command->argv) out << " " << arg;
+  }
+  out << "\nStore: " << study.storage.string() << "\n" << std::flush;
 
   RunSummary summary;
   try {
     const StopOnSignal signals;
-    StudyRunner runner(study, *store, *strategy, objective, budget, out, args.progressBar);
+    StudyRunner runner(study, *store, *strategy, *objective, budget, out, args.progressBar);
     summary = runner.run(gStopRequested);
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";

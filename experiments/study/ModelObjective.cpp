@@ -34,10 +34,8 @@ std::size_t ModelObjective::parameterCount(const nlohmann::json& params) const {
   return graph.params().size();
 }
 
-TrialRun ModelObjective::run(const TrialSpec& trial, const std::string& backendName,
-                             std::uint64_t seed, int threads,
-                             const std::function<bool(const EpochRecord&)>& onEpoch,
-                             const Checkpoint* resume, bool keepCheckpoint) const {
+TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context,
+                             const TrialEpochCallback& onEpoch) const {
   const auto start = std::chrono::steady_clock::now();
   TrialRun run;
   try {
@@ -45,12 +43,12 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const std::string& backendN
     if (trial.budget > 0) spec.fit.epochs = trial.budget;
     const auto loss = makeLoss(spec.loss);
     Graph graph(spec.layers, data_.train.sampleShape, *loss, plugins_.layers());
-    Rng rng(seed);
+    Rng rng(context.seed);
     graph.initialize(rng);
-    const auto backend = plugins_.backends().create(backendName);
-    backend->setThreads(threads);
+    const auto backend = plugins_.backends().create(context.backend);
+    backend->setThreads(context.threads);
     Trainer trainer(graph, *backend, *loss, spec.fit, rng);
-    if (resume != nullptr) trainer.restore(*resume);
+    if (context.resume != nullptr) trainer.restore(*context.resume);
     run.fit = trainer.fit(data_.train, data_.validation.size() > 0 ? &data_.validation : nullptr,
                           onEpoch);
     switch (run.fit.status) {
@@ -64,7 +62,7 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const std::string& backendN
       default:
         run.ending = TrialRun::Ending::Complete;
     }
-    if (keepCheckpoint && run.ending == TrialRun::Ending::Complete)
+    if (context.keepCheckpoint && run.ending == TrialRun::Ending::Complete)
       run.checkpoint = trainer.checkpoint();
     // The test split scores the model the trial ends with (the best epoch's weights when
     // early stopping restores them); it never takes part in choosing a trial.

@@ -9,6 +9,7 @@
 
 #include "core/Trainer.h"
 #include "core/data/PrepareData.h"
+#include "experiments/study/Objective.h"
 #include "experiments/study/StudySpec.h"
 #include "search/Strategy.h"
 
@@ -21,21 +22,10 @@ class PluginHost;
 nlohmann::json bindTrialParameters(const nlohmann::json& experiment, const SearchSpace& space,
                                    const nlohmann::json& params);
 
-/// How one training run of a trial ended.
-struct TrialRun {
-  enum class Ending { Complete, Failed, Stopped };
-  Ending ending = Ending::Complete;
-  FitResult fit;
-  std::map<std::string, double> test;    // loss and metrics on the test split ("test_" names)
-  std::string error;                     // Failed: why (a diverged loss, a plugin's exception...)
-  std::optional<Checkpoint> checkpoint;  // at the end, when asked for
-  double seconds = 0;
-};
-
 /// Trains the model of a trial: the experiment with the trial's parameters bound, on the
 /// data prepared once for the whole study. Thread-safe: every call builds its own graph,
 /// backend and random stream; the data and the plugin registries are only read.
-class ModelObjective {
+class ModelObjective : public Objective {
  public:
   ModelObjective(const nlohmann::json& experiment, const StudySpec& study, const PreparedData& data,
                  const PluginHost& plugins);
@@ -44,12 +34,9 @@ class ModelObjective {
   /// trial binds to null). Throws ConfigError keyed by the path in the file.
   nlohmann::json bind(const nlohmann::json& params) const;
 
-  /// `onEpoch` returns false to stop the run (Stopped). Never throws: a failure is returned.
-  /// `resume` continues a trial's training from a checkpoint (a Hyperband promotion);
-  /// `keepCheckpoint` returns the final one.
-  TrialRun run(const TrialSpec& trial, const std::string& backend, std::uint64_t seed, int threads,
-               const std::function<bool(const EpochRecord&)>& onEpoch,
-               const Checkpoint* resume = nullptr, bool keepCheckpoint = false) const;
+  TrialRun run(const TrialSpec& trial, const TrialContext& context,
+               const TrialEpochCallback& onEpoch) const override;
+  bool resumesFromCheckpoints() const override { return true; }
 
   /// Number of trainable parameters of a trial's model (to choose threads per trial).
   std::size_t parameterCount(const nlohmann::json& params) const;

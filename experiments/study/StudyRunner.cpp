@@ -125,8 +125,8 @@ ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParamete
 }
 
 StudyRunner::StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy,
-                         const ModelObjective& objective, ThreadBudget budget,
-                         std::ostream& progress, bool terminal)
+                         const Objective& objective, ThreadBudget budget, std::ostream& progress,
+                         bool terminal)
     : spec_(spec),
       store_(store),
       strategy_(strategy),
@@ -211,8 +211,9 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   const int fullEpochs = spec_.trainEpochs;
   auto launch = [&](std::unique_ptr<Job> owned) {
     Job* job = owned.get();
-    job->keepCheckpoint = job->spec.budget > 0 && job->spec.budget < fullEpochs;
-    if (job->spec.resumeFrom) {
+    const bool resumable = objective_.resumesFromCheckpoints();
+    job->keepCheckpoint = resumable && job->spec.budget > 0 && job->spec.budget < fullEpochs;
+    if (resumable && job->spec.resumeFrom) {
       job->resume = decodeCheckpoint(store_.checkpoint(*job->spec.resumeFrom, job->record.backend));
       job->bestSoFar = bestSoFar(job->resume->history);
     }
@@ -225,16 +226,22 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     arena.execute([&] {
       group.run([&, job, threads] {
         { const std::lock_guard launched(launchLock()); }
-        job->result = objective_.run(
-            job->spec, job->record.backend, job->record.seed, threads,
-            [&, job](const EpochRecord& record) {
-              queue.push({job, false, record});
-              std::unique_lock lock(job->mutex);
-              job->answered.wait(
-                  lock, [&] { return job->acknowledged >= record.epoch || job->abandoned; });
-              return !job->stop;
-            },
-            job->resume ? &*job->resume : nullptr, job->keepCheckpoint);
+        const TrialContext context{job->record.backend,
+                                   job->record.seed,
+                                   threads,
+                                   job->resume ? &*job->resume : nullptr,
+                                   job->keepCheckpoint,
+                                   [job] {
+                                     const std::lock_guard lock(job->mutex);
+                                     return job->stop;
+                                   }};
+        job->result = objective_.run(job->spec, context, [&, job](const EpochRecord& record) {
+          queue.push({job, false, record});
+          std::unique_lock lock(job->mutex);
+          job->answered.wait(lock,
+                             [&] { return job->acknowledged >= record.epoch || job->abandoned; });
+          return !job->stop;
+        });
         queue.push({job, true, {}});
       });
     });
@@ -296,14 +303,16 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
                (job.resume ? static_cast<int>(job.resume->history.size()) : 0);
     r.bestEpoch = run.fit.bestEpoch;
     r.seconds = run.seconds;
-    r.peakMemoryKiB = peakMemoryKiB();
+    r.peakMemoryKiB = run.peakMemoryKiB > 0 ? run.peakMemoryKiB : peakMemoryKiB();
     if (!run.fit.history.empty()) r.finalValues = run.fit.history.back().values;
     for (const auto& [name, value] : run.test) r.finalValues[name] = value;
-    if (!job.bestSoFar.empty() && std::isfinite(job.bestSoFar.back())) {
+    if (run.value) {
+      r.value = run.value;
+    } else if (!job.bestSoFar.empty() && std::isfinite(job.bestSoFar.back())) {
       r.value = sign * job.bestSoFar.back();
     }
     TrialOutcome outcome{r.id, TrialOutcome::State::Complete,
-                         job.bestSoFar.empty() ? std::nan("") : job.bestSoFar.back(), r.epochs};
+                         r.value ? sign * *r.value : std::nan(""), r.epochs};
     if (!job.metricError.empty()) {
       r.status = TrialStatus::Failed;
       r.error = job.metricError;
@@ -353,7 +362,7 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     line << " " << trialStatusName(r.status);
     if (r.value) line << " " << spec_.metric << "=" << formatValue(*r.value);
     line << " in " << formatDuration(r.seconds);
-    if (!r.error.empty()) line << ": " << r.error;
+    if (!r.error.empty()) line << ": " << r.error.substr(0, r.error.find('\n'));
     if (best) line << " | best " << formatValue(*best) << " (trial " << bestId << ")";
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     if (total && summary.trialsRun > 0 && static_cast<std::size_t>(finished) < *total) {

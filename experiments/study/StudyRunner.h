@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/study/ModelObjective.h"
+#include "experiments/study/Objective.h"
 #include "experiments/study/StudySpec.h"
 #include "experiments/study/StudyStore.h"
 #include "search/Strategy.h"
@@ -37,7 +37,7 @@ ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParamete
 class StudyRunner {
  public:
   StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy,
-              const ModelObjective& objective, ThreadBudget budget, std::ostream& progress,
+              const Objective& objective, ThreadBudget budget, std::ostream& progress,
               bool terminal);
   RunSummary run(const std::atomic<bool>& stop);
 
@@ -45,7 +45,7 @@ class StudyRunner {
   const StudySpec& spec_;
   StudyStore& store_;
   Strategy& strategy_;
-  const ModelObjective& objective_;
+  const Objective& objective_;
   ThreadBudget budget_;
   std::ostream& progress_;
   bool terminal_;

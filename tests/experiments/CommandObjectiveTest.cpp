@@ -1,0 +1,203 @@
+// Tuning any program: `objective.command` runs a program per trial with the trial's values in
+// its arguments and reads the metric from its last JSON line; a program that hangs, crashes,
+// fails or prints no metric fails its trial with a reason, and the study goes on.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "experiments/ExitCode.h"
+#include "experiments/study/ChildProcess.h"
+#include "experiments/study/StudyStore.h"
+#include "tests/support/StudyFixture.h"
+
+namespace tunelab {
+namespace {
+
+using ::testing::HasSubstr;
+using Clock = std::chrono::steady_clock;
+
+// A study over x in {1, 2, 3, 4}; the program is a shell script the test writes ($1 = x).
+std::string commandStudy(const std::string& extraObjective = "") {
+  return R"(name: command-study
+objective:
+  command: [sh, program.sh, $x, "--seed=${seed}"]
+)" + extraObjective +
+         R"(search:
+  strategy: grid
+  metric: loss
+  parameters:
+    x: {values: [1, 2, 3, 4]}
+execution: {seed: 3, storage: study.db}
+)";
+}
+
+class CommandObjectiveTest : public test::StudyFixture {
+ protected:
+  std::vector<TrialRecord> trials() {
+    StudyStore store(dir_ / "study.db");
+    EXPECT_EQ(store.integrityCheck(), "ok");
+    return store.trials();
+  }
+};
+
+TEST_F(CommandObjectiveTest, TrialValueIsTheLastJsonLineAndEveryJsonLineIsAnEpoch) {
+  // The best line is the first; the value must still be the last line's.
+  write("program.sh", R"(echo "starting with $1 $2"
+echo "{\"loss\": 0.5, \"step\": 1}"
+echo '{"not the metric": 1}'
+echo "{\"loss\": $1, \"step\": 2}"
+)");
+  const test::Outcome o = run(commandStudy());
+  ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
+  EXPECT_THAT(o.out, HasSubstr("Trials: 4 complete"));
+  StudyStore store(dir_ / "study.db");
+  for (const auto& t : store.trials()) {
+    ASSERT_TRUE(t.value.has_value());
+    EXPECT_DOUBLE_EQ(*t.value, t.params.at("x").get<double>());
+    EXPECT_EQ(t.epochs, 2);
+    EXPECT_EQ(store.epochs(t.id, t.backend).size(), 2U);
+    EXPECT_GT(t.peakMemoryKiB, 0);
+  }
+  EXPECT_THAT(o.out, HasSubstr("  trial  loss        epochs  parameters\n  0      1 "));
+}
+
+TEST_F(CommandObjectiveTest, ProgramThatHangsIsKilledAtTheTimeLimitAndTheOthersComplete) {
+  write("program.sh", R"(if [ "$1" = 2 ]; then sleep 60 & sleep 60; fi
+echo "{\"loss\": $1}"
+)");
+  const auto start = Clock::now();
+  const test::Outcome o = run(commandStudy("  timeout: 0.5s\n"));
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_LT(seconds, 10.0);  // the hanging program and its child were killed, not waited for
+  EXPECT_THAT(o.out, HasSubstr("Trials: 3 complete 1 failed"));
+  for (const auto& t : trials()) {
+    if (t.params.at("x") == 2) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
+      EXPECT_THAT(t.error, HasSubstr("ran past objective.timeout (0.5 s) and was killed"));
+    } else {
+      EXPECT_EQ(t.status, TrialStatus::Complete);
+    }
+  }
+}
+
+TEST_F(CommandObjectiveTest, CrashAndNonZeroExitFailTheTrialWithTheEndOfStderr) {
+  write("program.sh", R"(if [ "$1" = 1 ]; then kill -SEGV $$; fi
+if [ "$1" = 2 ]; then for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "line $i" >&2; done; exit 3; fi
+echo "{\"loss\": $1}"
+)");
+  const test::Outcome o = run(commandStudy());
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  for (const auto& t : trials()) {
+    if (t.params.at("x") == 1) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
+      EXPECT_THAT(t.error, HasSubstr("'sh' killed by signal 11 (Segmentation fault)"));
+    } else if (t.params.at("x") == 2) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
+      EXPECT_THAT(t.error, HasSubstr("'sh' exited with status 3; the end of its stderr:\n"
+                                     "line 3\nline 4"));
+      EXPECT_THAT(t.error, ::testing::EndsWith("line 12"));
+      EXPECT_THAT(t.error, ::testing::Not(HasSubstr("line 2\n")));
+    } else {
+      EXPECT_EQ(t.status, TrialStatus::Complete);
+    }
+  }
+}
+
+TEST_F(CommandObjectiveTest, ProgramThatPrintsNoMetricOrNanFailsItsTrialSayingWhy) {
+  write("program.sh", R"(if [ "$1" = 1 ]; then echo "just text"; exit 0; fi
+if [ "$1" = 2 ]; then echo '{"accuracy": 0.9, "epoch": 3}'; exit 0; fi
+if [ "$1" = 3 ]; then echo '{"loss": NaN}'; exit 0; fi
+echo "{\"loss\": $1}"
+)");
+  const test::Outcome o = run(commandStudy());
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  for (const auto& t : trials()) {
+    if (t.params.at("x") == 1) {
+      EXPECT_THAT(t.error, HasSubstr("printed no JSON line on stdout; its last line must hold "
+                                     "the metric, such as {\"loss\": 0.25}"));
+    } else if (t.params.at("x") == 2) {
+      EXPECT_THAT(t.error, HasSubstr("the last JSON line of 'sh' has no 'loss' (search.metric); "
+                                     "it has accuracy, epoch"));
+    } else if (t.params.at("x") == 3) {
+      EXPECT_EQ(t.error, "'sh' reported a non-finite loss (nan)");
+    } else {
+      EXPECT_EQ(t.status, TrialStatus::Complete);
+    }
+  }
+}
+
+TEST_F(CommandObjectiveTest, MissingProgramFailsEachTrialNamingIt) {
+  const test::Outcome o = run(R"(objective: {command: [no-such-program-tunelab, $x]}
+search: {strategy: grid, metric: loss, parameters: {x: {values: [1, 2]}}}
+execution: {storage: study.db}
+)");
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  for (const auto& t : trials()) {
+    EXPECT_EQ(t.status, TrialStatus::Failed);
+    EXPECT_EQ(t.error, "cannot run 'no-such-program-tunelab': No such file or directory");
+  }
+}
+
+TEST_F(CommandObjectiveTest, UnknownReferenceAndUnusedParameterAreLocatedErrors) {
+  test::Outcome o = run(R"(objective:
+  command: [sh, program.sh, "--rate=$rtae"]
+search: {strategy: grid, metric: loss, parameters: {rate: {values: [1, 2]}}}
+)");
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_THAT(o.err, HasSubstr("exp.yaml:2:"));
+  EXPECT_THAT(o.err, HasSubstr("objective.command[2]: refers to $rtae, which search.parameters "
+                               "does not define (did you mean $rate?)"));
+
+  o = run(R"(objective:
+  command: [sh, program.sh, $rate]
+search: {strategy: grid, metric: loss, parameters: {rate: {values: [1]}, depth: {values: [2]}}}
+)");
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_THAT(o.err, HasSubstr("search.parameters.depth: $depth is defined but objective.command "
+                               "never uses it"));
+
+  o = run(R"(objective: {command: [sh, program.sh, $x], timeout: soon}
+search: {strategy: grid, metric: loss, parameters: {x: {values: [1]}}}
+)");
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_THAT(o.err, HasSubstr("objective.timeout: expected a duration such as 90, \"30s\""));
+
+  o = run(R"(objective: {command: [sh, program.sh, $x]}
+model: {layers: []}
+search: {strategy: grid, metric: loss, parameters: {x: {values: [1]}}}
+)");
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_THAT(o.err, HasSubstr("model: an experiment with an objective command has no model"));
+}
+
+TEST(ChildProcess, CancelKillsTheProgramAndItsChildrenPromptly) {
+  ChildCommand command;
+  command.argv = {"sh", "-c", "sleep 60 & sleep 60"};
+  const auto start = Clock::now();
+  const ChildExit exit = runChild(
+      command, [](std::string_view) { return true; },
+      [&] { return Clock::now() - start > std::chrono::milliseconds(200); });
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_TRUE(exit.stopped);
+  EXPECT_EQ(exit.signal, SIGTERM);
+  EXPECT_LT(seconds, 5.0);
+}
+
+TEST(ChildProcess, LinesArriveAsTheyAreWrittenAndStopEndsTheProgram) {
+  ChildCommand command;
+  command.argv = {"sh", "-c", "echo one; echo two; sleep 60; echo three"};
+  std::vector<std::string> lines;
+  const ChildExit exit = runChild(command,
+                                  [&](std::string_view line) {
+                                    lines.emplace_back(line);
+                                    return lines.size() < 2;
+                                  },
+                                  {});
+  EXPECT_TRUE(exit.stopped);
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two"}));
+}
+
+}  // namespace
+}  // namespace tunelab
