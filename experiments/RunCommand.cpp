@@ -162,12 +162,15 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
     if (command) {
       objective = std::make_unique<CommandObjective>(*command, study.space, study.metric);
     } else {
-      const TrainingSpec probe = parseTrainingSpec(
+      TrainingSpec probe = parseTrainingSpec(
           bindTrialParameters(document->root(), study.space, probePoint(study.space)));
       study.trainEpochs = probe.fit.epochs;
+      // With k-fold scoring every non-test row is in the folds.
+      if (probe.validationFolds > 0) probe.data.validationFraction = 0;
       prepared = prepareExperimentData(probe.data, args.dataDirs, study.seed, *document, err);
       if (!prepared) return kExitBadInput;
-      auto model = std::make_unique<ModelObjective>(document->root(), study, *prepared, plugins);
+      auto model = std::make_unique<ModelObjective>(document->root(), study, *prepared, plugins,
+                                                    probe.validationFolds);
       try {
         probeParameters = model->parameterCount(probePoint(study.space));
       } catch (const ConfigError& e) {

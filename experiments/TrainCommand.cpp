@@ -67,6 +67,11 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
     document = YamlDocument::load(args.experiment);
     applyOverrides(*document, args.overrides);
     spec = parseTrainingSpec(bindAll(document->root()));
+    if (spec.validationFolds > 0) {
+      throw ConfigError("train.validation.kfold",
+                        "k-fold scoring compares the trials of a study: use tunelab run (tunelab "
+                        "train trains one model on the validation split)");
+    }
   } catch (const ConfigError& e) {
     err << "error: " << document->describe(e) << "\n";
     return kExitBadInput;

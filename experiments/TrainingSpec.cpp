@@ -101,6 +101,14 @@ void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
   fit.schedule = train.raw("learning_rate_schedule");
   fit.earlyStopping =
       within("early_stopping", [&] { return parseEarlyStopping(train.raw("early_stopping")); });
+  if (const auto& folds = train.raw("validation"); !folds.is_null()) {
+    spec.validationFolds = within("validation", [&] {
+      Options validation(folds, "train.validation");
+      const auto k = static_cast<int>(validation.integer("kfold", {.min = 2}));
+      validation.finish();
+      return k;
+    });
+  }
   train.finish();
 }
 

@@ -21,6 +21,7 @@ struct TrainingSpec {
   nlohmann::json loss;
   std::vector<std::string> metrics;
   FitOptions fit;
+  int validationFolds = 0;  // train.validation: {kfold: k}: a trial scores by k-fold CV
   std::uint64_t seed = 42;
   std::string backend = "reference";
 };

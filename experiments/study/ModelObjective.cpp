@@ -1,6 +1,7 @@
 #include "experiments/study/ModelObjective.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "core/Error.h"
 #include "core/Graph.h"
@@ -12,8 +13,14 @@
 namespace tunelab {
 
 ModelObjective::ModelObjective(const nlohmann::json& experiment, const StudySpec& study,
-                               const PreparedData& data, const PluginHost& plugins)
-    : experiment_(experiment), study_(study), data_(data), plugins_(plugins) {}
+                               const PreparedData& data, const PluginHost& plugins, int folds)
+    : experiment_(experiment), study_(study), data_(data), plugins_(plugins) {
+  try {
+    if (folds > 0) folds_ = makeFolds(data_.train, folds, study_.seed);
+  } catch (const ConfigError& e) {
+    throw ConfigError("train.validation.kfold", e.detail());
+  }
+}
 
 nlohmann::json bindTrialParameters(const nlohmann::json& experiment, const SearchSpace& space,
                                    const nlohmann::json& params) {
@@ -34,6 +41,74 @@ std::size_t ModelObjective::parameterCount(const nlohmann::json& params) const {
   return graph.params().size();
 }
 
+void ModelObjective::train(const TrainingSpec& spec, const TrialContext& context,
+                           const Dataset& train, const Dataset* validation,
+                           const TrialEpochCallback& onEpoch, TrialRun& run) const {
+  const auto loss = makeLoss(spec.loss);
+  Graph graph(spec.layers, train.sampleShape, *loss, plugins_.layers());
+  Rng rng(context.seed);
+  graph.initialize(rng);
+  const auto backend = plugins_.backends().create(context.backend);
+  backend->setThreads(context.threads);
+  Trainer trainer(graph, *backend, *loss, spec.fit, rng);
+  if (context.resume != nullptr) trainer.restore(*context.resume);
+  run.fit = trainer.fit(
+      train, validation != nullptr && validation->size() > 0 ? validation : nullptr, onEpoch);
+  switch (run.fit.status) {
+    case FitStatus::Diverged:
+      run.ending = TrialRun::Ending::Failed;
+      run.error = run.fit.message.empty() ? "training diverged" : run.fit.message;
+      break;
+    case FitStatus::Stopped:
+      run.ending = TrialRun::Ending::Stopped;
+      break;
+    default:
+      run.ending = TrialRun::Ending::Complete;
+  }
+  if (context.keepCheckpoint && run.ending == TrialRun::Ending::Complete)
+    run.checkpoint = trainer.checkpoint();
+  // The test split scores the model the trial ends with (the best epoch's weights when
+  // early stopping restores them); it never takes part in choosing a trial.
+  if (run.ending == TrialRun::Ending::Complete && data_.test.size() > 0) {
+    for (const auto& [name, value] : trainer.evaluate(data_.test)) run.test["test_" + name] = value;
+  }
+}
+
+void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext& context,
+                                   const TrialEpochCallback& onEpoch, TrialRun& run) const {
+  // The folds train one after the other; the runner then hears the mean curve, epoch by
+  // epoch, so the strategy and the median rule see a k-fold trial like any other.
+  std::vector<std::vector<EpochRecord>> histories;
+  std::map<std::string, double> test;
+  const auto k = static_cast<double>(folds_.size());
+  for (std::size_t f = 0; f < folds_.size(); ++f) {
+    TrialRun fold;
+    train(
+        spec, context, folds_[f].train, &folds_[f].validation,
+        [&](const EpochRecord&) { return !(context.cancelled && context.cancelled()); }, fold);
+    if (fold.ending != TrialRun::Ending::Complete) {
+      run.ending = fold.ending;
+      run.error = fold.error.empty() ? ""
+                                     : "fold " + std::to_string(f + 1) + " of " +
+                                           std::to_string(folds_.size()) + ": " + fold.error;
+      return;
+    }
+    histories.push_back(std::move(fold.fit.history));
+    for (const auto& [name, value] : fold.test) test[name] += value / k;
+  }
+  run.ending = TrialRun::Ending::Complete;
+  for (const auto& record : averageHistories(histories)) {
+    run.fit.history.push_back(record);
+    if (!onEpoch(record)) {
+      run.ending = TrialRun::Ending::Stopped;
+      break;
+    }
+  }
+  run.fit.status = FitStatus::Completed;
+  run.fit.bestEpoch = static_cast<int>(run.fit.history.size());
+  run.test = std::move(test);
+}
+
 TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context,
                              const TrialEpochCallback& onEpoch) const {
   const auto start = std::chrono::steady_clock::now();
@@ -41,34 +116,10 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context
   try {
     TrainingSpec spec = parseTrainingSpec(bind(trial.params));
     if (trial.budget > 0) spec.fit.epochs = trial.budget;
-    const auto loss = makeLoss(spec.loss);
-    Graph graph(spec.layers, data_.train.sampleShape, *loss, plugins_.layers());
-    Rng rng(context.seed);
-    graph.initialize(rng);
-    const auto backend = plugins_.backends().create(context.backend);
-    backend->setThreads(context.threads);
-    Trainer trainer(graph, *backend, *loss, spec.fit, rng);
-    if (context.resume != nullptr) trainer.restore(*context.resume);
-    run.fit = trainer.fit(data_.train, data_.validation.size() > 0 ? &data_.validation : nullptr,
-                          onEpoch);
-    switch (run.fit.status) {
-      case FitStatus::Diverged:
-        run.ending = TrialRun::Ending::Failed;
-        run.error = run.fit.message.empty() ? "training diverged" : run.fit.message;
-        break;
-      case FitStatus::Stopped:
-        run.ending = TrialRun::Ending::Stopped;
-        break;
-      default:
-        run.ending = TrialRun::Ending::Complete;
-    }
-    if (context.keepCheckpoint && run.ending == TrialRun::Ending::Complete)
-      run.checkpoint = trainer.checkpoint();
-    // The test split scores the model the trial ends with (the best epoch's weights when
-    // early stopping restores them); it never takes part in choosing a trial.
-    if (run.ending == TrialRun::Ending::Complete && data_.test.size() > 0) {
-      for (const auto& [name, value] : trainer.evaluate(data_.test))
-        run.test["test_" + name] = value;
+    if (folds_.empty()) {
+      train(spec, context, data_.train, &data_.validation, onEpoch, run);
+    } else {
+      crossValidate(spec, context, onEpoch, run);
     }
   } catch (const ConfigError& e) {
     run.ending = TrialRun::Ending::Failed;

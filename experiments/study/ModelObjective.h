@@ -9,6 +9,8 @@
 
 #include "core/Trainer.h"
 #include "core/data/PrepareData.h"
+#include "experiments/TrainingSpec.h"
+#include "experiments/study/CrossValidation.h"
 #include "experiments/study/Objective.h"
 #include "experiments/study/StudySpec.h"
 #include "search/Strategy.h"
@@ -27,8 +29,10 @@ nlohmann::json bindTrialParameters(const nlohmann::json& experiment, const Searc
 /// backend and random stream; the data and the plugin registries are only read.
 class ModelObjective : public Objective {
  public:
+  /// With `folds` >= 2, every trial scores by k-fold cross-validation over the training rows
+  /// (the folds are the same for every trial: they derive from the study seed).
   ModelObjective(const nlohmann::json& experiment, const StudySpec& study, const PreparedData& data,
-                 const PluginHost& plugins);
+                 const PluginHost& plugins, int folds = 0);
 
   /// The experiment with `params` bound (every search parameter that is inactive in this
   /// trial binds to null). Throws ConfigError keyed by the path in the file.
@@ -36,16 +40,23 @@ class ModelObjective : public Objective {
 
   TrialRun run(const TrialSpec& trial, const TrialContext& context,
                const TrialEpochCallback& onEpoch) const override;
-  bool resumesFromCheckpoints() const override { return true; }
+  bool resumesFromCheckpoints() const override { return folds_.empty(); }
 
   /// Number of trainable parameters of a trial's model (to choose threads per trial).
   std::size_t parameterCount(const nlohmann::json& params) const;
 
  private:
+  // One model on `train`, scored each epoch on `validation` (may be empty).
+  void train(const TrainingSpec& spec, const TrialContext& context, const Dataset& train,
+             const Dataset* validation, const TrialEpochCallback& onEpoch, TrialRun& run) const;
+  void crossValidate(const TrainingSpec& spec, const TrialContext& context,
+                     const TrialEpochCallback& onEpoch, TrialRun& run) const;
+
   const nlohmann::json& experiment_;
   const StudySpec& study_;
   const PreparedData& data_;
   const PluginHost& plugins_;
+  std::vector<Fold> folds_;
 };
 
 }  // namespace tunelab
