@@ -13,10 +13,12 @@
 #include "core/data/PrepareData.h"
 #include "experiments/ExitCode.h"
 #include "experiments/ExperimentData.h"
+#include "experiments/ModelFile.h"
 #include "experiments/Overrides.h"
 #include "experiments/ParameterBinding.h"
 #include "experiments/TrainingSpec.h"
 #include "experiments/YamlDocument.h"
+#include "experiments/study/CheckpointCodec.h"
 #include "experiments/study/CommandObjective.h"
 #include "experiments/study/ModelObjective.h"
 #include "experiments/study/ResultsTable.h"
@@ -75,6 +77,52 @@ std::string readFile(const std::filesystem::path& file) {
 // A point of the space to check the model and train sections before any trial runs.
 nlohmann::json probePoint(const SearchSpace& space) {
   return space.decode(std::vector<double>(space.dimensions(), 0.5));
+}
+
+// Writes <output>/best_model.tunelab: the best complete trial's weights as the runner stored
+// them, or, when trials were scored by k-fold cross-validation, the best configuration trained
+// again on every training row. Returns the trial and the file, or nothing without a best trial.
+std::optional<std::pair<TrialId, std::filesystem::path>> saveBestModel(
+    StudyStore& store, const ModelObjective& objective, const StudySpec& study,
+    const nlohmann::json& root, const Preprocessor& preprocessor, const ThreadBudget& budget) {
+  const auto stored = store.bestModel();
+  std::optional<TrialRecord> best;
+  for (auto& t : store.trials()) {
+    if (t.backend != study.backends.front() || t.status != TrialStatus::Complete || !t.value)
+      continue;
+    const bool isStored = stored && stored->trial == t.id && stored->backend == t.backend;
+    // Ties go to the trial whose weights are stored.
+    if (!best || (study.maximize ? *t.value > *best->value : *t.value < *best->value) ||
+        (isStored && *t.value == *best->value)) {
+      best = t;
+    }
+  }
+  if (!best) return std::nullopt;
+  ModelWeights weights;
+  if (stored && stored->trial == best->id && stored->backend == best->backend) {
+    weights = decodeWeights(stored->bytes);
+  } else if (objective.crossValidates()) {
+    weights = objective.refit(
+        best->params, {best->backend, best->seed, budget.threadsPerTrial * budget.parallelTrials},
+        best->bestEpoch);
+  } else {
+    return std::nullopt;  // a study stored by a tunelab that kept no weights
+  }
+  SavedModel saved;
+  saved.experiment = savedExperiment(bindTrialParameters(root, study.space, best->params));
+  saved.preprocessor = preprocessor;
+  saved.params = std::move(weights.params);
+  saved.state = std::move(weights.state);
+  saved.info = {{"study", study.name},
+                {"trial", best->id},
+                {"parameters", best->params},
+                {"metric", study.metric},
+                {"value", *best->value},
+                {"backend", best->backend},
+                {"refit_on_all_folds", objective.crossValidates()}};
+  const auto file = study.output / "best_model.tunelab";
+  saveModel(file, saved);
+  return std::make_pair(best->id, file);
 }
 
 // Every $name in data, model and train must be a search parameter and every parameter must be
@@ -157,6 +205,7 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   // The built-in objective needs the data, prepared once, and a model to size the threads.
   std::optional<PreparedData> prepared;
   std::unique_ptr<Objective> objective;
+  const ModelObjective* model = nullptr;
   std::size_t probeParameters = 0;
   try {
     if (command) {
@@ -169,14 +218,15 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
       if (probe.validationFolds > 0) probe.data.validationFraction = 0;
       prepared = prepareExperimentData(probe.data, args.dataDirs, study.seed, *document, err);
       if (!prepared) return kExitBadInput;
-      auto model = std::make_unique<ModelObjective>(document->root(), study, *prepared, plugins,
+      auto built = std::make_unique<ModelObjective>(document->root(), study, *prepared, plugins,
                                                     probe.validationFolds);
       try {
-        probeParameters = model->parameterCount(probePoint(study.space));
+        probeParameters = built->parameterCount(probePoint(study.space));
       } catch (const ConfigError& e) {
         throw ConfigError(layerKeyInFile(probe, e.keyPath()), e.detail());
       }
-      objective = std::move(model);
+      model = built.get();
+      objective = std::move(built);
     }
   } catch (const ConfigError& e) {
     err << "error: " << document->describe(e) << "\n";
@@ -252,6 +302,18 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   }
   out << std::fixed << std::setprecision(1) << "Ran " << summary.trialsRun << " trials in "
       << summary.seconds << " s; results in " << (study.output / "results.csv").string() << "\n";
+  if (!summary.interrupted && model != nullptr) {
+    try {
+      if (auto saved = saveBestModel(*store, *model, study, document->root(),
+                                     prepared->preprocessor, budget)) {
+        out << "Best model (trial " << saved->first << ") saved to " << saved->second.string()
+            << "\n";
+      }
+    } catch (const Error& e) {
+      err << "error: " << e.what() << "\n";
+      return kExitOutput;
+    }
+  }
   if (summary.interrupted) {
     out << "Interrupted: run the same command again to resume.\n";
     return kExitInterrupted;

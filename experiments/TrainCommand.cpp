@@ -17,6 +17,7 @@
 #include "experiments/ExperimentData.h"
 #include "experiments/ExperimentError.h"
 #include "experiments/HistoryCsv.h"
+#include "experiments/ModelFile.h"
 #include "experiments/Overrides.h"
 #include "experiments/ParameterBinding.h"
 #include "experiments/TrainingSpec.h"
@@ -151,12 +152,23 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
   try {
     writeHistoryCsv(outputDir / "history.csv", result.history);
     writeFileAtomically(outputDir / "summary.txt", graph->summaryText(spec.name));
+    SavedModel model;
+    model.experiment = savedExperiment(bindAll(document->root()));
+    model.preprocessor = data.preprocessor;
+    model.params.assign(graph->params().begin(), graph->params().end());
+    model.state.assign(graph->state().begin(), graph->state().end());
+    model.info = {{"trained_by", "tunelab train"},
+                  {"experiment_file", args.experiment.string()},
+                  {"epochs", result.history.size()},
+                  {"best_epoch", result.bestEpoch}};
+    saveModel(outputDir / "model.tunelab", model);
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
     return kExitOutput;
   }
   if (report != nullptr) *report = {result, test};
-  out << "History written to " << (outputDir / "history.csv").string() << "\n";
+  out << "History written to " << (outputDir / "history.csv").string() << ", the model to "
+      << (outputDir / "model.tunelab").string() << "\n";
   return result.status == FitStatus::Diverged ? kExitDiverged : kExitOk;
 }
 

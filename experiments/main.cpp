@@ -11,6 +11,7 @@
 #include "core/Options.h"
 #include "experiments/ExitCode.h"
 #include "experiments/PluginsCommand.h"
+#include "experiments/PredictCommand.h"
 #include "experiments/RunCommand.h"
 #include "experiments/StudyCommands.h"
 #include "experiments/TrainCommand.h"
@@ -30,6 +31,7 @@ constexpr const char* kUsage =
     "  export <exp.yaml|db>      every trial (and epoch) as CSV or JSON\n"
     "  compare <exp.yaml|db>     speed and results per backend of a multi-backend study\n"
     "  train <experiment.yaml>   train the one model an experiment file describes\n"
+    "  predict <model> <data.csv>  predictions of a saved model (best_model.tunelab of a study)\n"
     "  plugins                   list the plugins, what they add, and files refused\n"
     "  backends                  list the compute backends, their libraries and kernels\n"
     "  version                   print the version\n"
@@ -110,6 +112,45 @@ int trainCommand(const std::vector<std::string>& arguments) {
   args.experiment = experiment;
   args.output = output;
   return tunelab::runTrain(args, std::cout, std::cerr);
+}
+
+int predictCommand(const std::vector<std::string>& arguments) {
+  tunelab::PredictArguments args;
+  std::vector<std::string> files;
+  std::string output;
+  std::vector<std::string> pluginDirs;
+  po::options_description options("tunelab predict <model.tunelab> <data.csv> [options]");
+  options.add_options()("help,h", "show this help")(
+      "output,o", po::value(&output), "the predictions CSV to write (default predictions.csv)")(
+      "plugin-dir", po::value(&pluginDirs)->composing(),
+      "a directory to load plugins from (repeatable); then $TUNELAB_PLUGIN_PATH");
+  po::options_description hidden;
+  hidden.add_options()("files", po::value(&files));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positionals;
+  positionals.add("files", 2);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(arguments).options(all).positional(positionals).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "error: tunelab predict: " << e.what() << "\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  if (vm.count("help") != 0U) {
+    std::cout << options << "\n";
+    return tunelab::kExitOk;
+  }
+  if (files.size() != 2) {
+    std::cerr << "error: tunelab predict needs a model file and a CSV file\n\n" << options << "\n";
+    return tunelab::kExitBadInput;
+  }
+  args.model = files[0];
+  args.data = files[1];
+  args.output = output;
+  args.pluginDirs.assign(pluginDirs.begin(), pluginDirs.end());
+  return tunelab::runPredict(args, std::cout, std::cerr);
 }
 
 int runCommand(const std::vector<std::string>& arguments) {
@@ -196,6 +237,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "train") return trainCommand(arguments);
     if (command == "run") return runCommand(arguments);
+    if (command == "predict") return predictCommand(arguments);
     if (command == "status" || command == "best" || command == "export" || command == "compare") {
       return studyCommand(command, arguments);
     }
@@ -210,8 +252,9 @@ int main(int argc, char** argv) {
     return tunelab::kExitInternal;
   }
   std::cerr << "error: unknown command '" << command << "'";
-  if (auto near = tunelab::nearestName(command, {"run", "status", "best", "export", "compare",
-                                                 "train", "plugins", "backends", "version"});
+  if (auto near =
+          tunelab::nearestName(command, {"run", "status", "best", "export", "compare", "train",
+                                         "predict", "plugins", "backends", "version"});
       !near.empty()) {
     std::cerr << " (did you mean '" << near << "'?)";
   }

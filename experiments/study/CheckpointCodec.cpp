@@ -63,4 +63,14 @@ Checkpoint decodeCheckpoint(const std::vector<std::uint8_t>& bytes) {
   return c;
 }
 
+std::vector<std::uint8_t> encodeWeights(const ModelWeights& weights) {
+  return nlohmann::json::to_cbor(
+      nlohmann::json{{"params", weights.params}, {"state", weights.state}});
+}
+
+ModelWeights decodeWeights(const std::vector<std::uint8_t>& bytes) {
+  const auto json = nlohmann::json::from_cbor(bytes);
+  return {json.at("params").get<std::vector<float>>(), json.at("state").get<std::vector<float>>()};
+}
+
 }  // namespace tunelab

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/Trainer.h"
+#include "experiments/study/Objective.h"
 
 namespace tunelab {
 
@@ -11,5 +12,9 @@ namespace tunelab {
 /// exactly, so a trial resumed from it continues bit for bit.
 std::vector<std::uint8_t> encodeCheckpoint(const Checkpoint& checkpoint);
 Checkpoint decodeCheckpoint(const std::vector<std::uint8_t>& bytes);
+
+/// A model's weights as bytes (CBOR), and back.
+std::vector<std::uint8_t> encodeWeights(const ModelWeights& weights);
+ModelWeights decodeWeights(const std::vector<std::uint8_t>& bytes);
 
 }  // namespace tunelab

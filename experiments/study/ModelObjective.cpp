@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "core/Error.h"
 #include "core/Graph.h"
@@ -67,6 +68,10 @@ void ModelObjective::train(const TrainingSpec& spec, const TrialContext& context
   }
   if (context.keepCheckpoint && run.ending == TrialRun::Ending::Complete)
     run.checkpoint = trainer.checkpoint();
+  if (run.ending == TrialRun::Ending::Complete) {
+    run.weights = ModelWeights{{graph.params().begin(), graph.params().end()},
+                               {graph.state().begin(), graph.state().end()}};
+  }
   // The test split scores the model the trial ends with (the best epoch's weights when
   // early stopping restores them); it never takes part in choosing a trial.
   if (run.ending == TrialRun::Ending::Complete && data_.test.size() > 0) {
@@ -105,8 +110,35 @@ void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext&
     }
   }
   run.fit.status = FitStatus::Completed;
-  run.fit.bestEpoch = static_cast<int>(run.fit.history.size());
+  run.fit.bestEpoch = bestEpoch(run.fit.history);
   run.test = std::move(test);
+}
+
+int ModelObjective::bestEpoch(const std::vector<EpochRecord>& history) const {
+  int best = static_cast<int>(history.size());
+  double bestValue = std::numeric_limits<double>::infinity();
+  for (const auto& record : history) {
+    auto it = record.values.find(study_.metric);
+    if (it == record.values.end() || !std::isfinite(it->second)) continue;
+    const double v = study_.maximize ? -it->second : it->second;
+    if (v < bestValue) {
+      bestValue = v;
+      best = record.epoch;
+    }
+  }
+  return best;
+}
+
+ModelWeights ModelObjective::refit(const nlohmann::json& params, const TrialContext& context,
+                                   int epochs) const {
+  TrainingSpec spec = parseTrainingSpec(bind(params));
+  spec.fit.epochs = std::max(1, epochs);
+  spec.fit.earlyStopping.enabled = false;  // there is no validation data left to watch
+  TrialRun run;
+  train(spec, context, data_.train, nullptr, {}, run);
+  if (!run.weights)
+    throw Error("refitting the best trial on all training rows failed: " + run.error);
+  return *run.weights;
 }
 
 TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context,

@@ -42,6 +42,13 @@ class ModelObjective : public Objective {
                const TrialEpochCallback& onEpoch) const override;
   bool resumesFromCheckpoints() const override { return folds_.empty(); }
 
+  /// Whether trials score by k-fold cross-validation (then no trial's model is the final one).
+  bool crossValidates() const { return !folds_.empty(); }
+
+  /// Trains the model of `params` on every training row (all folds) for `epochs` epochs, as
+  /// scikit-learn's refit=True does after a cross-validated search; returns its weights.
+  ModelWeights refit(const nlohmann::json& params, const TrialContext& context, int epochs) const;
+
   /// Number of trainable parameters of a trial's model (to choose threads per trial).
   std::size_t parameterCount(const nlohmann::json& params) const;
 
@@ -51,6 +58,8 @@ class ModelObjective : public Objective {
              const Dataset* validation, const TrialEpochCallback& onEpoch, TrialRun& run) const;
   void crossValidate(const TrainingSpec& spec, const TrialContext& context,
                      const TrialEpochCallback& onEpoch, TrialRun& run) const;
+  // The epoch whose value of the search metric is best.
+  int bestEpoch(const std::vector<EpochRecord>& history) const;
 
   const nlohmann::json& experiment_;
   const StudySpec& study_;

@@ -5,11 +5,18 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/Trainer.h"
 #include "search/Strategy.h"
 
 namespace tunelab {
+
+/// A trained model's weights: its parameters and its layer state (batch-norm statistics).
+struct ModelWeights {
+  std::vector<float> params;
+  std::vector<float> state;
+};
 
 /// How one run of a trial ended.
 struct TrialRun {
@@ -20,6 +27,7 @@ struct TrialRun {
   std::map<std::string, double> test;    // loss and metrics on the test split ("test_" names)
   std::string error;                     // Failed: why (a diverged loss, a command's stderr...)
   std::optional<Checkpoint> checkpoint;  // at the end, when asked for
+  std::optional<ModelWeights> weights;   // the model a complete trial ends with
   double seconds = 0;
   std::int64_t peakMemoryKiB = 0;  // what the trial itself held at most (0: not measured)
 };

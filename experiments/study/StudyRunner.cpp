@@ -175,7 +175,8 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     ++summary.trialsSkipped;
     ++finished;
     if (record.backend != spec_.backends.front()) continue;
-    if (record.value && (!best || sign * *record.value < sign * *best)) {
+    if (record.status == TrialStatus::Complete && record.value &&
+        (!best || sign * *record.value < sign * *best)) {
       best = record.value;
       bestId = record.id;
     }
@@ -340,17 +341,18 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     if (r.status == TrialStatus::Interrupted) {
       store_.markInterrupted({{r.id, r.backend}});
     } else {
+      const bool newBest = job.primary && r.status == TrialStatus::Complete && r.value &&
+                           (!best || sign * *r.value < sign * *best);
       store_.finishTrial(
           r, state,
-          run.checkpoint ? encodeCheckpoint(*run.checkpoint) : std::vector<std::uint8_t>{});
+          run.checkpoint ? encodeCheckpoint(*run.checkpoint) : std::vector<std::uint8_t>{},
+          newBest && run.weights ? encodeWeights(*run.weights) : std::vector<std::uint8_t>{});
       ++finished;
       ++summary.trialsRun;
-      if (job.primary) {
-        finishedCurves[r.id] = job.bestSoFar;
-        if (r.value && (!best || sign * *r.value < sign * *best)) {
-          best = r.value;
-          bestId = r.id;
-        }
+      if (job.primary) finishedCurves[r.id] = job.bestSoFar;
+      if (newBest) {
+        best = r.value;
+        bestId = r.id;
       }
     }
     // Progress: one line per trial when not a terminal; a bar that redraws when it is.

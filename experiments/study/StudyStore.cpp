@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   backend TEXT NOT NULL,
   data BLOB NOT NULL,
   PRIMARY KEY (trial, backend));
+CREATE TABLE IF NOT EXISTS best_model (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  trial INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  weights BLOB NOT NULL);
 )sql";
 
 }  // namespace
@@ -105,7 +110,8 @@ bool StudyStore::openStudy(const std::string& name, const std::string& experimen
     return true;
   }
   db_.execute(
-      "DELETE FROM epochs; DELETE FROM trials; DELETE FROM checkpoints; DELETE FROM study;");
+      "DELETE FROM epochs; DELETE FROM trials; DELETE FROM checkpoints; DELETE FROM best_model; "
+      "DELETE FROM study;");
   db_.prepare("INSERT INTO study (id, name, experiment, space, config) VALUES (1, ?, ?, ?, ?)")
       .bind(1, name)
       .bind(2, experimentText)
@@ -160,8 +166,17 @@ void StudyStore::addEpoch(TrialId id, const std::string& backend, const EpochRec
 }
 
 void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strategyState,
-                             const std::vector<std::uint8_t>& checkpoint) {
+                             const std::vector<std::uint8_t>& checkpoint,
+                             const std::vector<std::uint8_t>& bestWeights) {
   SqlTransaction transaction(db_);
+  if (!bestWeights.empty()) {
+    db_.prepare(
+           "INSERT OR REPLACE INTO best_model (id, trial, backend, weights) VALUES (1, ?, ?, ?)")
+        .bind(1, std::int64_t{t.id})
+        .bind(2, t.backend)
+        .bindBlob(3, bestWeights)
+        .run();
+  }
   if (!checkpoint.empty()) {
     db_.prepare("INSERT OR REPLACE INTO checkpoints (trial, backend, data) VALUES (?, ?, ?)")
         .bind(1, std::int64_t{t.id})
@@ -282,6 +297,16 @@ std::vector<EpochRecord> StudyStore::epochs(TrialId id, const std::string& backe
 std::string StudyStore::integrityCheck() {
   auto select = db_.prepare("PRAGMA integrity_check");
   return select.next() ? select.text(0) : "no answer";
+}
+
+}  // namespace tunelab
+
+namespace tunelab {
+
+std::optional<StoredWeights> StudyStore::bestModel() {
+  auto select = db_.prepare("SELECT trial, backend, weights FROM best_model WHERE id = 1");
+  if (!select.next()) return std::nullopt;
+  return StoredWeights{select.integer(0), select.text(1), select.blob(2)};
 }
 
 }  // namespace tunelab

@@ -36,6 +36,13 @@ struct TrialRecord {
   nlohmann::json finalValues = nlohmann::json::object();  // last epoch's values
 };
 
+/// Weights of a trial's model as stored (see encodeWeights).
+struct StoredWeights {
+  TrialId trial = 0;
+  std::string backend;
+  std::vector<std::uint8_t> bytes;
+};
+
 /// The study database (SQLite, WAL). One writer: only the coordinator thread calls it.
 /// Every change that must stay consistent with another (a trial finished + the strategy's
 /// state after tell) is written in one transaction, so a killed process leaves a study that
@@ -54,10 +61,14 @@ class StudyStore {
   /// New trials (status running) and the strategy's state after the ask that made them.
   void addTrials(const std::vector<TrialRecord>& trials, const nlohmann::json& strategyState);
   void addEpoch(TrialId id, const std::string& backend, const EpochRecord& record);
-  /// A finished trial, with the strategy's state after tell (null: unchanged) and, for a
-  /// trial another may resume from (Hyperband), its final checkpoint.
+  /// A finished trial, with the strategy's state after tell (null: unchanged), for a trial
+  /// another may resume from (Hyperband) its final checkpoint, and for the best trial so far
+  /// its weights (they replace the previous best's).
   void finishTrial(const TrialRecord& trial, const nlohmann::json& strategyState,
-                   const std::vector<std::uint8_t>& checkpoint = {});
+                   const std::vector<std::uint8_t>& checkpoint = {},
+                   const std::vector<std::uint8_t>& bestWeights = {});
+  /// The weights of the best trial (as the runner last saw it), if any was stored.
+  std::optional<StoredWeights> bestModel();
   /// The checkpoint a finished trial left. Throws Error when there is none.
   std::vector<std::uint8_t> checkpoint(TrialId id, const std::string& backend);
   /// Marks running trials as interrupted (a clean stop); they run again on resume.

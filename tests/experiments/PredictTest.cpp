@@ -1,0 +1,136 @@
+// The best model of a study is saved with its preprocessing, and `tunelab predict` applies it to
+// a CSV file: the saved weights are exactly the best trial's, and bad files get clear errors.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/Graph.h"
+#include "core/Loss.h"
+#include "core/data/PrepareData.h"
+#include "experiments/ExitCode.h"
+#include "experiments/ModelFile.h"
+#include "experiments/PredictCommand.h"
+#include "experiments/TrainingSpec.h"
+#include "experiments/study/StudyStore.h"
+#include "plugins/PluginHost.h"
+#include "tests/support/StudyFixture.h"
+
+namespace tunelab {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kStudy = R"(name: predict
+data: {source: toy.csv, target: label, split: {test: 0.2, validation: 0.25}}
+model:
+  layers:
+    - {type: dense, units: $units, activation: relu}
+    - {type: batch_normalization}
+    - {type: dense, units: 1, activation: sigmoid}
+  loss: binary_crossentropy
+  metrics: [accuracy]
+train: {optimizer: {type: adam, learning_rate: 0.05}, batch_size: 16, epochs: 6}
+search:
+  strategy: grid
+  parameters:
+    units: {values: [2, 8, 16]}
+execution: {seed: 9, storage: study.db}
+)";
+
+class PredictTest : public test::StudyFixture {
+ protected:
+  test::Outcome predict(const std::filesystem::path& model, const std::filesystem::path& data) {
+    PredictArguments args;
+    args.model = model;
+    args.data = data;
+    args.output = dir_ / "predictions.csv";
+    std::ostringstream out;
+    std::ostringstream err;
+    test::Outcome o;
+    o.code = runPredict(args, out, err);
+    o.out = out.str();
+    o.err = err.str();
+    return o;
+  }
+};
+
+TEST_F(PredictTest, SavedBestModelScoresTheTestSplitAsItsTrialDid) {
+  const test::Outcome o = run(kStudy);
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const auto file = dir_ / "out" / "best_model.tunelab";
+  ASSERT_THAT(o.out, HasSubstr("saved to " + file.string()));
+
+  StudyStore store(dir_ / "study.db");
+  const auto trials = store.trials();
+  const auto best =
+      std::min_element(trials.begin(), trials.end(),
+                       [](const auto& a, const auto& b) { return *a.value < *b.value; });
+  const SavedModel model = loadModel(file);
+  EXPECT_EQ(model.info.at("trial").get<int>(), best->id);
+
+  // The saved weights on the study's own test split give the trial's stored test loss.
+  const TrainingSpec spec = parseTrainingSpec(model.experiment);
+  const PreparedData data = prepareData(spec.data, {{dir_}, {}, {}, false}, 9);
+  PluginHost plugins;
+  plugins.loadDirectories(PluginHost::searchPath({}));
+  const auto loss = makeLoss(spec.loss);
+  Graph graph(spec.layers, data.train.sampleShape, *loss, plugins.layers());
+  ASSERT_EQ(graph.params().size(), model.params.size());
+  std::copy(model.params.begin(), model.params.end(), graph.params().begin());
+  std::copy(model.state.begin(), model.state.end(), graph.state().begin());
+  const auto backend = plugins.backends().create("reference");
+  Trainer trainer(graph, *backend, *loss, spec.fit, Rng(0));
+  const auto test = trainer.evaluate(data.test);
+  EXPECT_DOUBLE_EQ(test.at("loss"), best->finalValues.at("test_loss").get<double>());
+  EXPECT_DOUBLE_EQ(test.at("accuracy"), best->finalValues.at("test_accuracy").get<double>());
+
+  // tunelab predict on the whole file: one row per line, a label and a probability each.
+  const test::Outcome p = predict(file, dir_ / "toy.csv");
+  ASSERT_EQ(p.code, kExitOk) << p.err;
+  EXPECT_THAT(p.out, HasSubstr("Wrote 400 predictions to"));
+  EXPECT_THAT(p.out, HasSubstr("On the label column of"));
+  std::ifstream csv(dir_ / "predictions.csv");
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "label,probability_yes");
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    const auto comma = line.find(',');
+    const std::string label = line.substr(0, comma);
+    const double probability = std::stod(line.substr(comma + 1));
+    EXPECT_EQ(label, probability >= 0.5 ? "yes" : "no");
+  }
+  EXPECT_EQ(rows, 400);
+}
+
+TEST_F(PredictTest, CrossValidatedStudyRefitsTheBestConfigurationOnAllRows) {
+  const test::Outcome o = run(kStudy, {"train.validation={kfold: 3}"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const SavedModel model = loadModel(dir_ / "out" / "best_model.tunelab");
+  EXPECT_TRUE(model.info.at("refit_on_all_folds").get<bool>());
+  const test::Outcome p = predict(dir_ / "out" / "best_model.tunelab", dir_ / "toy.csv");
+  ASSERT_EQ(p.code, kExitOk) << p.err;
+}
+
+TEST_F(PredictTest, BadModelOrDataFilesAreClearErrors) {
+  ASSERT_EQ(run(kStudy).code, kExitOk);
+  const auto model = dir_ / "out" / "best_model.tunelab";
+
+  test::Outcome p = predict(dir_ / "missing.tunelab", dir_ / "toy.csv");
+  EXPECT_EQ(p.code, kExitBadInput);
+  EXPECT_THAT(p.err, HasSubstr("missing.tunelab: cannot open the model file"));
+
+  p = predict(dir_ / "exp.yaml", dir_ / "toy.csv");
+  EXPECT_EQ(p.code, kExitBadInput);
+  EXPECT_THAT(p.err, HasSubstr("exp.yaml: not a tunelab model"));
+
+  std::ofstream(dir_ / "other.csv") << "x0,size\n0.1,3\n";
+  p = predict(model, dir_ / "other.csv");
+  EXPECT_EQ(p.code, kExitBadInput);
+  EXPECT_THAT(p.err, HasSubstr("other.csv: the model needs column 'x1'"));
+}
+
+}  // namespace
+}  // namespace tunelab
