@@ -58,7 +58,8 @@ class StopOnSignal {
 // What must not change for a stored study to be resumed: everything but how it is executed.
 std::string configFingerprint(nlohmann::json root) {
   if (root.contains("execution") && root["execution"].is_object()) {
-    for (const char* key : {"parallel_trials", "threads_per_trial", "storage", "output"}) {
+    for (const char* key :
+         {"parallel_trials", "threads_per_trial", "storage", "output", "checkpoint_every"}) {
       root["execution"].erase(key);
     }
   }

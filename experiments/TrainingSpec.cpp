@@ -122,7 +122,8 @@ void parseExecution(const nlohmann::json& json, TrainingSpec& spec) {
     spec.backend = backend[0].get<std::string>();
   }
   // Keys the study runner reads; accepted here so one file serves train and run.
-  for (const char* key : {"parallel_trials", "threads_per_trial", "storage", "output"}) {
+  for (const char* key :
+       {"parallel_trials", "threads_per_trial", "storage", "output", "checkpoint_every"}) {
     execution.raw(key);
   }
   execution.finish();

@@ -9,6 +9,7 @@
 #include "core/Error.h"
 #include "core/Options.h"
 #include "experiments/study/ChildProcess.h"
+#include "experiments/study/Duration.h"
 
 namespace tunelab {
 
@@ -105,37 +106,6 @@ std::string formatDuration(std::chrono::milliseconds d) {
 
 }  // namespace
 
-std::chrono::milliseconds parseDuration(const nlohmann::json& value, const std::string& key) {
-  double seconds = 0;
-  if (value.is_number()) {
-    seconds = value.get<double>();
-  } else if (value.is_string()) {
-    const std::string text = value.get<std::string>();
-    std::size_t consumed = 0;
-    try {
-      seconds = std::stod(text, &consumed);
-    } catch (const std::exception&) {
-      consumed = 0;
-    }
-    const std::string unit = consumed == 0 ? "?" : text.substr(consumed);
-    if (unit == "m") {
-      seconds *= 60;
-    } else if (unit == "h") {
-      seconds *= 3600;
-    } else if (!unit.empty() && unit != "s") {
-      throw ConfigError(
-          key, "expected a duration such as 90, \"30s\", \"10m\" or \"2h\", got \"" + text + "\"");
-    }
-  } else {
-    throw ConfigError(
-        key, "expected a duration such as 90, \"30s\", \"10m\" or \"2h\", got " + value.dump());
-  }
-  if (!(seconds > 0) || !std::isfinite(seconds)) {
-    throw ConfigError(key, "must be a positive duration, got " + value.dump());
-  }
-  return std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
-}
-
 CommandSpec parseCommandSpec(const nlohmann::json& objective) {
   Options o(objective, "the objective section");
   CommandSpec spec;
@@ -153,7 +123,7 @@ CommandSpec parseCommandSpec(const nlohmann::json& objective) {
     }
     spec.argv.push_back(argumentText(arg));
   }
-  if (o.has("timeout")) spec.timeout = parseDuration(o.raw("timeout"), "timeout");
+  if (o.has("timeout")) spec.timeout = parseDuration(o.raw("timeout"), "timeout", false);
   o.finish();
   return spec;
 }

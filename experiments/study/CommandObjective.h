@@ -26,9 +26,6 @@ struct CommandSpec {
 /// Throws ConfigError keyed by the path below `objective`.
 CommandSpec parseCommandSpec(const nlohmann::json& objective);
 
-/// "90", 90, "30s", "10m", "1.5h" -> a duration. Throws ConfigError under `key`.
-std::chrono::milliseconds parseDuration(const nlohmann::json& value, const std::string& key);
-
 /// Runs one program per trial: `$name` in the arguments becomes the trial's value of parameter
 /// `name` ($trial_id, $seed, $threads and $budget are tunelab's own). Every JSON object the
 /// program prints on its own stdout line and that holds the metric is an epoch (for curves,

@@ -53,8 +53,21 @@ void ModelObjective::train(const TrainingSpec& spec, const TrialContext& context
   backend->setThreads(context.threads);
   Trainer trainer(graph, *backend, *loss, spec.fit, rng);
   if (context.resume != nullptr) trainer.restore(*context.resume);
-  run.fit = trainer.fit(
-      train, validation != nullptr && validation->size() > 0 ? validation : nullptr, onEpoch);
+  auto lastCheckpoint = std::chrono::steady_clock::now();
+  const auto withCheckpoints = [&](const EpochRecord& record) {
+    if (onEpoch && !onEpoch(record)) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (context.onCheckpoint && record.epoch < spec.fit.epochs &&
+        std::chrono::duration<double>(now - lastCheckpoint).count() >=
+            context.checkpointEverySeconds) {
+      context.onCheckpoint(trainer.checkpoint());
+      lastCheckpoint = now;
+    }
+    return true;
+  };
+  run.fit =
+      trainer.fit(train, validation != nullptr && validation->size() > 0 ? validation : nullptr,
+                  withCheckpoints);
   switch (run.fit.status) {
     case FitStatus::Diverged:
       run.ending = TrialRun::Ending::Failed;
@@ -86,10 +99,12 @@ void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext&
   std::vector<std::vector<EpochRecord>> histories;
   std::map<std::string, double> test;
   const auto k = static_cast<double>(folds_.size());
+  TrialContext foldContext = context;
+  foldContext.onCheckpoint = {};  // a fold's model is not the trial's
   for (std::size_t f = 0; f < folds_.size(); ++f) {
     TrialRun fold;
     train(
-        spec, context, folds_[f].train, &folds_[f].validation,
+        spec, foldContext, folds_[f].train, &folds_[f].validation,
         [&](const EpochRecord&) { return !(context.cancelled && context.cancelled()); }, fold);
     if (fold.ending != TrialRun::Ending::Complete) {
       run.ending = fold.ending;

@@ -40,6 +40,10 @@ struct TrialContext {
   const Checkpoint* resume = nullptr;  // continue a trial's training (a Hyperband promotion)
   bool keepCheckpoint = false;         // return the final checkpoint
   std::function<bool()> cancelled;     // true once the study stops: end as soon as possible
+  // Progress checkpoints, so that a trial a crash interrupts resumes where it was: after an
+  // epoch, when this many seconds passed since the last one (0: after every epoch).
+  std::function<void(Checkpoint)> onCheckpoint;
+  double checkpointEverySeconds = 0;
 };
 
 /// Called with each epoch a trial reports; returning false stops the trial (Stopped).

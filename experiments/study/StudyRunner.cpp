@@ -44,7 +44,8 @@ struct Job {
   bool abandoned = false;         // the coordinator failed: stop without waiting for answers
   std::vector<double> bestSoFar;  // metric (as minimised) after each epoch
   std::string metricError;
-  std::optional<Checkpoint> resume;  // a promoted trial continues its parent's training
+  std::optional<Checkpoint> resume;  // its progress, or the parent's training it continues
+  int parentEpochs = 0;              // epochs of the resume checkpoint that are the parent's
   bool keepCheckpoint = false;
   TrialRun result;
 };
@@ -53,6 +54,7 @@ struct Event {
   Job* job = nullptr;
   bool done = false;
   EpochRecord record;
+  std::optional<Checkpoint> progress;  // a progress checkpoint to store (no epoch)
 };
 
 class EventQueue {
@@ -165,7 +167,11 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       auto job = std::make_unique<Job>();
       job->primary = record.backend == spec_.backends.front();
       job->spec = {record.id, record.params, record.budget, record.resumeFrom};
-      store_.clearEpochs(record.id, record.backend);
+      if (auto progress = store_.progress(record.id, record.backend)) {
+        job->resume = decodeCheckpoint(*progress);
+        ++summary.trialsFromCheckpoint;
+      }
+      store_.clearEpochsAfter(record.id, record.backend, job->resume ? job->resume->epochsDone : 0);
       record.status = TrialStatus::Running;
       job->record = std::move(record);
       pending.push_back(std::move(job));
@@ -184,7 +190,9 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   }
   if (summary.trialsSkipped > 0 || summary.trialsResumed > 0) {
     progress_ << "Resuming study: " << summary.trialsSkipped << " trials finished earlier, "
-              << summary.trialsResumed << " to run again\n";
+              << summary.trialsResumed << " to run again (" << summary.trialsFromCheckpoint
+              << " from a checkpoint)\n"
+              << std::flush;
   }
 
   std::optional<std::size_t> total;
@@ -215,27 +223,38 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     const bool resumable = objective_.resumesFromCheckpoints();
     job->keepCheckpoint = resumable && job->spec.budget > 0 && job->spec.budget < fullEpochs;
     if (resumable && job->spec.resumeFrom) {
-      job->resume = decodeCheckpoint(store_.checkpoint(*job->spec.resumeFrom, job->record.backend));
-      job->bestSoFar = bestSoFar(job->resume->history);
+      Checkpoint parent =
+          decodeCheckpoint(store_.checkpoint(*job->spec.resumeFrom, job->record.backend));
+      job->parentEpochs = parent.epochsDone;
+      if (!job->resume) job->resume = std::move(parent);
     }
+    if (job->resume) job->bestSoFar = bestSoFar(job->resume->history);
     running.emplace(job, std::move(owned));
     const int threads = budget_.threadsPerTrial;
+    const double checkpointEvery = spec_.checkpointEverySeconds;
     // libtbb is not instrumented, so ThreadSanitizer cannot see that handing a task to a worker
     // orders it after everything the coordinator wrote. The launch lock says so: the worker
     // takes it before it touches anything the coordinator prepared.
     const std::lock_guard launching(launchLock());
     arena.execute([&] {
-      group.run([&, job, threads] {
+      group.run([&, job, threads, resumable, checkpointEvery] {
         { const std::lock_guard launched(launchLock()); }
-        const TrialContext context{job->record.backend,
-                                   job->record.seed,
-                                   threads,
-                                   job->resume ? &*job->resume : nullptr,
-                                   job->keepCheckpoint,
-                                   [job] {
-                                     const std::lock_guard lock(job->mutex);
-                                     return job->stop;
-                                   }};
+        TrialContext context{job->record.backend,
+                             job->record.seed,
+                             threads,
+                             job->resume ? &*job->resume : nullptr,
+                             job->keepCheckpoint,
+                             [job] {
+                               const std::lock_guard lock(job->mutex);
+                               return job->stop;
+                             },
+                             {},
+                             checkpointEvery};
+        if (resumable) {
+          context.onCheckpoint = [&queue, job](Checkpoint checkpoint) {
+            queue.push({job, false, {}, std::move(checkpoint)});
+          };
+        }
         job->result = objective_.run(job->spec, context, [&, job](const EpochRecord& record) {
           queue.push({job, false, record});
           std::unique_lock lock(job->mutex);
@@ -300,8 +319,7 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     Job& job = *owned;
     TrialRecord& r = job.record;
     const TrialRun& run = job.result;
-    r.epochs = static_cast<int>(run.fit.history.size()) -
-               (job.resume ? static_cast<int>(job.resume->history.size()) : 0);
+    r.epochs = static_cast<int>(run.fit.history.size()) - job.parentEpochs;
     r.bestEpoch = run.fit.bestEpoch;
     r.seconds = run.seconds;
     r.peakMemoryKiB = run.peakMemoryKiB > 0 ? run.peakMemoryKiB : peakMemoryKiB();
@@ -427,6 +445,11 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       }
       auto event = queue.popFor(std::chrono::milliseconds(100));
       if (!event) continue;
+      if (event->progress) {
+        const Job& job = *event->job;
+        store_.saveProgress(job.record.id, job.record.backend, encodeCheckpoint(*event->progress));
+        continue;
+      }
       if (!event->done) {
         onEpoch(*event->job, event->record);
         continue;

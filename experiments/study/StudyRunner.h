@@ -14,10 +14,11 @@ namespace tunelab {
 
 /// What a run of the study did.
 struct RunSummary {
-  int trialsRun = 0;         // in this process
-  int trialsResumed = 0;     // of those, trials that had been running when a run stopped
-  int trialsSkipped = 0;     // finished in an earlier run
-  bool interrupted = false;  // stopped by SIGINT/SIGTERM
+  int trialsRun = 0;             // in this process
+  int trialsResumed = 0;         // of those, trials that had been running when a run stopped
+  int trialsFromCheckpoint = 0;  // of those, trials that go on from a progress checkpoint
+  int trialsSkipped = 0;         // finished in an earlier run
+  bool interrupted = false;      // stopped by SIGINT/SIGTERM
   double seconds = 0;
 };
 

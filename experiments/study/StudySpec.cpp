@@ -5,6 +5,7 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
+#include "experiments/study/Duration.h"
 
 namespace tunelab {
 
@@ -99,6 +100,10 @@ void parseExecution(const nlohmann::json& json, StudySpec& spec) {
                       std::to_string(spec.parallelTrials) + " parallel trials x " +
                           std::to_string(spec.threadsPerTrial) + " threads exceed the " +
                           std::to_string(cores) + " cores of this machine");
+  }
+  if (const auto& every = execution.raw("checkpoint_every"); !every.is_null()) {
+    spec.checkpointEverySeconds =
+        static_cast<double>(parseDuration(every, "checkpoint_every", true).count()) / 1000.0;
   }
   if (execution.has("output")) spec.output = execution.string("output");
   if (execution.has("storage")) spec.storage = execution.string("storage");

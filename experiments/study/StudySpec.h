@@ -34,6 +34,7 @@ struct StudySpec {
   int parallelTrials = 0;   // 0 = auto
   int threadsPerTrial = 0;  // 0 = auto
   std::uint64_t seed = 42;
+  double checkpointEverySeconds = 30;  // execution.checkpoint_every: a running trial's progress
   int trainEpochs = 1;           // train.epochs: a trial with a smaller budget keeps its checkpoint
   std::filesystem::path output;  // execution.output; default runs/<name>
   std::filesystem::path storage;  // execution.storage; default <output>/study.db

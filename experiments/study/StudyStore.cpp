@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   backend TEXT NOT NULL,
   data BLOB NOT NULL,
   PRIMARY KEY (trial, backend));
+CREATE TABLE IF NOT EXISTS progress (
+  trial INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (trial, backend));
 CREATE TABLE IF NOT EXISTS best_model (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   trial INTEGER NOT NULL,
@@ -111,6 +116,7 @@ bool StudyStore::openStudy(const std::string& name, const std::string& experimen
   }
   db_.execute(
       "DELETE FROM epochs; DELETE FROM trials; DELETE FROM checkpoints; DELETE FROM best_model; "
+      "DELETE FROM progress; "
       "DELETE FROM study;");
   db_.prepare("INSERT INTO study (id, name, experiment, space, config) VALUES (1, ?, ?, ?, ?)")
       .bind(1, name)
@@ -169,6 +175,10 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
                              const std::vector<std::uint8_t>& checkpoint,
                              const std::vector<std::uint8_t>& bestWeights) {
   SqlTransaction transaction(db_);
+  db_.prepare("DELETE FROM progress WHERE trial = ? AND backend = ?")
+      .bind(1, std::int64_t{t.id})
+      .bind(2, t.backend)
+      .run();
   if (!bestWeights.empty()) {
     db_.prepare(
            "INSERT OR REPLACE INTO best_model (id, trial, backend, weights) VALUES (1, ?, ?, ?)")
@@ -216,13 +226,6 @@ void StudyStore::markInterrupted(const std::vector<std::pair<TrialId, std::strin
         .run();
   }
   transaction.commit();
-}
-
-void StudyStore::clearEpochs(TrialId id, const std::string& backend) {
-  db_.prepare("DELETE FROM epochs WHERE trial = ? AND backend = ?")
-      .bind(1, std::int64_t{id})
-      .bind(2, backend)
-      .run();
 }
 
 std::optional<nlohmann::json> StudyStore::strategyState() {
@@ -307,6 +310,35 @@ std::optional<StoredWeights> StudyStore::bestModel() {
   auto select = db_.prepare("SELECT trial, backend, weights FROM best_model WHERE id = 1");
   if (!select.next()) return std::nullopt;
   return StoredWeights{select.integer(0), select.text(1), select.blob(2)};
+}
+
+}  // namespace tunelab
+
+namespace tunelab {
+
+void StudyStore::saveProgress(TrialId id, const std::string& backend,
+                              const std::vector<std::uint8_t>& checkpoint) {
+  db_.prepare("INSERT OR REPLACE INTO progress (trial, backend, data) VALUES (?, ?, ?)")
+      .bind(1, std::int64_t{id})
+      .bind(2, backend)
+      .bindBlob(3, checkpoint)
+      .run();
+}
+
+std::optional<std::vector<std::uint8_t>> StudyStore::progress(TrialId id,
+                                                              const std::string& backend) {
+  auto select = db_.prepare("SELECT data FROM progress WHERE trial = ? AND backend = ?");
+  select.bind(1, std::int64_t{id}).bind(2, backend);
+  if (!select.next()) return std::nullopt;
+  return select.blob(0);
+}
+
+void StudyStore::clearEpochsAfter(TrialId id, const std::string& backend, int epoch) {
+  db_.prepare("DELETE FROM epochs WHERE trial = ? AND backend = ? AND epoch > ?")
+      .bind(1, std::int64_t{id})
+      .bind(2, backend)
+      .bind(3, std::int64_t{epoch})
+      .run();
 }
 
 }  // namespace tunelab

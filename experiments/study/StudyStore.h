@@ -73,8 +73,14 @@ class StudyStore {
   std::vector<std::uint8_t> checkpoint(TrialId id, const std::string& backend);
   /// Marks running trials as interrupted (a clean stop); they run again on resume.
   void markInterrupted(const std::vector<std::pair<TrialId, std::string>>& trials);
-  /// Removes the epochs of a trial that restarts from scratch.
-  void clearEpochs(TrialId id, const std::string& backend);
+  /// Removes the epochs after `epoch` of a trial that runs again: all of them (0) when it
+  /// restarts from scratch, those after its progress checkpoint when it resumes from that.
+  void clearEpochsAfter(TrialId id, const std::string& backend, int epoch);
+  /// The last progress checkpoint of a running trial (replaces the previous one; removed when
+  /// the trial finishes).
+  void saveProgress(TrialId id, const std::string& backend,
+                    const std::vector<std::uint8_t>& checkpoint);
+  std::optional<std::vector<std::uint8_t>> progress(TrialId id, const std::string& backend);
 
   std::optional<nlohmann::json> strategyState();
   /// The experiment file's text as the study was created from it.

@@ -303,16 +303,19 @@ TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
 // uninterrupted run, with every finished trial kept and none run twice.
 TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
   std::string slower = kGrid;
-  slower.replace(slower.find("epochs: 6"), 9, "epochs: 30");
+  slower.replace(slower.find("epochs: 6"), 9, "epochs: 60");
   slower.replace(slower.find("[16, 32]"), 8, "[4, 8]");
+  // A progress checkpoint after every epoch: killed trials resume from their last one.
+  slower.replace(slower.find("execution: {"), 12, "execution: {checkpoint_every: 0, ");
   const auto exp = write("exp.yaml", slower);
   const auto runTunelab = [&](const std::string& storage, std::optional<double> killAfter) {
     const pid_t pid = fork();
     if (pid == 0) {
       std::filesystem::current_path(dir_);
-      const int null = ::open("/dev/null", O_WRONLY);
-      dup2(null, STDOUT_FILENO);
-      dup2(null, STDERR_FILENO);
+      const int log =
+          ::open((dir_ / (storage + ".log")).c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(log, STDOUT_FILENO);
+      dup2(log, STDERR_FILENO);
       const std::string exe = test::tunelabExecutable().string();
       const std::string set = "execution.storage=" + storage;
       const std::string out = "execution.output=" + (dir_ / "out").string();
@@ -328,18 +331,22 @@ TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
     waitpid(pid, &status, 0);
     return status;
   };
-  const auto start = std::chrono::steady_clock::now();
-  const int whole = runTunelab("whole.db", std::nullopt);
-  ASSERT_TRUE(WIFEXITED(whole) && WEXITSTATUS(whole) == 0) << "status " << whole;
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto timed = [&](const std::string& storage) {
+    const auto start = std::chrono::steady_clock::now();
+    const int status = runTunelab(storage, std::nullopt);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const double whole = timed("whole.db");
+  const double startup = timed("whole.db");  // a finished study: start-up and results only
+  const double training = std::max(0.0, whole - startup);
 
   Rng rng(11);
   int killed = 0;
   for (int i = 0; i < 20; ++i) {
-    // Each run lives a random part of a twentieth of the whole study, so that the 20 kills
-    // are spread over the study rather than all landing after it finished.
-    const int status = runTunelab("killed.db", seconds * 0.1 * rng.uniformDouble());
+    // Each run gets past start-up and trains for a random part of a tenth of the study, so
+    // the 20 kills land while trials train rather than all during start-up or after the end.
+    const int status = runTunelab("killed.db", startup + training * 0.1 * rng.uniformDouble());
     killed += WIFSIGNALED(status) ? 1 : 0;
   }
   const int last = runTunelab("killed.db", std::nullopt);
@@ -348,6 +355,23 @@ TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
   EXPECT_EQ(studyContents(dir_ / "killed.db"), studyContents(dir_ / "whole.db"));
   StudyStore store(dir_ / "killed.db");
   EXPECT_EQ(store.integrityCheck(), "ok");
+
+  // No trial completed twice over all the runs, and killed trials went on from checkpoints.
+  std::ifstream log(dir_ / "killed.db.log");
+  std::map<std::string, int> completions;
+  int fromCheckpoints = 0;
+  std::string line;
+  while (std::getline(log, line)) {
+    const auto trial = line.find("] trial ");
+    const auto complete = line.find(" complete ");
+    if (trial != std::string::npos && complete != std::string::npos)
+      ++completions[line.substr(trial + 8, complete - trial - 8)];
+    const auto resumed = line.find(" to run again (");
+    if (resumed != std::string::npos) fromCheckpoints += std::stoi(line.substr(resumed + 15));
+  }
+  for (const auto& [trial, count] : completions) EXPECT_EQ(count, 1) << "trial " << trial;
+  // Most kills landed while trials trained: the next run found their progress checkpoints.
+  EXPECT_GE(fromCheckpoints, 10);
 }
 
 // SIGTERM stops cleanly: exit 130, running trials marked interrupted, and a rerun finishes
