@@ -344,9 +344,10 @@ TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
   Rng rng(11);
   int killed = 0;
   for (int i = 0; i < 20; ++i) {
-    // Each run gets past start-up and trains for a random part of a tenth of the study, so
-    // the 20 kills land while trials train rather than all during start-up or after the end.
-    const int status = runTunelab("killed.db", startup + training * 0.1 * rng.uniformDouble());
+    // Each run gets past start-up and trains for a random part of a twentieth of the study
+    // (half of it over the 20 runs), so the kills land while trials train rather than during
+    // start-up or after the end.
+    const int status = runTunelab("killed.db", startup + training * 0.05 * rng.uniformDouble());
     killed += WIFSIGNALED(status) ? 1 : 0;
   }
   const int last = runTunelab("killed.db", std::nullopt);
