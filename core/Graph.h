@@ -89,9 +89,9 @@ class TUNELAB_API Graph {
   std::vector<Shape> shapes_;  // shapes_[i] = input of layer i; back() = model output
   std::vector<std::size_t> paramOffsets_;
   std::vector<std::size_t> stateOffsets_;
-  std::vector<float> params_;
-  std::vector<float> grads_;
-  std::vector<float> state_;
+  FloatBuffer params_;
+  FloatBuffer grads_;
+  FloatBuffer state_;
   std::optional<Activation> outputActivation_;
   Shape input_;
   // Per-layer outputs and gradients for the current batch size.

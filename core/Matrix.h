@@ -5,6 +5,8 @@
 #include <span>
 #include <vector>
 
+#include "core/TrackedMemory.h"
+
 namespace tunelab {
 
 /// A read-only row-major float32 matrix that someone else owns. stride >= cols.
@@ -91,7 +93,7 @@ class Matrix {
   ConstMatrixView cview() const { return {data_.data(), rows_, cols_}; }
 
  private:
-  std::vector<float> data_;
+  FloatBuffer data_;
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
 };

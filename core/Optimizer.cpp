@@ -6,6 +6,7 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
+#include "core/TrackedMemory.h"
 
 namespace tunelab {
 
@@ -72,7 +73,7 @@ class FlatOptimizer : public Optimizer {
   }
 
   std::vector<float> saveState() const override {
-    std::vector<float> state = slots_;
+    std::vector<float> state(slots_.begin(), slots_.end());
     state.push_back(std::bit_cast<float>(steps_));
     return state;
   }
@@ -98,7 +99,7 @@ class FlatOptimizer : public Optimizer {
   Clipping clipping_;
   std::size_t slotCount_;
   std::size_t parameters_ = 0;
-  std::vector<float> slots_;
+  FloatBuffer slots_;
   std::uint32_t steps_ = 0;
 };
 

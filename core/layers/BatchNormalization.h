@@ -39,7 +39,7 @@ class BatchNormalization final : public Layer {
   LayerBuffers buffers_;
   // From the last forward pass, for backward.
   bool trainingPass_ = false;
-  std::vector<float> normalized_;  // x-hat, rows x features
+  FloatBuffer normalized_;         // x-hat, rows x features
   std::vector<float> inverseStd_;  // per feature
 };
 

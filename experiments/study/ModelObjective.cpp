@@ -7,6 +7,7 @@
 #include "core/Error.h"
 #include "core/Graph.h"
 #include "core/Loss.h"
+#include "core/TrackedMemory.h"
 #include "experiments/ParameterBinding.h"
 #include "experiments/TrainingSpec.h"
 #include "plugins/PluginHost.h"
@@ -45,6 +46,7 @@ std::size_t ModelObjective::parameterCount(const nlohmann::json& params) const {
 void ModelObjective::train(const TrainingSpec& spec, const TrialContext& context,
                            const Dataset& train, const Dataset* validation,
                            const TrialEpochCallback& onEpoch, TrialRun& run) const {
+  const MemoryMeter memory;  // everything below lives on this thread and dies with the call
   const auto loss = makeLoss(spec.loss);
   Graph graph(spec.layers, train.sampleShape, *loss, plugins_.layers());
   Rng rng(context.seed);
@@ -90,6 +92,7 @@ void ModelObjective::train(const TrainingSpec& spec, const TrialContext& context
   if (run.ending == TrialRun::Ending::Complete && data_.test.size() > 0) {
     for (const auto& [name, value] : trainer.evaluate(data_.test)) run.test["test_" + name] = value;
   }
+  run.peakMemoryKiB = std::max<std::int64_t>(1, (memory.peakBytes() + 1023) / 1024);
 }
 
 void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext& context,
@@ -113,6 +116,7 @@ void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext&
                                            std::to_string(folds_.size()) + ": " + fold.error;
       return;
     }
+    run.peakMemoryKiB = std::max(run.peakMemoryKiB, fold.peakMemoryKiB);
     histories.push_back(std::move(fold.fit.history));
     for (const auto& [name, value] : fold.test) test[name] += value / k;
   }

@@ -74,6 +74,15 @@ TEST_F(StudyTest, GridRunsEveryPointOnceAndStoresEveryEpoch) {
   }
   EXPECT_EQ(points.size(), 8U);
   EXPECT_EQ(store.integrityCheck(), "ok");
+  // Each trial's peak tensor memory: a wider model needs more, and both are small.
+  std::map<int, std::int64_t> memoryByUnits;
+  for (const auto& t : trials) {
+    auto& m = memoryByUnits[t.params.at("units").get<int>()];
+    m = std::max(m, t.peakMemoryKiB);
+    EXPECT_GT(t.peakMemoryKiB, 0);
+    EXPECT_LT(t.peakMemoryKiB, 1024);
+  }
+  EXPECT_GT(memoryByUnits.at(8), memoryByUnits.at(4));
   std::ifstream csv(dir_ / "out" / "results.csv");
   std::string line;
   int rows = 0;
