@@ -1,5 +1,7 @@
 #include "experiments/study/Sqlite.h"
 
+#include <cstring>
+
 #include "core/Error.h"
 
 namespace tunelab {
@@ -10,9 +12,22 @@ namespace {
   const char* file = sqlite3_db_filename(db, "main");
   std::string message = "study database";
   if (file != nullptr && *file != '\0') message += " " + std::string(file);
-  message += ": " + what + ": " + sqlite3_errmsg(db);
   const int code = sqlite3_extended_errcode(db);
-  if (code == SQLITE_FULL) message += " (the disk is full; free space and run again to resume)";
+  const int primary = code & 0xff;
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+    // A full disk (ENOSPC) or a file size limit (EFBIG): the transaction rolled back, so the
+    // store holds everything committed before it.
+    const int error = sqlite3_system_errno(db);
+    const std::string cause = error != 0               ? std::strerror(error)
+                              : primary == SQLITE_FULL ? "the disk is full"
+                                                       : "a write failed: the disk may be full or "
+                                                         "the file over its size limit";
+    message += ": cannot write (" + cause +
+               "); everything stored before is intact: free space and run the same command "
+               "again to resume";
+    throw Error(message);
+  }
+  message += ": " + what + ": " + sqlite3_errmsg(db);
   if (code == SQLITE_READONLY || (code & 0xff) == SQLITE_READONLY || code == SQLITE_CANTOPEN) {
     message += " (check that the file and its directory are writable)";
   }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,7 +56,41 @@ search:
 execution: {seed: 7, storage: study.db}
 )";
 
-class StudyTest : public test::StudyFixture {};
+class StudyTest : public test::StudyFixture {
+ protected:
+  // `tunelab run exp` in a child process storing in `storage`, its output appended to
+  // <storage>.log; killed with SIGKILL after `killAfter` seconds, and with files limited to
+  // `fileSizeLimit` bytes (as a full disk: writes beyond it fail). Returns the wait status.
+  int runInChild(const std::filesystem::path& exp, const std::string& storage,
+                 std::optional<double> killAfter, std::optional<rlim_t> fileSizeLimit = {}) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      std::filesystem::current_path(dir_);
+      const int log =
+          ::open((dir_ / (storage + ".log")).c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(log, STDOUT_FILENO);
+      dup2(log, STDERR_FILENO);
+      if (fileSizeLimit) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{*fileSizeLimit, *fileSizeLimit};
+        setrlimit(RLIMIT_FSIZE, &limit);
+      }
+      const std::string exe = test::tunelabExecutable().string();
+      const std::string set = "execution.storage=" + storage;
+      const std::string out = "execution.output=" + (dir_ / "out").string();
+      execl(exe.c_str(), exe.c_str(), "run", exp.c_str(), "--data-dir", dir_.c_str(), "--set",
+            set.c_str(), "--set", out.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    if (killAfter) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(*killAfter));
+      kill(pid, SIGKILL);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+  }
+};
 
 TEST_F(StudyTest, GridRunsEveryPointOnceAndStoresEveryEpoch) {
   const Outcome o = run(kGrid);
@@ -318,27 +353,7 @@ TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
   slower.replace(slower.find("execution: {"), 12, "execution: {checkpoint_every: 0, ");
   const auto exp = write("exp.yaml", slower);
   const auto runTunelab = [&](const std::string& storage, std::optional<double> killAfter) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      std::filesystem::current_path(dir_);
-      const int log =
-          ::open((dir_ / (storage + ".log")).c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      dup2(log, STDOUT_FILENO);
-      dup2(log, STDERR_FILENO);
-      const std::string exe = test::tunelabExecutable().string();
-      const std::string set = "execution.storage=" + storage;
-      const std::string out = "execution.output=" + (dir_ / "out").string();
-      execl(exe.c_str(), exe.c_str(), "run", exp.c_str(), "--data-dir", dir_.c_str(), "--set",
-            set.c_str(), "--set", out.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    if (killAfter) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(*killAfter));
-      kill(pid, SIGKILL);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
+    return runInChild(exp, storage, killAfter);
   };
   auto timed = [&](const std::string& storage) {
     const auto start = std::chrono::steady_clock::now();
@@ -401,6 +416,32 @@ TEST_F(StudyTest, SigtermStopsCleanlyAndTheStudyResumes) {
   ASSERT_EQ(run(slower, {"execution.storage=stopped.db"}).code, kExitOk);
   ASSERT_EQ(run(slower, {"execution.storage=whole.db"}).code, kExitOk);
   EXPECT_EQ(studyContents(dir_ / "stopped.db"), studyContents(dir_ / "whole.db"));
+}
+
+TEST_F(StudyTest, FullDiskIsAClearErrorAndTheStudyResumesWhenThereIsSpace) {
+  std::string everyEpoch = kGrid;
+  everyEpoch.replace(everyEpoch.find("execution: {"), 12, "execution: {checkpoint_every: 0, ");
+  const auto exp = write("exp.yaml", everyEpoch);
+  const int whole = runInChild(exp, "whole.db", std::nullopt);
+  ASSERT_TRUE(WIFEXITED(whole) && WEXITSTATUS(whole) == kExitOk);
+
+  // 300 KiB: the database's write-ahead log outgrows it a few trials into the study.
+  const int full = runInChild(exp, "full.db", std::nullopt, 300 * 1024);
+  ASSERT_TRUE(WIFEXITED(full));
+  EXPECT_EQ(WEXITSTATUS(full), kExitOutput);
+  std::ifstream log(dir_ / "full.db.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("full.db: cannot write ("));
+  EXPECT_THAT(text, HasSubstr("everything stored before is intact: free space and run the same "
+                              "command again to resume"));
+  {
+    StudyStore store(dir_ / "full.db");
+    EXPECT_EQ(store.integrityCheck(), "ok");
+    EXPECT_FALSE(store.trials().empty()) << "the first trials were stored before the disk filled";
+  }
+  const int resumed = runInChild(exp, "full.db", std::nullopt);
+  ASSERT_TRUE(WIFEXITED(resumed) && WEXITSTATUS(resumed) == kExitOk);
+  EXPECT_EQ(studyContents(dir_ / "full.db"), studyContents(dir_ / "whole.db"));
 }
 
 }  // namespace
