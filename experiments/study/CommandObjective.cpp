@@ -3,7 +3,6 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
-#include <regex>
 #include <sstream>
 
 #include "core/Error.h"
@@ -88,9 +87,33 @@ const std::map<std::string, double> kNonFinite = {
 nlohmann::json parseJsonLine(std::string_view line) {
   auto json = nlohmann::json::parse(line, nullptr, false);
   if (!json.is_discarded()) return json;
-  static const std::regex nonFinite(R"((-?Infinity|NaN)(?=\s*[,}\]]))");
-  return nlohmann::json::parse(std::regex_replace(std::string(line), nonFinite, "\"$1\""), nullptr,
-                               false);
+  // Quote the bare NaN / Infinity / -Infinity tokens outside strings, then read again.
+  std::string quoted;
+  bool inString = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (inString) {
+      quoted += c;
+      if (c == '\\' && i + 1 < line.size()) {
+        quoted += line[++i];
+      } else if (c == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (c == '"') inString = true;
+    bool replaced = false;
+    for (const auto& [token, value] : kNonFinite) {
+      if (line.substr(i, token.size()) == token) {
+        quoted += '"' + token + '"';
+        i += token.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) quoted += c;
+  }
+  return nlohmann::json::parse(quoted, nullptr, false);
 }
 
 std::string withStderr(std::string message, const ChildExit& exit) {
