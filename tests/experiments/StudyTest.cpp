@@ -133,6 +133,19 @@ TEST_F(StudyTest, OneAndTwoParallelTrialsGiveIdenticalResults) {
   EXPECT_EQ(one, studyContents(dir_ / "two.db"));
 }
 
+TEST_F(StudyTest, GpStudyGivesIdenticalResultsWithOneAndTwoParallelTrials) {
+  std::string gp = kGrid;
+  gp.replace(gp.find("strategy: grid"), 14,
+             "strategy: gp\n  max_trials: 9\n  gp: {initial_trials: 3}");
+  gp.replace(gp.find("{values: [0.01, 0.05]}"), 22,
+             "{min: 0.001, max: 0.1, distribution: log_uniform}");
+  ASSERT_EQ(run(gp, {"execution.parallel_trials=1"}).code, kExitOk);
+  const std::string one = studyContents(dir_ / "study.db");
+  ASSERT_EQ(run(gp, {"execution.parallel_trials=2"}, true).code, kExitOk);
+  EXPECT_EQ(studyContents(dir_ / "study.db"), one);
+  EXPECT_NE(one.find("\n8 reference complete"), std::string::npos) << one;  // all 9 ran
+}
+
 TEST_F(StudyTest, RerunResumesWithoutRunningFinishedTrialsAgain) {
   ASSERT_EQ(run(kGrid).code, kExitOk);
   const std::string first = studyContents(dir_ / "study.db");

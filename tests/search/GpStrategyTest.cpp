@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <set>
+#include <vector>
 
+#include "core/Rng.h"
 #include "search/strategies/gp/GpStrategy.h"
 #include "search/strategies/random/RandomStrategy.h"
 
@@ -102,6 +105,39 @@ TEST(GpStrategy, FailedTrialsAreNotProposedAgainAndDoNotStopTheSearch) {
              fail ? std::nan("") : quadratic(t.params), 1});
   }
   EXPECT_EQ(asked, 12);
+}
+
+// Runs a GP search with `parallel` trials in flight; each time, a random one of them finishes
+// (`order` picks which). Returns every trial's parameters by trial number.
+std::map<TrialId, json> driveInParallel(std::size_t parallel, std::uint64_t order, int total) {
+  const SearchSpace space = continuousSpace();
+  GpStrategy gp({&space, json{{"initial_trials", 4}}, 5, static_cast<std::size_t>(total), 1});
+  Rng pick(order);
+  std::map<TrialId, json> trials;
+  std::vector<TrialSpec> running;
+  for (;;) {
+    if (running.size() < parallel) {
+      AskResult r = gp.ask(parallel - running.size());
+      for (auto& t : r.trials) {
+        trials[t.id] = t.params;
+        running.push_back(std::move(t));
+      }
+    }
+    if (running.empty()) break;
+    const auto i =
+        static_cast<std::size_t>(pick.uniformDouble() * static_cast<double>(running.size()));
+    gp.tell({running[i].id, TrialOutcome::State::Complete, quadratic(running[i].params), 1});
+    running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  return trials;
+}
+
+TEST(GpStrategy, TrialsDoNotDependOnHowManyRunAtOnceOrWhichFinishesFirst) {
+  const auto sequential = driveInParallel(1, 1, 16);
+  ASSERT_EQ(sequential.size(), 16U);
+  EXPECT_EQ(driveInParallel(2, 1, 16), sequential);
+  EXPECT_EQ(driveInParallel(2, 2, 16), sequential);
+  EXPECT_EQ(driveInParallel(3, 3, 16), sequential);  // more than lag + 1: the third waits
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ GpStrategy::GpStrategy(const StrategyContext& context)
   kappa_ = o.number("kappa", 2.0, {.min = 0});
   candidates_ = static_cast<std::size_t>(o.integer("candidates", 1024, {.min = 16}));
   restarts_ = static_cast<int>(o.integer("restarts", 2, {.min = 0}));
+  lag_ = static_cast<TrialId>(o.integer("lag", 1, {.min = 0}));
   o.finish();
   if (space_.dimensions() == 0)
     throw ConfigError("parameters", "gp needs at least one parameter to search");
@@ -54,22 +55,42 @@ std::vector<double> GpStrategy::initialPoint() {
   return halton.point(haltonIndex_++);
 }
 
-std::vector<double> GpStrategy::propose() {
+bool GpStrategy::resultsKnownFor(TrialId id) {
+  while (results_.contains(reportedPrefix_)) ++reportedPrefix_;
+  return reportedPrefix_ >= id - lag_;
+}
+
+std::vector<double> GpStrategy::propose(TrialId id) {
   const std::size_t dims = space_.dimensions();
-  // Observations plus the constant liar for every pending trial.
-  const std::size_t n = observedY_.size();
+  // The results of trials 0 .. id-lag-1 (by trial number), and the constant liar for the
+  // trials after them.
+  std::vector<std::vector<double>> observedX;
+  std::vector<double> observedY;
+  std::vector<const std::vector<double>*> lied;
+  for (const auto& [trial, point] : points_) {
+    if (trial >= id) break;
+    if (trial >= id - lag_) {
+      lied.push_back(&point);
+      continue;
+    }
+    const double value = results_.at(trial);
+    if (std::isfinite(value)) {
+      observedX.push_back(point);
+      observedY.push_back(value);
+    }
+  }
+  const std::size_t n = observedY.size();
   const double liar =
-      std::accumulate(observedY_.begin(), observedY_.end(), 0.0) / static_cast<double>(n);
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(n + pending_.size()),
-                    static_cast<Eigen::Index>(dims));
+      std::accumulate(observedY.begin(), observedY.end(), 0.0) / static_cast<double>(n);
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(n + lied.size()), static_cast<Eigen::Index>(dims));
   Eigen::VectorXd y(x.rows());
   Eigen::Index row = 0;
   for (std::size_t i = 0; i < n; ++i, ++row) {
-    x.row(row) = toEigen(observedX_[i]).transpose();
-    y[row] = observedY_[i];
+    x.row(row) = toEigen(observedX[i]).transpose();
+    y[row] = observedY[i];
   }
-  for (const auto& [id, point] : pending_) {
-    x.row(row) = toEigen(point).transpose();
+  for (const auto* point : lied) {
+    x.row(row) = toEigen(*point).transpose();
     y[row++] = liar;
   }
   GaussianProcess gp;
@@ -77,7 +98,7 @@ std::vector<double> GpStrategy::propose() {
   // the previous hyperparameters are a good start and a refit from them suffices.
   gp.fit(x, y, hyper_, true, n < 100 ? restarts_ : 0, rng_);
   hyper_ = gp.hyperparameters();
-  const double best = *std::min_element(observedY_.begin(), observedY_.end());
+  const double best = *std::min_element(observedY.begin(), observedY.end());
 
   auto score = [&](const std::vector<double>& u) {
     double mean = 0.0;
@@ -94,10 +115,10 @@ std::vector<double> GpStrategy::propose() {
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
-            [&](auto a, auto b) { return observedY_[a] < observedY_[b]; });
+            [&](auto a, auto b) { return observedY[a] < observedY[b]; });
   for (std::size_t i = 0; i < std::min<std::size_t>(5, n); ++i) {
     for (int j = 0; j < 20; ++j) {
-      auto u = observedX_[order[i]];
+      auto u = observedX[order[i]];
       for (auto& v : u) v = std::clamp(v + 0.05 * candidateRng.normal(), 0.0, 1.0);
       candidates.push_back(std::move(u));
     }
@@ -157,47 +178,57 @@ AskResult GpStrategy::ask(std::size_t maxTrials) {
   for (std::size_t i = 0; i < maxTrials && static_cast<std::size_t>(nextId_) < limit_; ++i) {
     if (finiteSize_ && seen_.size() >= *finiteSize_) break;
     std::vector<double> u;
-    if (static_cast<std::size_t>(nextId_) < initialTrials_ || observedY_.size() < 2) {
-      for (int attempt = 0; attempt < 1000 && u.empty(); ++attempt) {
-        auto candidate = initialPoint();
-        if (fresh(space_.decode(candidate))) u = std::move(candidate);
-      }
+    if (static_cast<std::size_t>(nextId_) < initialTrials_) {
+      u = freshInitialPoint();
     } else {
-      u = propose();
+      if (!resultsKnownFor(nextId_)) break;
+      std::size_t known = 0;
+      for (const auto& [trial, value] : results_) {
+        if (trial < nextId_ - lag_ && std::isfinite(value)) ++known;
+      }
+      u = known < 2 ? freshInitialPoint() : propose(nextId_);
     }
     if (u.empty()) break;
     nlohmann::json point = space_.decode(u);
     seen_.insert(point.dump());
     // The model sees the encoding of the trial actually run (bin centres for finite kinds).
-    pending_[nextId_] = space_.encode(point);
+    points_[nextId_] = space_.encode(point);
     result.trials.push_back({nextId_++, std::move(point), 0, std::nullopt});
   }
   if (!result.trials.empty()) return result;
   const bool done =
       static_cast<std::size_t>(nextId_) >= limit_ || (finiteSize_ && seen_.size() >= *finiteSize_);
   if (done) return {AskResult::Kind::Exhausted, {}};
-  return {pending_.empty() ? AskResult::Kind::Exhausted : AskResult::Kind::Wait, {}};
+  const bool running = results_.size() < points_.size();
+  return {running ? AskResult::Kind::Wait : AskResult::Kind::Exhausted, {}};
+}
+
+std::vector<double> GpStrategy::freshInitialPoint() {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    auto candidate = initialPoint();
+    if (fresh(space_.decode(candidate))) return candidate;
+  }
+  return {};
 }
 
 void GpStrategy::tell(const TrialOutcome& outcome) {
-  auto it = pending_.find(outcome.id);
-  if (it == pending_.end()) return;
-  if (outcome.state != TrialOutcome::State::Failed && std::isfinite(outcome.value)) {
-    observedX_.push_back(it->second);
-    observedY_.push_back(outcome.value);
-  }
-  pending_.erase(it);
+  if (!points_.contains(outcome.id) || results_.contains(outcome.id)) return;
+  const bool usable = outcome.state != TrialOutcome::State::Failed && std::isfinite(outcome.value);
+  results_[outcome.id] = usable ? outcome.value : std::numeric_limits<double>::quiet_NaN();
 }
 
 nlohmann::json GpStrategy::saveState() const {
-  nlohmann::json pending = nlohmann::json::array();
-  for (const auto& [id, u] : pending_) pending.push_back({{"id", id}, {"x", u}});
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& [id, u] : points_) points.push_back({{"id", id}, {"x", u}});
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& [id, value] : results_) {
+    results.push_back({{"id", id}, {"y", std::isfinite(value) ? nlohmann::json(value) : nullptr}});
+  }
   return {{"rng", rngStateToJson(rng_.state())},
           {"halton", haltonIndex_},
           {"next_id", nextId_},
-          {"pending", pending},
-          {"x", observedX_},
-          {"y", observedY_},
+          {"points", points},
+          {"results", results},
           {"seen", seen_},
           {"hyper", hyper_.packed()}};
 }
@@ -206,11 +237,15 @@ void GpStrategy::loadState(const nlohmann::json& state) {
   rng_.setState(rngStateFromJson(state.at("rng")));
   haltonIndex_ = state.at("halton").get<std::uint64_t>();
   nextId_ = state.at("next_id").get<TrialId>();
-  pending_.clear();
-  for (const auto& p : state.at("pending"))
-    pending_[p.at("id").get<TrialId>()] = p.at("x").get<std::vector<double>>();
-  observedX_ = state.at("x").get<std::vector<std::vector<double>>>();
-  observedY_ = state.at("y").get<std::vector<double>>();
+  points_.clear();
+  for (const auto& p : state.at("points"))
+    points_[p.at("id").get<TrialId>()] = p.at("x").get<std::vector<double>>();
+  results_.clear();
+  for (const auto& r : state.at("results")) {
+    results_[r.at("id").get<TrialId>()] =
+        r.at("y").is_number() ? r.at("y").get<double>() : std::numeric_limits<double>::quiet_NaN();
+  }
+  reportedPrefix_ = 0;
   seen_ = state.at("seen").get<std::set<std::string>>();
   hyper_ = GpHyperparameters::unpack(state.at("hyper").get<std::vector<double>>());
 }

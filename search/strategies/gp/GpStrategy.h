@@ -19,9 +19,13 @@ namespace tunelab {
 ///   candidates: 1024         quasi-random candidates per ask, the best few refined locally
 ///   restarts: 2              random restarts of the hyperparameter search (plus a warm start
 ///                            from the last ask's), while there are fewer than 100 observations
-/// Trials still running count as observed at the mean of the observed values (a constant
-/// liar), so parallel asks spread out. Failed trials are never proposed again and do not
-/// enter the model; a point already proposed is never proposed again.
+///   lag: 1                   trial k is chosen from the results of trials 0 .. k-lag-1 only
+/// Trials k-lag .. k-1 count as observed at the mean of the known values (a constant liar),
+/// so trials running at once spread out. Which results a choice sees depends on the trial
+/// number only, never on which trial happened to finish first, so a study gives the same
+/// trials however many run at once (up to lag + 1 run in parallel; more wait). Failed trials
+/// are never proposed again and do not enter the model; a point already proposed is never
+/// proposed again.
 class GpStrategy final : public Strategy {
  public:
   explicit GpStrategy(const StrategyContext& context);
@@ -31,8 +35,11 @@ class GpStrategy final : public Strategy {
   void loadState(const nlohmann::json& state) override;
 
  private:
-  std::vector<double> propose();
+  std::vector<double> propose(TrialId id);
+  // Whether every trial before `id - lag` has reported, so that trial `id` can be chosen.
+  bool resultsKnownFor(TrialId id);
   std::vector<double> initialPoint();
+  std::vector<double> freshInitialPoint();  // empty when none is left
   bool fresh(const nlohmann::json& point) const { return !seen_.contains(point.dump()); }
 
   const SearchSpace& space_;
@@ -42,14 +49,15 @@ class GpStrategy final : public Strategy {
   double kappa_;
   std::size_t candidates_;
   int restarts_;
+  TrialId lag_;
   std::uint64_t seed_;
 
   Rng rng_;
   std::uint64_t haltonIndex_ = 0;
   TrialId nextId_ = 0;
-  std::map<TrialId, std::vector<double>> pending_;
-  std::vector<std::vector<double>> observedX_;
-  std::vector<double> observedY_;
+  std::map<TrialId, std::vector<double>> points_;  // every trial proposed (encoded)
+  std::map<TrialId, double> results_;              // trials reported: value, NaN when failed
+  TrialId reportedPrefix_ = 0;                     // trials 0 .. this-1 have all reported
   std::set<std::string> seen_;
   GpHyperparameters hyper_;
   std::optional<std::size_t> finiteSize_;
