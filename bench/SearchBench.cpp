@@ -81,8 +81,11 @@ SearchSpace box(const std::vector<std::pair<double, double>>& bounds) {
 
 std::unique_ptr<Strategy> make(const std::string& name, const SearchSpace& space,
                                std::uint64_t seed) {
-  const StrategyContext context{&space, json::object(), seed, 100, 1};
-  if (name == "gp") return std::make_unique<GpStrategy>(context);
+  // gp as a study runs it (lag 1: the same trials for any number run at once), and gp-lag0,
+  // which sees every result before the next ask (for studies that run one trial at a time).
+  const json options = name == "gp-lag0" ? json{{"lag", 0}} : json::object();
+  const StrategyContext context{&space, options, seed, 100, 1};
+  if (name.rfind("gp", 0) == 0) return std::make_unique<GpStrategy>(context);
   return std::make_unique<RandomStrategy>(context);
 }
 
@@ -93,7 +96,7 @@ double median(std::vector<double> v) {
 }
 
 void regrets(const TestFunction& fn, int seeds) {
-  for (const std::string strategy : {"random", "gp"}) {
+  for (const std::string strategy : {"random", "gp", "gp-lag0"}) {
     std::array<std::vector<double>, 3> at;
     for (int seed = 0; seed < seeds; ++seed) {
       auto s = make(strategy, fn.space, static_cast<std::uint64_t>(seed) + 1);
@@ -135,14 +138,21 @@ void askLatency(int observations) {
       seen.push_back(point.dump());
     }
     json state = gp.saveState();
-    state["x"] = x;
-    state["y"] = y;
+    state["points"] = json::array();
+    state["results"] = json::array();
+    for (int i = 0; i < observations; ++i) {
+      state["points"].push_back({{"id", i}, {"x", x[static_cast<std::size_t>(i)]}});
+      state["results"].push_back({{"id", i}, {"y", y[static_cast<std::size_t>(i)]}});
+    }
     state["seen"] = seen;
     state["next_id"] = observations;
     state["halton"] = observations;
     gp.loadState(state);
     const auto start = std::chrono::steady_clock::now();
-    gp.ask(1);
+    if (gp.ask(1).trials.size() != 1) {
+      std::fprintf(stderr, "the GP proposed nothing at %d observations\n", observations);
+      std::exit(1);
+    }
     times.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }

@@ -80,24 +80,33 @@ std::vector<double> GpStrategy::propose(TrialId id) {
     }
   }
   const std::size_t n = observedY.size();
-  const double liar =
-      std::accumulate(observedY.begin(), observedY.end(), 0.0) / static_cast<double>(n);
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(n + lied.size()), static_cast<Eigen::Index>(dims));
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(dims));
   Eigen::VectorXd y(x.rows());
-  Eigen::Index row = 0;
-  for (std::size_t i = 0; i < n; ++i, ++row) {
-    x.row(row) = toEigen(observedX[i]).transpose();
-    y[row] = observedY[i];
-  }
-  for (const auto* point : lied) {
-    x.row(row) = toEigen(*point).transpose();
-    y[row++] = liar;
+  for (std::size_t i = 0; i < n; ++i) {
+    x.row(static_cast<Eigen::Index>(i)) = toEigen(observedX[i]).transpose();
+    y[static_cast<Eigen::Index>(i)] = observedY[i];
   }
   GaussianProcess gp;
   // Random restarts guard against a poor optimum while data are few; with many observations
   // the previous hyperparameters are a good start and a refit from them suffices.
   gp.fit(x, y, hyper_, true, n < 100 ? restarts_ : 0, rng_);
   hyper_ = gp.hyperparameters();
+  if (!lied.empty()) {
+    // The trials whose results the choice must not see count as observed at the model's own
+    // prediction (the kriging believer), so the next point is chosen elsewhere.
+    Eigen::MatrixXd pending(static_cast<Eigen::Index>(lied.size()),
+                            static_cast<Eigen::Index>(dims));
+    for (std::size_t i = 0; i < lied.size(); ++i)
+      pending.row(static_cast<Eigen::Index>(i)) = toEigen(*lied[i]).transpose();
+    Eigen::VectorXd believed;
+    Eigen::VectorXd ignored;
+    gp.predictMany(pending, believed, ignored);
+    Eigen::MatrixXd allX(x.rows() + pending.rows(), x.cols());
+    allX << x, pending;
+    Eigen::VectorXd allY(allX.rows());
+    allY << y, believed;
+    gp.fit(allX, allY, hyper_, false, 0, rng_);
+  }
   const double best = *std::min_element(observedY.begin(), observedY.end());
 
   auto score = [&](const std::vector<double>& u) {
