@@ -12,6 +12,19 @@ namespace tunelab {
 
 enum class Transpose : std::uint8_t { No, Yes };
 
+/// The scalars of one Adam step (see Backend::adamUpdate).
+struct AdamStep {
+  float alpha = 0;  // learning rate x sqrt(1 - beta2^t) / (1 - beta1^t)
+  float beta1 = 0.9F;
+  float beta2 = 0.999F;
+  float epsilon = 1e-7F;
+};
+
+/// The Adam step as a plain loop over the flat buffers (what Backend::adamUpdate does unless a
+/// backend overrides it). The buffers must not overlap.
+TUNELAB_API void adamUpdateLoop(std::span<float> params, std::span<const float> grads,
+                                std::span<float> m, std::span<float> v, const AdamStep& step);
+
 /// The narrow set of compute operations the layers and optimizers need, on non-owning
 /// row-major float views. One instance per trial, never shared between threads. The
 /// reference backend (backends/reference) is the oracle every other backend is tested against.
@@ -40,6 +53,11 @@ class TUNELAB_API Backend {
 
   /// out[j] = sum_i m(i, j) (overwrites out): the bias gradient.
   virtual void columnSums(ConstMatrixView m, std::span<float> out) = 0;
+  /// One Adam step over the flat buffers (the optimizer's update): m += (g - m)(1 - beta1),
+  /// v += (g^2 - v)(1 - beta2), p -= alpha m / (sqrt(v) + epsilon), where alpha carries the
+  /// learning rate and the bias corrections. The default is a vectorised loop on this thread.
+  virtual void adamUpdate(std::span<float> params, std::span<const float> grads, std::span<float> m,
+                          std::span<float> v, const AdamStep& step);
 };
 
 }  // namespace tunelab

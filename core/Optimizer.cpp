@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "core/Backend.h"
 #include "core/Error.h"
 #include "core/Options.h"
 #include "core/TrackedMemory.h"
@@ -222,7 +223,17 @@ class Adam final : public FlatOptimizer {
     const double t = steps();
     const auto alpha =
         static_cast<float>(lr * std::sqrt(1.0 - std::pow(beta2_, t)) / (1.0 - std::pow(beta1_, t)));
-    // The buffers never overlap; saying so lets the compiler vectorise the update.
+    if (!amsgrad_) {
+      const AdamStep step{alpha, beta1_, beta2_, epsilon_};
+      const std::span<float> m(slot(0), n);
+      const std::span<float> v(slot(1), n);
+      if (backend() != nullptr) {
+        backend()->adamUpdate(p, g, m, v, step);
+      } else {
+        adamUpdateLoop(p, g, m, v, step);
+      }
+      return;
+    }
     float* __restrict m = slot(0);
     float* __restrict v = slot(1);
     float* __restrict pp = p.data();
@@ -230,14 +241,6 @@ class Adam final : public FlatOptimizer {
     const float b1 = 1.0F - beta1_;
     const float b2 = 1.0F - beta2_;
     const float eps = epsilon_;
-    if (!amsgrad_) {
-      for (std::size_t i = 0; i < n; ++i) {
-        m[i] += (gg[i] - m[i]) * b1;
-        v[i] += (gg[i] * gg[i] - v[i]) * b2;
-        pp[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
-      }
-      return;
-    }
     float* __restrict vMax = slot(2);
     for (std::size_t i = 0; i < n; ++i) {
       m[i] += (gg[i] - m[i]) * b1;

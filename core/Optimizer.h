@@ -11,6 +11,8 @@
 
 namespace tunelab {
 
+class Backend;
+
 /// Updates the flat parameter buffer from the flat gradient buffer, in one pass.
 /// Hyperparameters follow Keras (names and defaults): sgd {momentum 0, nesterov false},
 /// rmsprop {rho 0.9, momentum 0, epsilon 1e-7}, adagrad {initial_accumulator_value 0.1,
@@ -31,6 +33,16 @@ class TUNELAB_API Optimizer {
   /// The whole state (slots and step count), for checkpoints.
   virtual std::vector<float> saveState() const = 0;
   virtual void loadState(std::span<const float> state) = 0;
+
+  /// The backend whose update ops step() uses (Backend::adamUpdate); without one, the same
+  /// loops run here.
+  void useBackend(Backend* backend) { backend_ = backend; }
+
+ protected:
+  Backend* backend() const { return backend_; }
+
+ private:
+  Backend* backend_ = nullptr;
 };
 
 /// Everything about the optimizer the file says: {type: adam, learning_rate: 0.001, ...}.

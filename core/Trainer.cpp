@@ -90,6 +90,7 @@ struct Trainer::Impl {
       : graph(g), backend(b), loss(l), options(std::move(o)), rng(r) {
     try {
       optimizer = makeOptimizer(options.optimizer, graph.tensorBounds());
+      optimizer->useBackend(&backend);
     } catch (const ConfigError& e) {
       throw e.withPrefix("optimizer");
     }

@@ -46,7 +46,7 @@
 namespace tunelab {
 
 /// Bumped whenever PluginInfo, Registrar or an interface a plugin implements changes.
-inline constexpr std::uint32_t kPluginAbiVersion = 1;
+inline constexpr std::uint32_t kPluginAbiVersion = 2;
 
 /// What a plugin registers into. Registrations take effect only if the whole registration
 /// succeeds.

@@ -138,6 +138,32 @@ TEST_P(Conformance, ActivationBackwardAndColumnSumsMatchReference) {
   }
 }
 
+TEST_P(Conformance, AdamUpdateMatchesTheReferenceOverSeveralSteps) {
+  for (std::size_t n : {1U, 7U, 4929U}) {
+    std::vector<float> params(n);
+    std::vector<float> grads(n);
+    for (auto& p : params) p = 2.0F * rng_.uniform() - 1.0F;
+    std::vector<float> m(n, 0.0F);
+    std::vector<float> v(n, 0.0F);
+    auto wantParams = params;
+    auto wantM = m;
+    auto wantV = v;
+    for (int t = 1; t <= 3; ++t) {
+      for (auto& g : grads) g = 2.0F * rng_.uniform() - 1.0F;
+      const AdamStep step{0.01F * std::sqrt(1.0F - std::pow(0.999F, static_cast<float>(t))) /
+                              (1.0F - std::pow(0.9F, static_cast<float>(t))),
+                          0.9F, 0.999F, 1e-7F};
+      backend_->adamUpdate(params, grads, m, v, step);
+      reference_.adamUpdate(wantParams, grads, wantM, wantV, step);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_NEAR(params[i], wantParams[i], 1e-6F * (1.0F + std::abs(wantParams[i]))) << i;
+      ASSERT_NEAR(m[i], wantM[i], 1e-6F) << i;
+      ASSERT_NEAR(v[i], wantV[i], 1e-6F) << i;
+    }
+  }
+}
+
 TEST_P(Conformance, ReusedInstanceGivesTheSameResultOnEveryCall) {
   const Strided a(31, 10, rng_);
   const Strided b(10, 64, rng_);

@@ -43,7 +43,7 @@ TEST_F(PluginHostTest, BundledLayersLoadThroughThePluginAbi) {
 }
 
 TEST_F(PluginHostTest, WrongAbiNamesBothVersions) {
-  EXPECT_THAT(problemOf(host_, "WrongAbi"), AllOf(HasSubstr("999"), HasSubstr("ABI version 1")));
+  EXPECT_THAT(problemOf(host_, "WrongAbi"), AllOf(HasSubstr("999"), HasSubstr("ABI version 2")));
 }
 
 TEST_F(PluginHostTest, BuildTagMismatchNamesBothTags) {
