@@ -1,9 +1,13 @@
 // Contract tests for the bundled grid and random strategies.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
 #include <set>
+#include <vector>
 
 #include "core/Error.h"
+#include "core/Rng.h"
 #include "search/Enumerate.h"
 #include "search/strategies/grid/GridStrategy.h"
 #include "search/strategies/hyperband/HyperbandStrategy.h"
@@ -180,6 +184,47 @@ TEST(HyperbandStrategy, ResumesExactlyFromSavedState) {
     a.tell({ra.trials[0].id, TrialOutcome::State::Complete, 1.0 / (i + 1), 2});
     b.tell({rb.trials[0].id, TrialOutcome::State::Complete, 1.0 / (i + 1), 2});
   }
+}
+
+// Runs Hyperband with `parallel` trials in flight; each time a random one of them finishes.
+// A trial's value depends on its configuration and budget only. Returns every trial as
+// "params budget parent" by trial number.
+std::map<TrialId, std::string> driveHyperband(const json& options, std::size_t parallel,
+                                              std::uint64_t order) {
+  const SearchSpace space = referenceGrid();
+  HyperbandStrategy hb({&space, options, 5, std::nullopt, 9});
+  Rng pick(order);
+  std::map<TrialId, std::string> trials;
+  std::vector<TrialSpec> running;
+  for (;;) {
+    if (running.size() < parallel) {
+      for (auto& t : hb.ask(parallel - running.size()).trials) {
+        trials[t.id] = t.params.dump() + " " + std::to_string(t.budget) + " " +
+                       std::to_string(t.resumeFrom.value_or(-1));
+        running.push_back(std::move(t));
+      }
+    }
+    if (running.empty()) break;
+    const auto i =
+        static_cast<std::size_t>(pick.uniformDouble() * static_cast<double>(running.size()));
+    const auto& t = running[i];
+    const double value = std::hash<std::string>{}(t.params.dump()) % 1000 / (1.0 + t.budget);
+    hb.tell({t.id, TrialOutcome::State::Complete, value, t.budget});
+    running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  return trials;
+}
+
+TEST(HyperbandStrategy, WithALagTrialsDoNotDependOnHowManyRunAtOnce) {
+  const json options{{"min_epochs", 1}, {"eta", 3}, {"lag", 1}};
+  const auto sequential = driveHyperband(options, 1, 1);
+  EXPECT_GT(sequential.size(), 54U);  // the 54 configurations and their promotions
+  EXPECT_EQ(driveHyperband(options, 2, 1), sequential);
+  EXPECT_EQ(driveHyperband(options, 2, 2), sequential);
+  EXPECT_EQ(driveHyperband(options, 3, 3), sequential);
+  // Without a lag, promotions follow the order trials finish in.
+  const json asynchronous{{"min_epochs", 1}, {"eta", 3}};
+  EXPECT_NE(driveHyperband(asynchronous, 2, 1), driveHyperband(asynchronous, 1, 1));
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
   eta_ = static_cast<int>(o.integer("eta", 3, {.min = 2}));
   const auto maxEpochs = static_cast<int>(o.integer("max_epochs", context.maxEpochs, {.min = 1}));
   const auto brackets = static_cast<std::size_t>(o.integer("brackets", 1, {.min = 1}));
+  // No lag by default: ASHA promotes from whatever has finished (the fastest schedule).
+  if (o.has("lag")) lag_ = static_cast<TrialId>(o.integer("lag", {.min = 0}));
   o.finish();
   if (minEpochs > maxEpochs) {
     throw ConfigError("hyperband.min_epochs", "min_epochs " + std::to_string(minEpochs) +
@@ -44,14 +46,23 @@ HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
   }
 }
 
+bool HyperbandStrategy::resultsKnownFor(TrialId id) {
+  if (!lag_) return true;
+  while (reported_.contains(reportedPrefix_)) ++reportedPrefix_;
+  return reportedPrefix_ >= id - *lag_;
+}
+
 std::optional<TrialSpec> HyperbandStrategy::promotion() {
+  // With a lag, only the results of trials before this one count.
+  const TrialId known = lag_ ? nextId_ - *lag_ : std::numeric_limits<TrialId>::max();
   for (std::size_t b = 0; b < brackets_.size(); ++b) {
     auto& rungs = brackets_[b].rungs;
     // The highest rung first: finishing the most promising trials soonest.
     for (std::size_t k = rungs.size() - 1; k-- > 0;) {
       std::vector<std::size_t> told;  // indices into rungs[k] of trials with a finite value
       for (std::size_t i = 0; i < rungs[k].size(); ++i) {
-        if (rungs[k][i].value && std::isfinite(*rungs[k][i].value)) told.push_back(i);
+        const Entry& e = rungs[k][i];
+        if (e.id < known && e.value && std::isfinite(*e.value)) told.push_back(i);
       }
       const std::size_t keep = told.size() / static_cast<std::size_t>(eta_);
       if (keep == 0) continue;
@@ -81,7 +92,7 @@ std::optional<nlohmann::json> HyperbandStrategy::newConfig() {
 
 AskResult HyperbandStrategy::ask(std::size_t maxTrials) {
   AskResult result{AskResult::Kind::Ready, {}};
-  while (result.trials.size() < maxTrials) {
+  while (result.trials.size() < maxTrials && resultsKnownFor(nextId_)) {
     if (auto promoted = promotion()) {
       result.trials.push_back(std::move(*promoted));
       continue;
@@ -114,6 +125,7 @@ void HyperbandStrategy::tell(const TrialOutcome& outcome) {
       const bool usable =
           outcome.state != TrialOutcome::State::Failed && std::isfinite(outcome.value);
       e.value = usable ? outcome.value : std::numeric_limits<double>::infinity();
+      reported_.insert(outcome.id);
     }
   }
 }
@@ -150,6 +162,8 @@ void HyperbandStrategy::loadState(const nlohmann::json& state) {
   configs_ = state.at("configs").get<std::vector<nlohmann::json>>();
   sampler_.loadState(state);
   rungOf_.clear();
+  reported_.clear();
+  reportedPrefix_ = 0;
   const auto& brackets = state.at("brackets");
   for (std::size_t b = 0; b < brackets_.size() && b < brackets.size(); ++b) {
     auto& rungs = brackets_[b].rungs;
@@ -161,6 +175,7 @@ void HyperbandStrategy::loadState(const nlohmann::json& state) {
         if (!e.at("value").is_null()) {
           const double v = e.at("value").get<double>();
           entry.value = v >= 1e308 ? std::numeric_limits<double>::infinity() : v;
+          reported_.insert(entry.id);
         }
         rungOf_[entry.id] = {b, k};
         rungs[k].push_back(entry);

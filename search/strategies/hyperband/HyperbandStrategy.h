@@ -19,6 +19,10 @@ namespace tunelab {
 ///   max_epochs         the last rung's budget (default: train.epochs)
 ///   brackets: 1        Hyperband's brackets: bracket b starts its trials at
 ///                      min_epochs * eta^b; new configurations go to the brackets in turn
+///   lag: none          with lag L, trial k is decided from the results of trials
+///                      0 .. k-L-1 only, so the study does not depend on which trial
+///                      finishes first (up to L + 1 trials run at once; more wait). Without
+///                      it, promotions use whatever has finished (asynchronous, fastest).
 /// New configurations (random, without repeats in a finite space; search.max_trials of them)
 /// start in rung 0. Whenever a worker is free, the best trial of the highest rung that has
 /// one in its top 1/eta not yet promoted goes up a rung: a new trial that resumes from its
@@ -43,10 +47,13 @@ class HyperbandStrategy final : public Strategy {
     bool promoted = false;
   };
   std::optional<TrialSpec> promotion();
+  // Whether every trial before `id - lag` has reported, so that trial `id` can be decided.
+  bool resultsKnownFor(TrialId id);
   std::optional<nlohmann::json> newConfig();
 
   std::size_t maxConfigs_;
   int eta_;
+  std::optional<TrialId> lag_;
   struct Bracket {
     std::vector<int> budgets;  // epochs per rung
     std::vector<std::vector<Entry>> rungs;
@@ -58,6 +65,8 @@ class HyperbandStrategy final : public Strategy {
   std::vector<nlohmann::json> configs_;
   PointSampler sampler_;
   std::map<TrialId, std::pair<std::size_t, std::size_t>> rungOf_;  // id -> (bracket, rung)
+  std::set<TrialId> reported_;
+  TrialId reportedPrefix_ = 0;  // trials 0 .. this-1 have all reported
 };
 
 }  // namespace tunelab
