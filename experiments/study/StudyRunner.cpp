@@ -467,6 +467,10 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       job->answered.notify_one();
     }
     arena.execute([&] { group.wait(); });
+    // Each worker's last act is to queue its result; taking those events orders everything
+    // the workers wrote before the jobs are destroyed (ThreadSanitizer does not see TBB's wait).
+    while (queue.popFor(std::chrono::milliseconds(0))) {
+    }
     throw;
   }
   arena.execute([&] { group.wait(); });
