@@ -40,22 +40,22 @@ constexpr const char* kUsage =
     "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 training diverged, 4 output not "
     "written, 130 interrupted (run again to resume).\n";
 
-// Parses `arguments` with `options` plus one positional argument (`what`, stored in
-// `positional`). Returns an exit code when the command must end here (--help, a bad flag, a
+// Parses `arguments` with `options` plus `count` positional arguments (`what`, stored in
+// `positionals`). Returns an exit code when the command must end here (--help, a bad flag, a
 // missing positional), nothing when it goes on.
 std::optional<int> parseCommandLine(const std::string& command,
                                     const std::vector<std::string>& arguments,
                                     const po::options_description& options, const std::string& what,
-                                    std::string& positional) {
+                                    std::vector<std::string>& positionals, int count) {
   po::options_description hidden;
-  hidden.add_options()("positional", po::value(&positional));
+  hidden.add_options()("positional", po::value(&positionals));
   po::options_description all;
   all.add(options).add(hidden);
-  po::positional_options_description positionals;
-  positionals.add("positional", 1);
+  po::positional_options_description positional;
+  positional.add("positional", count);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(arguments).options(all).positional(positionals).run(), vm);
+    po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "error: tunelab " << command << ": " << e.what() << "\n\n" << options << "\n";
@@ -65,11 +65,21 @@ std::optional<int> parseCommandLine(const std::string& command,
     std::cout << options << "\n";
     return tunelab::kExitOk;
   }
-  if (positional.empty()) {
+  if (positionals.size() != static_cast<std::size_t>(count)) {
     std::cerr << "error: tunelab " << command << " needs " << what << "\n\n" << options << "\n";
     return tunelab::kExitBadInput;
   }
   return std::nullopt;
+}
+
+std::optional<int> parseCommandLine(const std::string& command,
+                                    const std::vector<std::string>& arguments,
+                                    const po::options_description& options, const std::string& what,
+                                    std::string& positional) {
+  std::vector<std::string> positionals;
+  auto done = parseCommandLine(command, arguments, options, what, positionals, 1);
+  if (!done) positional = positionals.front();
+  return done;
 }
 
 // The options every command that reads an experiment file takes.
@@ -124,27 +134,9 @@ int predictCommand(const std::vector<std::string>& arguments) {
       "output,o", po::value(&output), "the predictions CSV to write (default predictions.csv)")(
       "plugin-dir", po::value(&pluginDirs)->composing(),
       "a directory to load plugins from (repeatable); then $TUNELAB_PLUGIN_PATH");
-  po::options_description hidden;
-  hidden.add_options()("files", po::value(&files));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positionals;
-  positionals.add("files", 2);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(arguments).options(all).positional(positionals).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "error: tunelab predict: " << e.what() << "\n\n" << options << "\n";
-    return tunelab::kExitBadInput;
-  }
-  if (vm.count("help") != 0U) {
-    std::cout << options << "\n";
-    return tunelab::kExitOk;
-  }
-  if (files.size() != 2) {
-    std::cerr << "error: tunelab predict needs a model file and a CSV file\n\n" << options << "\n";
-    return tunelab::kExitBadInput;
+  if (auto done = parseCommandLine("predict", arguments, options, "a model file and a CSV file",
+                                   files, 2)) {
+    return *done;
   }
   args.model = files[0];
   args.data = files[1];
