@@ -21,11 +21,11 @@ namespace tunelab {
 ///                            from the last ask's), while there are fewer than 100 observations
 ///   lag: 1                   trial k is chosen from the results of trials 0 .. k-lag-1 only
 /// Trials k-lag .. k-1 count as observed at the model's prediction for them (a liar whose lie
-/// is the posterior mean: the kriging believer), so trials running at once spread out. Which results a choice sees depends on the trial
-/// number only, never on which trial happened to finish first, so a study gives the same
-/// trials however many run at once (up to lag + 1 run in parallel; more wait). Failed trials
-/// are never proposed again and do not enter the model; a point already proposed is never
-/// proposed again.
+/// is the posterior mean: the kriging believer), so trials running at once spread out. Which
+/// results a choice sees depends on the trial number only, never on which trial happened to finish
+/// first, so a study gives the same trials however many run at once (up to lag + 1 run in parallel;
+/// more wait). Failed trials are never proposed again and do not enter the model; a point already
+/// proposed is never proposed again.
 class GpStrategy final : public Strategy {
  public:
   explicit GpStrategy(const StrategyContext& context);
