@@ -135,6 +135,7 @@ void StudyStore::saveStrategyState(const nlohmann::json& state) {
 
 void StudyStore::addTrials(const std::vector<TrialRecord>& trials,
                            const nlohmann::json& strategyState) {
+  syncEachCommit(true);
   SqlTransaction transaction(db_);
   auto insert = [&](const TrialRecord& t) {
     auto statement = db_.prepare(
@@ -159,6 +160,7 @@ void StudyStore::addTrials(const std::vector<TrialRecord>& trials,
 }
 
 void StudyStore::addEpoch(TrialId id, const std::string& backend, const EpochRecord& record) {
+  syncEachCommit(false);
   db_.prepare(
          "INSERT OR REPLACE INTO epochs (trial, backend, epoch, seconds, learning_rate, vals) "
          "VALUES (?, ?, ?, ?, ?, ?)")
@@ -174,6 +176,7 @@ void StudyStore::addEpoch(TrialId id, const std::string& backend, const EpochRec
 void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strategyState,
                              const std::vector<std::uint8_t>& checkpoint,
                              const std::vector<std::uint8_t>& bestWeights) {
+  syncEachCommit(true);
   SqlTransaction transaction(db_);
   db_.prepare("DELETE FROM progress WHERE trial = ? AND backend = ?")
       .bind(1, std::int64_t{t.id})
@@ -218,6 +221,7 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
 }
 
 void StudyStore::markInterrupted(const std::vector<std::pair<TrialId, std::string>>& trials) {
+  syncEachCommit(true);
   SqlTransaction transaction(db_);
   for (const auto& [id, backend] : trials) {
     db_.prepare("UPDATE trials SET status = 'interrupted' WHERE id = ? AND backend = ?")
@@ -318,6 +322,7 @@ namespace tunelab {
 
 void StudyStore::saveProgress(TrialId id, const std::string& backend,
                               const std::vector<std::uint8_t>& checkpoint) {
+  syncEachCommit(false);
   db_.prepare("INSERT OR REPLACE INTO progress (trial, backend, data) VALUES (?, ?, ?)")
       .bind(1, std::int64_t{id})
       .bind(2, backend)
@@ -339,6 +344,19 @@ void StudyStore::clearEpochsAfter(TrialId id, const std::string& backend, int ep
       .bind(2, backend)
       .bind(3, std::int64_t{epoch})
       .run();
+}
+
+}  // namespace tunelab
+
+namespace tunelab {
+
+void StudyStore::syncEachCommit(bool sync) {
+  // With WAL, a killed process loses no committed transaction either way; synchronous=FULL
+  // also makes a commit survive a power cut. Epochs and progress checkpoints do without it (a
+  // trial they belong to runs again); the next synced commit syncs them too.
+  if (sync == synced_) return;
+  db_.execute(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  synced_ = sync;
 }
 
 }  // namespace tunelab

@@ -93,7 +93,9 @@ class StudyStore {
 
  private:
   void saveStrategyState(const nlohmann::json& state);
+  void syncEachCommit(bool sync);
   SqliteDatabase db_;
+  bool synced_ = true;  // synchronous=FULL, as the constructor sets it
 };
 
 }  // namespace tunelab

@@ -414,14 +414,21 @@ TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
 
 // SIGTERM stops cleanly: exit 130, running trials marked interrupted, and a rerun finishes
 // the study with the same results as an uninterrupted run.
+extern "C" void ignoreSignal(int /*signal*/) {}
+
 TEST_F(StudyTest, SigtermStopsCleanlyAndTheStudyResumes) {
+  // Should the study end before the signal, the signal must not end the test program.
+  const auto previous = std::signal(SIGTERM, ignoreSignal);
   const pid_t self = getpid();
-  std::thread terminator([self] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto wal = dir_ / "stopped.db-wal";
+  std::thread terminator([self, wal] {
+    // Once the study has opened its store, let it train a little, then stop it.
+    while (!std::filesystem::exists(wal)) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     kill(self, SIGTERM);
   });
   std::string slower = kGrid;
-  slower.replace(slower.find("epochs: 6"), 9, "epochs: 200");
+  slower.replace(slower.find("epochs: 6"), 9, "epochs: 1000");
   const Outcome stopped = run(slower, {"execution.storage=stopped.db"});
   terminator.join();
   ASSERT_EQ(stopped.code, kExitInterrupted) << stopped.out << stopped.err;
@@ -429,6 +436,7 @@ TEST_F(StudyTest, SigtermStopsCleanlyAndTheStudyResumes) {
   ASSERT_EQ(run(slower, {"execution.storage=stopped.db"}).code, kExitOk);
   ASSERT_EQ(run(slower, {"execution.storage=whole.db"}).code, kExitOk);
   EXPECT_EQ(studyContents(dir_ / "stopped.db"), studyContents(dir_ / "whole.db"));
+  std::signal(SIGTERM, previous);
 }
 
 TEST_F(StudyTest, FullDiskIsAClearErrorAndTheStudyResumesWhenThereIsSpace) {
