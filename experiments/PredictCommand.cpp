@@ -15,6 +15,7 @@
 #include "experiments/ExitCode.h"
 #include "experiments/ModelFile.h"
 #include "experiments/TrainingSpec.h"
+#include "experiments/study/ResultsTable.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab {
@@ -27,34 +28,26 @@ std::string number(double v) {
   return {buffer, end};
 }
 
-// A CSV field, quoted when it must be.
-std::string field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 std::string predictionsCsv(const Preprocessor& p, const Matrix& outputs) {
   std::ostringstream csv;
   const auto& classes = p.classNames();
   const std::string target = p.targetName().empty() ? "prediction" : p.targetName();
-  csv << field(target);
-  if (p.task() == TaskKind::Binary) csv << "," << field("probability_" + classes.at(1));
+  csv << csvField(target);
+  if (p.task() == TaskKind::Binary) csv << "," << csvField("probability_" + classes.at(1));
   if (p.task() == TaskKind::Multiclass) {
-    for (const auto& c : classes) csv << "," << field("probability_" + c);
+    for (const auto& c : classes) csv << "," << csvField("probability_" + c);
   }
   csv << "\n";
   for (std::size_t r = 0; r < outputs.rows(); ++r) {
     if (p.task() == TaskKind::Binary) {
       const double probability = outputs(r, 0);
-      csv << field(classes.at(probability >= 0.5 ? 1 : 0)) << "," << number(probability);
+      csv << csvField(classes.at(probability >= 0.5 ? 1 : 0)) << "," << number(probability);
     } else if (p.task() == TaskKind::Multiclass) {
       std::size_t best = 0;
       for (std::size_t c = 1; c < outputs.cols(); ++c) {
         if (outputs(r, c) > outputs(r, best)) best = c;
       }
-      csv << field(classes.at(best));
+      csv << csvField(classes.at(best));
       for (std::size_t c = 0; c < outputs.cols(); ++c) csv << "," << number(outputs(r, c));
     } else {
       csv << number(outputs(r, 0));

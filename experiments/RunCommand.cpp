@@ -84,11 +84,12 @@ nlohmann::json probePoint(const SearchSpace& space) {
 // them, or, when trials were scored by k-fold cross-validation, the best configuration trained
 // again on every training row. Returns the trial and the file, or nothing without a best trial.
 std::optional<std::pair<TrialId, std::filesystem::path>> saveBestModel(
-    StudyStore& store, const ModelObjective& objective, const StudySpec& study,
-    const nlohmann::json& root, const Preprocessor& preprocessor, const ThreadBudget& budget) {
+    StudyStore& store, const std::vector<TrialRecord>& trials, const ModelObjective& objective,
+    const StudySpec& study, const nlohmann::json& root, const Preprocessor& preprocessor,
+    const ThreadBudget& budget) {
   const auto stored = store.bestModel();
   std::optional<TrialRecord> best;
-  for (auto& t : store.trials()) {
+  for (const auto& t : trials) {
     if (t.backend != study.backends.front() || t.status != TrialStatus::Complete || !t.value)
       continue;
     const bool isStored = stored && stored->trial == t.id && stored->backend == t.backend;
@@ -305,7 +306,7 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
       << summary.seconds << " s; results in " << (study.output / "results.csv").string() << "\n";
   if (!summary.interrupted && model != nullptr) {
     try {
-      if (auto saved = saveBestModel(*store, *model, study, document->root(),
+      if (auto saved = saveBestModel(*store, trials, *model, study, document->root(),
                                      prepared->preprocessor, budget)) {
         out << "Best model (trial " << saved->first << ") saved to " << saved->second.string()
             << "\n";

@@ -18,14 +18,14 @@ std::string cell(const nlohmann::json& value) {
   return value.dump();
 }
 
+}  // namespace
+
 std::string csvField(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
 }
-
-}  // namespace
 
 std::vector<TrialRecord> rankTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec) {
   std::vector<TrialRecord> ranked;

@@ -9,6 +9,9 @@
 
 namespace tunelab {
 
+/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a newline.
+std::string csvField(const std::string& text);
+
 /// The trials with a value, best first by the study's metric and goal.
 std::vector<TrialRecord> rankTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec);
 
