@@ -59,15 +59,13 @@ execution: {seed: 7, storage: study.db}
 class StudyTest : public test::StudyFixture {
  protected:
   // `tunelab run exp` in a child process storing in `storage`, its output appended to
-  // <storage>.log; killed with SIGKILL after `killAfter` seconds, and with files limited to
-  // `fileSizeLimit` bytes (as a full disk: writes beyond it fail). Returns the wait status.
-  int runInChild(const std::filesystem::path& exp, const std::string& storage,
-                 std::optional<double> killAfter, std::optional<rlim_t> fileSizeLimit = {}) {
+  // <storage>.log, with files limited to `fileSizeLimit` bytes.
+  pid_t startChild(const std::filesystem::path& exp, const std::string& storage,
+                   std::optional<rlim_t> fileSizeLimit = {}) {
     const pid_t pid = fork();
     if (pid == 0) {
       std::filesystem::current_path(dir_);
-      const int log =
-          ::open((dir_ / (storage + ".log")).c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      const int log = ::open(logOf(storage).c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(log, STDOUT_FILENO);
       dup2(log, STDERR_FILENO);
       if (fileSizeLimit) {
@@ -82,13 +80,37 @@ class StudyTest : public test::StudyFixture {
             set.c_str(), "--set", out.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
-    if (killAfter) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(*killAfter));
-      kill(pid, SIGKILL);
-    }
+    return pid;
+  }
+
+  static int waitFor(pid_t pid) {
     int status = 0;
     waitpid(pid, &status, 0);
     return status;
+  }
+
+  int runInChild(const std::filesystem::path& exp, const std::string& storage,
+                 std::optional<rlim_t> fileSizeLimit = {}) {
+    return waitFor(startChild(exp, storage, fileSizeLimit));
+  }
+
+  [[nodiscard]] std::filesystem::path logOf(const std::string& storage) const {
+    return dir_ / (storage + ".log");
+  }
+
+  // Waits until the log of `storage` holds `count` "Store:" lines (a run has prepared its data
+  // and starts training) or the child has ended; true when the line came.
+  bool waitForStoreLine(const std::string& storage, int count, pid_t child) const {
+    while (true) {
+      siginfo_t ended{};
+      waitid(P_PID, static_cast<id_t>(child), &ended, WEXITED | WNOHANG | WNOWAIT);
+      std::ifstream log(logOf(storage));
+      int seen = 0;
+      for (std::string line; std::getline(log, line);) seen += line.starts_with("Store: ") ? 1 : 0;
+      if (seen >= count) return true;
+      if (ended.si_pid != 0) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 };
 
@@ -365,29 +387,37 @@ TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
   // A progress checkpoint after every epoch: killed trials resume from their last one.
   slower.replace(slower.find("execution: {"), 12, "execution: {checkpoint_every: 0, ");
   const auto exp = write("exp.yaml", slower);
-  const auto runTunelab = [&](const std::string& storage, std::optional<double> killAfter) {
-    return runInChild(exp, storage, killAfter);
+  // Times are taken from the moment a run has prepared its data ("Store:" in its log), so that
+  // a slow start-up on a busy machine does not give the killed runs more training time.
+  int runs = 0;
+  const auto start = [&](const std::string& storage) {
+    const pid_t pid = startChild(exp, storage);
+    const bool started = waitForStoreLine(storage, ++runs, pid);
+    EXPECT_TRUE(started) << "the run ended before it printed its store";
+    return std::pair{pid, std::chrono::steady_clock::now()};
   };
-  auto timed = [&](const std::string& storage) {
-    const auto start = std::chrono::steady_clock::now();
-    const int status = runTunelab(storage, std::nullopt);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  const double whole = timed("whole.db");
-  const double startup = timed("whole.db");  // a finished study: start-up and results only
-  const double training = std::max(0.0, whole - startup);
+  const auto [wholePid, wholeStart] = start("whole.db");
+  const int wholeStatus = waitFor(wholePid);
+  const double training =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wholeStart).count();
+  ASSERT_TRUE(WIFEXITED(wholeStatus) && WEXITSTATUS(wholeStatus) == 0) << wholeStatus;
 
   Rng rng(11);
   int killed = 0;
+  runs = 0;
   for (int i = 0; i < 20; ++i) {
-    // Each run gets past start-up and trains for a random part of a twentieth of the study
-    // (half of it over the 20 runs), so the kills land while trials train rather than during
-    // start-up or after the end.
-    const int status = runTunelab("killed.db", startup + training * 0.05 * rng.uniformDouble());
+    // Each run trains for a random part of 4% of the study (40% of it over the 20 runs), so the
+    // kills land while trials train, and a machine twice as fast as during the whole run still
+    // leaves the study unfinished before the last kill.
+    const auto [pid, started] = start("killed.db");
+    std::this_thread::sleep_until(
+        started + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::duration<double>(training * 0.04 * rng.uniformDouble())));
+    kill(pid, SIGKILL);
+    const int status = waitFor(pid);
     killed += WIFSIGNALED(status) ? 1 : 0;
   }
-  const int last = runTunelab("killed.db", std::nullopt);
+  const int last = runInChild(exp, "killed.db");
   ASSERT_TRUE(WIFEXITED(last) && WEXITSTATUS(last) == 0) << "status " << last;
   EXPECT_GE(killed, 15) << "most runs must have been killed before they finished";
   EXPECT_EQ(studyContents(dir_ / "killed.db"), studyContents(dir_ / "whole.db"));
@@ -443,11 +473,11 @@ TEST_F(StudyTest, FullDiskIsAClearErrorAndTheStudyResumesWhenThereIsSpace) {
   std::string everyEpoch = kGrid;
   everyEpoch.replace(everyEpoch.find("execution: {"), 12, "execution: {checkpoint_every: 0, ");
   const auto exp = write("exp.yaml", everyEpoch);
-  const int whole = runInChild(exp, "whole.db", std::nullopt);
+  const int whole = runInChild(exp, "whole.db");
   ASSERT_TRUE(WIFEXITED(whole) && WEXITSTATUS(whole) == kExitOk);
 
   // 300 KiB: the database's write-ahead log outgrows it a few trials into the study.
-  const int full = runInChild(exp, "full.db", std::nullopt, 300 * 1024);
+  const int full = runInChild(exp, "full.db", 300 * 1024);
   ASSERT_TRUE(WIFEXITED(full));
   EXPECT_EQ(WEXITSTATUS(full), kExitOutput);
   std::ifstream log(dir_ / "full.db.log");
@@ -460,7 +490,7 @@ TEST_F(StudyTest, FullDiskIsAClearErrorAndTheStudyResumesWhenThereIsSpace) {
     EXPECT_EQ(store.integrityCheck(), "ok");
     EXPECT_FALSE(store.trials().empty()) << "the first trials were stored before the disk filled";
   }
-  const int resumed = runInChild(exp, "full.db", std::nullopt);
+  const int resumed = runInChild(exp, "full.db");
   ASSERT_TRUE(WIFEXITED(resumed) && WEXITSTATUS(resumed) == kExitOk);
   EXPECT_EQ(studyContents(dir_ / "full.db"), studyContents(dir_ / "whole.db"));
 }
