@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "backends/common/FusedLoops.h"
+#include "backends/common/ParallelBlocks.h"
 
 namespace tunelab {
 
@@ -109,7 +110,7 @@ void OneDnnBackend::run(Matmul& mm, const float* a, const float* b, float* c, co
         const_cast<float*>(bias));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
     args.emplace(DNNL_ARG_BIAS, mm.bias);
   }
-  omp_set_num_threads(mm.flops < kParallelFlops ? 1 : threads_);
+  omp_set_num_threads(mm.flops < kParallelGemmFlops ? 1 : threads_);
   mm.primitive.execute(stream_, args);
   stream_.wait();
 }
@@ -153,5 +154,10 @@ void OneDnnBackend::activationBackward(Activation act, ConstMatrixView x, ConstM
 }
 
 void OneDnnBackend::columnSums(ConstMatrixView m, std::span<float> out) { sumColumns(m, out); }
+
+void OneDnnBackend::adamUpdate(std::span<float> params, std::span<const float> grads,
+                               std::span<float> m, std::span<float> v, const AdamStep& step) {
+  adamUpdateOnThreads(threads_, params, grads, m, v, step);
+}
 
 }  // namespace tunelab

@@ -5,6 +5,7 @@
 #include <string>
 #include <tuple>
 
+#include "backends/common/ParallelThreshold.h"
 #include "core/Backend.h"
 
 namespace tunelab {
@@ -13,7 +14,7 @@ namespace tunelab {
 /// post-ops. A primitive is created once per shape and reused (one instance per trial, never
 /// shared between threads). Threads: oneDNN here runs on OpenMP; before each primitive runs,
 /// the calling thread's OpenMP thread count is set to setThreads()' value, or to one for a
-/// product too small to share (below kParallelFlops: waking a second thread costs more).
+/// product too small to share (below kParallelGemmFlops: waking a second thread costs more).
 class OneDnnBackend final : public Backend {
  public:
   OneDnnBackend();
@@ -30,6 +31,8 @@ class OneDnnBackend final : public Backend {
   void activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y, ConstMatrixView dy,
                           MatrixView dx) override;
   void columnSums(ConstMatrixView m, std::span<float> out) override;
+  void adamUpdate(std::span<float> params, std::span<const float> grads, std::span<float> m,
+                  std::span<float> v, const AdamStep& step) override;
 
  private:
   // Everything that changes the primitive: shapes, strides, transposes, scales, post-ops.
@@ -48,9 +51,6 @@ class OneDnnBackend final : public Backend {
   dnnl::stream stream_;
   std::map<Key, Matmul> cache_;
   int threads_ = 1;
-
- public:
-  static constexpr double kParallelFlops = 4e6;
 };
 
 }  // namespace tunelab

@@ -2,20 +2,20 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 #include <string>
 
 #include "backends/common/FusedLoops.h"
+#include "backends/common/ParallelBlocks.h"
+#include "backends/common/ParallelThreshold.h"
 
 namespace tunelab {
 
-OpenBlasBackend::OpenBlasBackend() { setThreads(1); }
+OpenBlasBackend::OpenBlasBackend() { openblas_set_num_threads(1); }
 
-void OpenBlasBackend::setThreads(int threads) {
-  threads_ = threads < 1 ? 1 : threads;
-  openblas_set_num_threads(threads_);
-}
+void OpenBlasBackend::setThreads(int threads) { threads_ = std::max(1, threads); }
 
 std::string OpenBlasBackend::description() const { return describeOpenBlas(); }
 
@@ -46,8 +46,8 @@ std::string describeOpenBlas() {
   return text;
 }
 
-void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
-                           ConstMatrixView b, float beta, MatrixView c) {
+void OpenBlasBackend::gemmOnThisThread(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
+                                       ConstMatrixView b, float beta, MatrixView c) {
   const auto m = static_cast<blasint>(c.rows);
   const auto n = static_cast<blasint>(c.cols);
   const auto k = static_cast<blasint>(ta == Transpose::No ? a.cols : a.rows);
@@ -57,6 +57,40 @@ void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixV
               tb == Transpose::No ? CblasNoTrans : CblasTrans, m, n, k, alpha, a.data,
               static_cast<blasint>(a.stride), b.data, static_cast<blasint>(b.stride), beta, c.data,
               static_cast<blasint>(c.stride));
+}
+
+void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
+                           ConstMatrixView b, float beta, MatrixView c) {
+  const std::size_t k = ta == Transpose::No ? a.cols : a.rows;
+  const double flops =
+      2.0 * static_cast<double>(c.rows) * static_cast<double>(c.cols) * static_cast<double>(k);
+  if (threads_ == 1 || flops < kParallelGemmFlops) {
+    gemmOnThisThread(ta, tb, alpha, a, b, beta, c);
+    return;
+  }
+  // Cut the longer side of C into one block per thread.
+  const bool byRows = c.rows > c.cols;
+  runInBlocks(threads_, byRows ? c.rows : c.cols, [&](std::size_t begin, std::size_t count) {
+    if (byRows) {
+      // Rows of C come from rows of op(A): rows of A, or columns of A transposed.
+      const ConstMatrixView part =
+          ta == Transpose::No ? ConstMatrixView{a.data + begin * a.stride, count, a.cols, a.stride}
+                              : ConstMatrixView{a.data + begin, a.rows, count, a.stride};
+      gemmOnThisThread(ta, tb, alpha, part, b, beta,
+                       {c.data + begin * c.stride, count, c.cols, c.stride});
+    } else {
+      // Columns of C come from columns of op(B): columns of B, or rows of B transposed.
+      const ConstMatrixView part =
+          tb == Transpose::No ? ConstMatrixView{b.data + begin, b.rows, count, b.stride}
+                              : ConstMatrixView{b.data + begin * b.stride, count, b.cols, b.stride};
+      gemmOnThisThread(ta, tb, alpha, a, part, beta, {c.data + begin, c.rows, count, c.stride});
+    }
+  });
+}
+
+void OpenBlasBackend::adamUpdate(std::span<float> params, std::span<const float> grads,
+                                 std::span<float> m, std::span<float> v, const AdamStep& step) {
+  adamUpdateOnThreads(threads_, params, grads, m, v, step);
 }
 
 void OpenBlasBackend::denseForward(ConstMatrixView x, ConstMatrixView w,

@@ -7,9 +7,12 @@
 namespace tunelab {
 
 /// GEMM by OpenBLAS (cblas_sgemm); bias, activations and column sums by vectorised loops.
-/// OpenBLAS's thread count is process-wide, so setThreads() sets it for every instance: the
-/// study runner gives all trials the same count. OpenBLAS picks its kernels when it loads,
-/// from OPENBLAS_CORETYPE or the CPU; tunelab never changes that variable.
+/// OpenBLAS's own thread count is process-wide, so it stays at one and each instance shares a
+/// large product between its own threads: C is cut into one block of rows or columns per
+/// thread, each an OpenBLAS call on one of the calling thread's OpenMP threads; the Adam step is
+/// shared the same way. Products below kParallelGemmFlops stay on the calling thread. OpenBLAS
+/// picks its kernels when it loads, from OPENBLAS_CORETYPE or the CPU; tunelab never changes that
+/// variable.
 class OpenBlasBackend final : public Backend {
  public:
   OpenBlasBackend();
@@ -25,8 +28,13 @@ class OpenBlasBackend final : public Backend {
   void activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y, ConstMatrixView dy,
                           MatrixView dx) override;
   void columnSums(ConstMatrixView m, std::span<float> out) override;
+  void adamUpdate(std::span<float> params, std::span<const float> grads, std::span<float> m,
+                  std::span<float> v, const AdamStep& step) override;
 
  private:
+  void gemmOnThisThread(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
+                        ConstMatrixView b, float beta, MatrixView c);
+
   int threads_ = 1;
 };
 

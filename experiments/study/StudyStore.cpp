@@ -159,18 +159,23 @@ void StudyStore::addTrials(const std::vector<TrialRecord>& trials,
   transaction.commit();
 }
 
-void StudyStore::addEpoch(TrialId id, const std::string& backend, const EpochRecord& record) {
+void StudyStore::addEpochs(const std::vector<TrialEpoch>& epochs) {
+  if (epochs.empty()) return;
   syncEachCommit(false);
-  db_.prepare(
-         "INSERT OR REPLACE INTO epochs (trial, backend, epoch, seconds, learning_rate, vals) "
-         "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(1, std::int64_t{id})
-      .bind(2, backend)
-      .bind(3, std::int64_t{record.epoch})
-      .bind(4, record.seconds)
-      .bind(5, record.learningRate)
-      .bind(6, nlohmann::json(record.values).dump())
-      .run();
+  SqlTransaction transaction(db_);
+  for (const auto& [id, backend, record] : epochs) {
+    db_.prepare(
+           "INSERT OR REPLACE INTO epochs (trial, backend, epoch, seconds, learning_rate, vals) "
+           "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, std::int64_t{id})
+        .bind(2, backend)
+        .bind(3, std::int64_t{record.epoch})
+        .bind(4, record.seconds)
+        .bind(5, record.learningRate)
+        .bind(6, nlohmann::json(record.values).dump())
+        .run();
+  }
+  transaction.commit();
 }
 
 void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strategyState,

@@ -43,6 +43,13 @@ struct StoredWeights {
   std::vector<std::uint8_t> bytes;
 };
 
+/// One epoch of a trial on a backend, as the store keeps it.
+struct TrialEpoch {
+  TrialId id = 0;
+  std::string backend;
+  EpochRecord record;
+};
+
 /// The study database (SQLite, WAL). One writer: only the coordinator thread calls it.
 /// Every change that must stay consistent with another (a trial finished + the strategy's
 /// state after tell) is written in one transaction, so a killed process leaves a study that
@@ -60,7 +67,8 @@ class StudyStore {
 
   /// New trials (status running) and the strategy's state after the ask that made them.
   void addTrials(const std::vector<TrialRecord>& trials, const nlohmann::json& strategyState);
-  void addEpoch(TrialId id, const std::string& backend, const EpochRecord& record);
+  /// Epochs of running trials, in one transaction.
+  void addEpochs(const std::vector<TrialEpoch>& epochs);
   /// A finished trial, with the strategy's state after tell (null: unchanged), for a trial
   /// another may resume from (Hyperband) its final checkpoint, and for the best trial so far
   /// its weights (they replace the previous best's).

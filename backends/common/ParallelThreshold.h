@@ -1,0 +1,15 @@
+#pragma once
+
+#include <cstddef>
+
+namespace tunelab {
+
+/// Products below this many floating-point operations run on one thread: waking a second
+/// thread costs more than it saves (oneDNN with two threads is ~3x slower on the tiniest
+/// shapes; the MAGIC model's layers are all below it, Fashion-MNIST's all above).
+inline constexpr double kParallelGemmFlops = 4e6;
+
+/// Adam steps over fewer parameters than this stay on one thread.
+inline constexpr std::size_t kParallelAdamSize = std::size_t{1} << 16;
+
+}  // namespace tunelab
