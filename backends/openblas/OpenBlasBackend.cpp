@@ -24,6 +24,7 @@ std::string describeOpenBlas() {
   std::string text = std::string("OpenBLAS (") + openblas_get_config() + "), core " + core;
   const char* chosen = std::getenv("OPENBLAS_CORETYPE");
   if (chosen != nullptr) text += " (OPENBLAS_CORETYPE=" + std::string(chosen) + ")";
+  text += "; OpenBLAS on one thread, large products cut into one block per tunelab thread";
   // Kernels older than Haswell leave AVX2/AVX-512 units idle on CPUs that have them.
   const bool oldKernel = core == "Prescott" || core == "Core2" || core == "Penryn" ||
                          core == "Dunnington" || core == "Nehalem" || core == "Atom" ||

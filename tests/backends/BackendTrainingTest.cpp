@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 
 #include "experiments/ExitCode.h"
@@ -35,8 +36,10 @@ TEST(BackendTraining, MagicFiveEpochsMatchTheReferenceOnEveryBackend) {
     const double loss = finalValidationLoss(backend);
     EXPECT_LE(std::abs(loss - reference) / reference, 1e-3)
         << backend << " val_loss " << loss << " vs reference " << reference;
-    RecordProperty(std::string(backend) + "_relative_difference",
-                   std::to_string(std::abs(loss - reference) / reference));
+    std::ostringstream difference;
+    difference << std::scientific << std::abs(loss - reference) / reference << " (val_loss "
+               << std::setprecision(9) << loss << " vs " << reference << ")";
+    RecordProperty(std::string(backend) + "_relative_difference", difference.str());
   }
 }
 
