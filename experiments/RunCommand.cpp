@@ -11,6 +11,7 @@
 
 #include "core/Error.h"
 #include "core/data/PrepareData.h"
+#include "experiments/AtomicFile.h"
 #include "experiments/ExitCode.h"
 #include "experiments/ExperimentData.h"
 #include "experiments/ModelFile.h"
@@ -20,6 +21,7 @@
 #include "experiments/YamlDocument.h"
 #include "experiments/study/CheckpointCodec.h"
 #include "experiments/study/CommandObjective.h"
+#include "experiments/study/HtmlReport.h"
 #include "experiments/study/ModelObjective.h"
 #include "experiments/study/ResultsTable.h"
 #include "experiments/study/StudyRunner.h"
@@ -171,7 +173,6 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
                           "chooses the compute backend of the built-in model; an objective "
                           "command chooses its own");
       }
-      study.backends = {"command"};  // what the trials table says ran them
       try {
         command = parseCommandSpec(root.at("objective"));
       } catch (const ConfigError& e) {
@@ -298,12 +299,14 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   out << "\n" << formatBestTrials(trials, study, 5);
   try {
     writeResultsCsv(study.output / "results.csv", trials);
+    writeFileAtomically(study.output / "report.html", renderHtmlReport(study, *store));
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
     return kExitOutput;
   }
   out << std::fixed << std::setprecision(1) << "Ran " << summary.trialsRun << " trials in "
-      << summary.seconds << " s; results in " << (study.output / "results.csv").string() << "\n";
+      << summary.seconds << " s; results in " << (study.output / "results.csv").string()
+      << ", report in " << (study.output / "report.html").string() << "\n";
   if (!summary.interrupted && model != nullptr) {
     try {
       if (auto saved = saveBestModel(*store, trials, *model, study, document->root(),

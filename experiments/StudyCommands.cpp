@@ -13,6 +13,7 @@
 #include "experiments/ExitCode.h"
 #include "experiments/Overrides.h"
 #include "experiments/YamlDocument.h"
+#include "experiments/study/HtmlReport.h"
 #include "experiments/study/ResultsTable.h"
 #include "experiments/study/StudySpec.h"
 #include "experiments/study/StudyStore.h"
@@ -142,8 +143,10 @@ int runExport(const StudyLocation& where, const std::string& format,
                                          {"trials", all}}
                                   .dump(2) +
                               "\n");
+    } else if (format == "html") {
+      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store));
     } else {
-      throw Error("unknown export format '" + format + "': choose csv or json");
+      throw Error("unknown export format '" + format + "': choose csv, json or html");
     }
     out << "Wrote " << trials.size() << " trials to " << output.string() << "\n";
     return kExitOk;

@@ -175,8 +175,9 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
       "override a key of the file, as given to tunelab run (repeatable)");
   if (command == "best") options.add_options()("count,n", po::value(&count), "how many trials (5)");
   if (command == "export") {
-    options.add_options()("format", po::value(&format), "csv (default) or json")(
-        "output,o", po::value(&output), "the file to write (default trials.csv / trials.json)");
+    options.add_options()("format", po::value(&format),
+                          "csv (default), json, or html (a report with every trial's curves)")(
+        "output,o", po::value(&output), "the file to write (default trials.csv / .json / .html)");
   }
   if (auto done = parseCommandLine(command, arguments, options,
                                    "an experiment file or a study database", path)) {

@@ -133,6 +133,9 @@ StudySpec parseStudySpec(const nlohmann::json& root, const std::vector<std::stri
     parseExecution(root.contains("execution") ? root.at("execution") : nlohmann::json(), spec);
     return 0;
   });
+  // A program tuned through `objective.command` runs itself: its trials are stored under
+  // the backend name "command" (RunCommand refuses execution.backend beside it).
+  if (root.contains("objective")) spec.backends = {"command"};
   if (spec.output.empty()) spec.output = std::filesystem::path("runs") / spec.name;
   if (spec.storage.empty()) spec.storage = spec.output / "study.db";
   return spec;

@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "experiments/ExitCode.h"
+#include "experiments/StudyCommands.h"
 #include "experiments/study/ChildProcess.h"
 #include "experiments/study/StudyStore.h"
 #include "tests/support/StudyFixture.h"
@@ -58,8 +62,20 @@ echo "{\"loss\": $1, \"step\": 2}"
     EXPECT_EQ(t.epochs, 2);
     EXPECT_EQ(store.epochs(t.id, t.backend).size(), 2U);
     EXPECT_GT(t.peakMemoryKiB, 0);
+    EXPECT_EQ(t.backend, "command");
   }
   EXPECT_THAT(o.out, HasSubstr("  trial  loss        epochs  parameters\n  0      1 "));
+
+  // Read back from the store alone, the study still knows its trials ran as commands.
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(runBest({dir_ / "study.db", {}}, 1, out, err), kExitOk) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("  0      1 "));
+  ASSERT_EQ(runExport({dir_ / "study.db", {}}, "html", dir_ / "report.html", out, err), kExitOk);
+  std::ifstream report(dir_ / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(report)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_THAT(html, HasSubstr("Best: <b>trial 0</b>, loss = <b>1</b>"));
 }
 
 TEST_F(CommandObjectiveTest, ProgramThatHangsIsKilledAtTheTimeLimitAndTheOthersComplete) {

@@ -8,9 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -375,7 +377,56 @@ TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
   EXPECT_EQ(exported["trials"][0]["epochs"].size(), 6U);
   EXPECT_TRUE(exported["trials"][0]["final"].contains("test_accuracy"));
   EXPECT_EQ(runExport({dir_ / "study.db", {}}, "xml", dir_ / "t.xml", out, err), kExitBadInput);
-  EXPECT_THAT(err.str(), HasSubstr("unknown export format 'xml'"));
+  EXPECT_THAT(err.str(), HasSubstr("unknown export format 'xml': choose csv, json or html"));
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+std::string readWhole(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The report a run leaves beside results.csv: every trial in the table, the best first and
+// named, one line per trial in the overview, learning curves per trial, the study's texts
+// escaped.
+TEST_F(StudyTest, RunWritesAnHtmlReportWithEveryTrialAndItsCurves) {
+  std::string yaml = kGrid;
+  yaml.replace(yaml.find("name: toy-grid"), 14, "name: \"toy <b>&grid\"");
+  ASSERT_EQ(run(yaml).code, kExitOk);
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "out" / "report.html"));
+  const std::string html = readWhole(dir_ / "out" / "report.html");
+
+  StudyStore store(dir_ / "study.db");
+  const auto trials = store.trials();
+  const auto best =
+      *std::min_element(trials.begin(), trials.end(),
+                        [](const auto& a, const auto& b) { return *a.value < *b.value; });
+  EXPECT_THAT(html, HasSubstr("<h1>Study toy &lt;b&gt;&amp;grid</h1>"));
+  EXPECT_EQ(html.find("<b>&grid"), std::string::npos) << "the name is escaped";
+  EXPECT_THAT(html, HasSubstr("Best: <b>trial " + std::to_string(best.id) + "</b>"));
+  EXPECT_EQ(occurrences(html, "<tr class=\"trial"), 8U);
+  EXPECT_THAT(html, HasSubstr("<tr class=\"trial top\"><td>1</td><td>" + std::to_string(best.id) +
+                              "</td>"));
+  // The value of each of the 8 trials and the best so far; the metric per epoch of 7 trials
+  // in grey and the best; then loss and accuracy charts for each of the 8.
+  EXPECT_EQ(occurrences(html, "<g class=\"trial\">"), 8U + 7U);
+  EXPECT_EQ(occurrences(html, "<g class=\"best\">"), 2U);
+  EXPECT_THAT(html, HasSubstr("<title>trial " + std::to_string(best.id) + ": "));
+  EXPECT_EQ(occurrences(html, "<svg "), 2U + 8U * 2U);
+  EXPECT_EQ(occurrences(html, "<g class=\"val\"><title>val_loss</title>"), 8U);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << "a page without scripts";
+
+  // The same report from the store, on demand.
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(runExport({dir_ / "study.db", {}}, "html", dir_ / "again.html", out, err), kExitOk)
+      << err.str();
+  EXPECT_EQ(readWhole(dir_ / "again.html"), html);
 }
 
 // SIGKILL at random moments, then run again, until the study is done: it must equal an
@@ -480,8 +531,7 @@ TEST_F(StudyTest, FullDiskIsAClearErrorAndTheStudyResumesWhenThereIsSpace) {
   const int full = runInChild(exp, "full.db", 300 * 1024);
   ASSERT_TRUE(WIFEXITED(full));
   EXPECT_EQ(WEXITSTATUS(full), kExitOutput);
-  std::ifstream log(dir_ / "full.db.log");
-  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  const std::string text = readWhole(dir_ / "full.db.log");
   EXPECT_THAT(text, HasSubstr("full.db: cannot write ("));
   EXPECT_THAT(text, HasSubstr("everything stored before is intact: free space and run the same "
                               "command again to resume"));
