@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -196,6 +197,31 @@ TEST_P(Conformance, DescribesItsLibraryAndKernel) {
   EXPECT_FALSE(backend_->description().empty());
   backend_->setThreads(2);
   EXPECT_EQ(backend_->threads(), 2);
+}
+
+// OpenBLAS shared between threads computes each element of C as one thread would (the same
+// kernel over the same k), so a trial gives the same bits with any threads_per_trial.
+TEST(OpenBlasThreads, TwoThreadsGiveTheBitsOfOne) {
+  Rng rng(5);
+  OpenBlasBackend one;
+  OpenBlasBackend two;
+  two.setThreads(2);
+  for (const auto& [m, n, k] :
+       std::vector<Shape3>{{301, 37, 400}, {37, 301, 400}, {128, 256, 784}}) {
+    for (auto ta : {Transpose::No, Transpose::Yes}) {
+      for (auto tb : {Transpose::No, Transpose::Yes}) {
+        const Strided a = ta == Transpose::No ? Strided(m, k, rng) : Strided(k, m, rng);
+        const Strided b = tb == Transpose::No ? Strided(k, n, rng) : Strided(n, k, rng);
+        Strided c1(m, n, rng);
+        Strided c2 = c1;
+        one.gemm(ta, tb, 0.5F, a.view(), b.view(), 1.0F, c1.mut());
+        two.gemm(ta, tb, 0.5F, a.view(), b.view(), 1.0F, c2.mut());
+        // Bitwise: the padding between rows is NaN in both.
+        ASSERT_EQ(std::memcmp(c1.data.data(), c2.data.data(), c1.data.size() * sizeof(float)), 0)
+            << m << "x" << n << "x" << k;
+      }
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Conformance,
