@@ -10,11 +10,17 @@
 
 namespace tunelab {
 
-/// Runs body(thread) on `threads` OpenMP threads of the calling thread's team (libgomp keeps
-/// one team per calling thread, so two trials' backends never share threads). Compiled
+/// Runs body(block) for every block in [0, threads) on up to `threads` OpenMP threads of the
+/// calling thread's team (libgomp keeps one team per calling thread, so two trials' backends
+/// never share threads). Compiled
 /// without ThreadSanitizer: libgomp is not instrumented, and the hand-over of the region's
 /// data would be reported as a race; runInBlocks orders it with atomics instead.
-void runOnThreads(int threads, void (*body)(void* context, int thread), void* context);
+void runOnThreads(int threads, void (*body)(void* context, int block), void* context);
+
+/// How many threads an OpenMP region started on this thread gets when it asks for `wanted`:
+/// fewer under OMP_THREAD_LIMIT, and one inside a parallel region that may not nest. oneDNN
+/// splits its work for the count it is told, so it must be told one it will get.
+int openMpThreadsFor(int wanted);
 
 /// Calls block(begin, count) for [0, length) cut into one block per thread, each a multiple
 /// of 16 floats (one AVX-512 register, so no two threads write one cache line of a row),
@@ -33,11 +39,11 @@ void runInBlocks(int threads, std::size_t length, const Block& block) {
   context.handedOut.store(1, std::memory_order_release);
   runOnThreads(
       threads,
-      [](void* opaque, int thread) {
+      [](void* opaque, int index) {
         auto& c = *static_cast<Context*>(opaque);
         (void)c.handedOut.load(std::memory_order_acquire);
         const FlushDenormals flush;
-        const std::size_t begin = std::min(c.length, static_cast<std::size_t>(thread) * c.step);
+        const std::size_t begin = std::min(c.length, static_cast<std::size_t>(index) * c.step);
         const std::size_t size = std::min(c.length, begin + c.step) - begin;
         if (size > 0) c.block(begin, size);
         c.handedBack.fetch_add(1, std::memory_order_release);

@@ -7,6 +7,7 @@
 
 #include "backends/common/FusedLoops.h"
 #include "backends/common/ParallelBlocks.h"
+#include "backends/common/ParallelThreshold.h"
 
 namespace tunelab {
 
@@ -110,7 +111,10 @@ void OneDnnBackend::run(Matmul& mm, const float* a, const float* b, float* c, co
         const_cast<float*>(bias));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
     args.emplace(DNNL_ARG_BIAS, mm.bias);
   }
-  omp_set_num_threads(mm.flops < kParallelGemmFlops ? 1 : threads_);
+  // The team must have exactly the threads oneDNN is told of (a smaller one, under
+  // OMP_THREAD_LIMIT or OMP_DYNAMIC, leaves parts of the product uncomputed).
+  omp_set_dynamic(0);
+  omp_set_num_threads(mm.flops < kParallelGemmFlops ? 1 : openMpThreadsFor(threads_));
   mm.primitive.execute(stream_, args);
   stream_.wait();
 }

@@ -5,7 +5,6 @@
 #include <string>
 #include <tuple>
 
-#include "backends/common/ParallelThreshold.h"
 #include "core/Backend.h"
 
 namespace tunelab {
