@@ -299,7 +299,7 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   out << "\n" << formatBestTrials(trials, study, 5);
   try {
     writeResultsCsv(study.output / "results.csv", trials);
-    writeFileAtomically(study.output / "report.html", renderHtmlReport(study, *store));
+    writeFileAtomically(study.output / "report.html", renderHtmlReport(study, *store, trials));
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
     return kExitOutput;

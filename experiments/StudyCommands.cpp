@@ -144,7 +144,7 @@ int runExport(const StudyLocation& where, const std::string& format,
                                   .dump(2) +
                               "\n");
     } else if (format == "html") {
-      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store));
+      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store, trials));
     } else {
       throw Error("unknown export format '" + format + "': choose csv, json or html");
     }

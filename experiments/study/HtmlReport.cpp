@@ -52,10 +52,6 @@ std::string number(double v, int digits = 4) {
   return out.str();
 }
 
-std::string paramText(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 // One line of a chart: (epoch, value) points; a non-finite value breaks the line.
 struct Series {
   std::string title;
@@ -146,25 +142,26 @@ std::string chart(const std::vector<Series>& series, const std::string& xLabel,
       << ") rotate(-90)\" text-anchor=\"middle\">" << escape(yLabel) << "</text>\n";
   for (const auto& s : series) {
     svg << "<g class=\"" << s.cssClass << "\"><title>" << escape(s.title) << "</title>";
-    std::string points;
+    // A run of finite points is a line, or a dot when it is one point.
+    std::vector<std::pair<double, double>> run;
     auto flush = [&] {
-      if (points.find(' ') != std::string::npos) svg << "<polyline points=\"" << points << "\"/>";
-      if (!points.empty() && points.find(' ') == std::string::npos) {
-        const auto comma = points.find(',');
-        svg << "<circle r=\"2\" cx=\"" << points.substr(0, comma) << "\" cy=\""
-            << points.substr(comma + 1) << "\"/>";
+      if (run.size() == 1) {
+        svg << "<circle r=\"2\" cx=\"" << run[0].first << "\" cy=\"" << run[0].second << "\"/>";
+      } else if (run.size() > 1) {
+        svg << "<polyline points=\"";
+        for (std::size_t i = 0; i < run.size(); ++i) {
+          svg << (i > 0 ? " " : "") << run[i].first << "," << run[i].second;
+        }
+        svg << "\"/>";
       }
-      points.clear();
+      run.clear();
     };
     for (const auto& [x, y] : s.points) {
-      if (!std::isfinite(y)) {
+      if (std::isfinite(y)) {
+        run.emplace_back(px(x), py(y));
+      } else {
         flush();
-        continue;
       }
-      std::ostringstream point;
-      point << std::fixed << std::setprecision(1) << (points.empty() ? "" : " ") << px(x) << ","
-            << py(y);
-      points += point.str();
     }
     flush();
     svg << "</g>\n";
@@ -211,7 +208,7 @@ void writeSummary(std::ostream& html, const StudySpec& spec, const std::vector<R
   }
   html << ". Parameters:";
   for (const auto& [name, value] : best.params.items()) {
-    html << " " << escape(name) << " = " << escape(paramText(value)) << ";";
+    html << " " << escape(name) << " = " << escape(cellText(value)) << ";";
   }
   html << "</p>\n";
 }
@@ -249,7 +246,7 @@ void writeTable(std::ostream& html, const StudySpec& spec, const std::vector<Rep
          << number(t.seconds, 3) << "</td><td>"
          << number(static_cast<double>(t.peakMemoryKiB) / 1024.0, 3) << "</td>";
     for (const auto& p : params) {
-      html << "<td>" << (t.params.contains(p) ? escape(paramText(t.params[p])) : "") << "</td>";
+      html << "<td>" << (t.params.contains(p) ? escape(cellText(t.params[p])) : "") << "</td>";
     }
     for (const auto& name : tests) {
       const auto it = t.finalValues.find(name);
@@ -369,13 +366,14 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
   return html.str();
 }
 
-std::string renderHtmlReport(const StudySpec& spec, StudyStore& store) {
-  std::vector<ReportTrial> trials;
-  for (auto& record : store.trials()) {
-    auto epochs = store.epochs(record.id, record.backend);
-    trials.push_back({std::move(record), std::move(epochs)});
+std::string renderHtmlReport(const StudySpec& spec, StudyStore& store,
+                             const std::vector<TrialRecord>& trials) {
+  std::vector<ReportTrial> withEpochs;
+  withEpochs.reserve(trials.size());
+  for (const auto& record : trials) {
+    withEpochs.push_back({record, store.epochs(record.id, record.backend)});
   }
-  return renderHtmlReport(spec, trials);
+  return renderHtmlReport(spec, withEpochs);
 }
 
 }  // namespace tunelab

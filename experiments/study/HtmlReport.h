@@ -21,7 +21,8 @@ struct ReportTrial {
 /// (each value and its val_ twin) of the best trials. Every text from the study is escaped.
 std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTrial>& trials);
 
-/// The report of the study in `store`, read in full.
-std::string renderHtmlReport(const StudySpec& spec, StudyStore& store);
+/// The report of `trials` (as read from `store`), with their epochs read from it.
+std::string renderHtmlReport(const StudySpec& spec, StudyStore& store,
+                             const std::vector<TrialRecord>& trials);
 
 }  // namespace tunelab

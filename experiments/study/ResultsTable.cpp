@@ -10,15 +10,13 @@
 
 namespace tunelab {
 
-namespace {
+namespace {}  // namespace
 
-std::string cell(const nlohmann::json& value) {
+std::string cellText(const nlohmann::json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_null()) return "";
   return value.dump();
 }
-
-}  // namespace
 
 std::string csvField(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -93,10 +91,10 @@ void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialR
     csv << "," << t.epochs << "," << t.bestEpoch << "," << t.seconds << "," << t.peakMemoryKiB
         << "," << t.seed;
     for (const auto& p : parameters) {
-      csv << "," << (t.params.contains(p) ? csvField(cell(t.params.at(p))) : "");
+      csv << "," << (t.params.contains(p) ? csvField(cellText(t.params.at(p))) : "");
     }
     for (const auto& v : values) {
-      csv << "," << (t.finalValues.contains(v) ? cell(t.finalValues.at(v)) : "");
+      csv << "," << (t.finalValues.contains(v) ? cellText(t.finalValues.at(v)) : "");
     }
     csv << "," << csvField(t.error) << "\n";
   }

@@ -9,6 +9,9 @@
 
 namespace tunelab {
 
+/// A parameter or value as a table shows it: a string as it is, null empty, else as JSON.
+std::string cellText(const nlohmann::json& value);
+
 /// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a newline.
 std::string csvField(const std::string& text);
 
