@@ -324,6 +324,7 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       job.acknowledged = record.epoch;
     }
     job.answered.notify_one();
+    if (unstoredEpochs.empty()) firstUnstored = Clock::now();
     unstoredEpochs.push_back({job.record.id, job.record.backend, record});
   };
 
@@ -468,7 +469,6 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
         continue;
       }
       if (!event->done) {
-        if (unstoredEpochs.empty()) firstUnstored = Clock::now();
         onEpoch(*event->job, event->record);
         continue;
       }

@@ -311,19 +311,11 @@ std::string StudyStore::integrityCheck() {
   return select.next() ? select.text(0) : "no answer";
 }
 
-}  // namespace tunelab
-
-namespace tunelab {
-
 std::optional<StoredWeights> StudyStore::bestModel() {
   auto select = db_.prepare("SELECT trial, backend, weights FROM best_model WHERE id = 1");
   if (!select.next()) return std::nullopt;
   return StoredWeights{select.integer(0), select.text(1), select.blob(2)};
 }
-
-}  // namespace tunelab
-
-namespace tunelab {
 
 void StudyStore::saveProgress(TrialId id, const std::string& backend,
                               const std::vector<std::uint8_t>& checkpoint) {
@@ -350,10 +342,6 @@ void StudyStore::clearEpochsAfter(TrialId id, const std::string& backend, int ep
       .bind(3, std::int64_t{epoch})
       .run();
 }
-
-}  // namespace tunelab
-
-namespace tunelab {
 
 void StudyStore::syncEachCommit(bool sync) {
   // With WAL, a killed process loses no committed transaction either way; synchronous=FULL
