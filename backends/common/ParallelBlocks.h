@@ -10,46 +10,56 @@
 
 namespace tunelab {
 
-/// Runs body(block) for every block in [0, threads) on up to `threads` OpenMP threads of the
-/// calling thread's team (libgomp keeps one team per calling thread, so two trials' backends
-/// never share threads). Compiled
-/// without ThreadSanitizer: libgomp is not instrumented, and the hand-over of the region's
-/// data would be reported as a race; runInBlocks orders it with atomics instead.
-void runOnThreads(int threads, void (*body)(void* context, int block), void* context);
+/// Runs body(context, block) for every block in [0, blocks) on up to `threads` OpenMP threads
+/// of the calling thread's team (libgomp keeps one team per calling thread, so two trials'
+/// backends never share threads). Compiled without ThreadSanitizer: libgomp is not
+/// instrumented, and the hand-over of the region's data would be reported as a race; runBlocks
+/// orders it with atomics instead.
+void runOnThreads(int threads, int blocks, void (*body)(void* context, int block, int slot),
+                  void* context);
 
-/// How many threads an OpenMP region started on this thread gets when it asks for `wanted`:
-/// fewer under OMP_THREAD_LIMIT, and one inside a parallel region that may not nest. oneDNN
-/// splits its work for the count it is told, so it must be told one it will get.
-int openMpThreadsFor(int wanted);
-
-/// Calls block(begin, count) for [0, length) cut into one block per thread, each a multiple
-/// of 16 floats (one AVX-512 register, so no two threads write one cache line of a row),
-/// with flush-to-zero in every thread. Every block has returned when this returns.
+/// Calls block(index, slot) for every index in [0, blocks), shared among up to `threads`
+/// threads, with flush-to-zero in every thread; slot numbers the thread that runs the block
+/// (0 to threads - 1; no two blocks run at once with one slot). On one thread the blocks run in
+/// turn on the caller, in slot 0. Every block has returned when this returns.
 template <typename Block>
-void runInBlocks(int threads, std::size_t length, const Block& block) {
+void runBlocks(int threads, int blocks, const Block& block) {
+  if (threads <= 1 || blocks <= 1) {
+    for (int i = 0; i < blocks; ++i) block(i, 0);
+    return;
+  }
   struct Context {
     const Block& block;
-    std::size_t length;
-    std::size_t step;
     std::atomic<int> handedOut{0};
     std::atomic<int> handedBack{0};
   };
-  const auto count = static_cast<std::size_t>(threads);
-  Context context{block, length, (length + count * 16 - 1) / (count * 16) * 16};
+  Context context{block};
   context.handedOut.store(1, std::memory_order_release);
   runOnThreads(
-      threads,
-      [](void* opaque, int index) {
+      std::min(threads, blocks), blocks,
+      [](void* opaque, int index, int slot) {
         auto& c = *static_cast<Context*>(opaque);
         (void)c.handedOut.load(std::memory_order_acquire);
         const FlushDenormals flush;
-        const std::size_t begin = std::min(c.length, static_cast<std::size_t>(index) * c.step);
-        const std::size_t size = std::min(c.length, begin + c.step) - begin;
-        if (size > 0) c.block(begin, size);
+        c.block(index, slot);
         c.handedBack.fetch_add(1, std::memory_order_release);
       },
       &context);
   (void)context.handedBack.load(std::memory_order_acquire);
+}
+
+/// Calls block(begin, count) for [0, length) cut into one block per thread, each a multiple
+/// of 16 floats (one AVX-512 register, so no two threads write one cache line of a row). For
+/// element-wise work only: where the cut falls depends on the thread count.
+template <typename Block>
+void runInBlocks(int threads, std::size_t length, const Block& block) {
+  const auto count = static_cast<std::size_t>(threads);
+  const std::size_t step = (length + count * 16 - 1) / (count * 16) * 16;
+  runBlocks(threads, threads, [&](int index, int /*slot*/) {
+    const std::size_t begin = std::min(length, static_cast<std::size_t>(index) * step);
+    const std::size_t size = std::min(length, begin + step) - begin;
+    if (size > 0) block(begin, size);
+  });
 }
 
 /// Backend::adamUpdate shared between `threads` threads when the buffers are large.

@@ -2,12 +2,12 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cassert>
 #include <optional>
 
 #include "backends/common/FusedLoops.h"
 #include "backends/common/ParallelBlocks.h"
-#include "backends/common/ParallelThreshold.h"
 
 namespace tunelab {
 
@@ -59,14 +59,15 @@ std::string isaName(dnnl::cpu_isa isa) {
 
 }  // namespace
 
-OneDnnBackend::OneDnnBackend() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_) {}
+OneDnnBackend::OneDnnBackend() : engine_(dnnl::engine::kind::cpu, 0) {}
 OneDnnBackend::~OneDnnBackend() = default;
 
 std::string OneDnnBackend::description() const {
   const dnnl_version_t* v = dnnl_version();
   return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
          std::to_string(v->patch) + " (OpenMP), ISA " + isaName(dnnl::get_effective_cpu_isa()) +
-         ", matmul primitives with fused bias and activation";
+         ", matmul primitives with fused bias and activation, each on one thread; large "
+         "products cut into blocks by shape (not by thread count) shared among tunelab's threads";
 }
 
 OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
@@ -80,6 +81,9 @@ OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
   const memory::desc cDesc({dim(m), dim(n)}, memory::data_type::f32, Dims{dim(ldc), 1});
   const memory::desc biasDesc({1, dim(n)}, memory::data_type::f32, Dims{dim(n), 1});
   dnnl::primitive_attr attr;
+  // A scratchpad per thread that runs the primitive (the library's own one may not move
+  // between threads).
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   if (alpha != 1.0F) attr.set_output_scales(0, {alpha});
   dnnl::post_ops ops;
   if (beta != 0.0F) ops.append_sum(beta);
@@ -89,34 +93,74 @@ OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
   attr.set_post_ops(ops);
   const dnnl::matmul::desc desc = hasBias ? dnnl::matmul::desc(aDesc, bDesc, biasDesc, cDesc)
                                           : dnnl::matmul::desc(aDesc, bDesc, cDesc);
+  // Every primitive runs on one thread (tunelab shares products between threads by blocks);
+  // oneDNN fixes a primitive's thread count when it is created.
+  omp_set_num_threads(1);
   const dnnl::matmul::primitive_desc pd(desc, attr, engine_);
-  Matmul mm{dnnl::matmul(pd),
-            memory(aDesc, engine_, nullptr),
-            memory(bDesc, engine_, nullptr),
-            memory(cDesc, engine_, nullptr),
-            memory(biasDesc, engine_, nullptr),
-            2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k)};
+  Matmul mm{dnnl::matmul(pd), aDesc, bDesc, cDesc, biasDesc, pd.scratchpad_desc(), {}};
   return cache_.emplace(key, std::move(mm)).first->second;
 }
 
-void OneDnnBackend::run(Matmul& mm, const float* a, const float* b, float* c, const float* bias) {
-  // oneDNN takes non-const handles; it only reads the sources.
-  mm.a.set_data_handle(const_cast<float*>(a));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-  mm.b.set_data_handle(const_cast<float*>(b));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-  mm.c.set_data_handle(c);
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, mm.a}, {DNNL_ARG_WEIGHTS, mm.b}, {DNNL_ARG_DST, mm.c}};
-  if (bias != nullptr) {
-    mm.bias.set_data_handle(
-        const_cast<float*>(bias));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-    args.emplace(DNNL_ARG_BIAS, mm.bias);
+void OneDnnBackend::prepareSlots(Matmul& mm, std::size_t slots) {
+  while (mm.slots.size() < slots) {
+    mm.slots.push_back({memory(mm.aDesc, engine_, nullptr), memory(mm.bDesc, engine_, nullptr),
+                        memory(mm.cDesc, engine_, nullptr), memory(mm.biasDesc, engine_, nullptr),
+                        memory(mm.scratchpadDesc, engine_)});
   }
-  // The team must have exactly the threads oneDNN is told of (a smaller one, under
-  // OMP_THREAD_LIMIT or OMP_DYNAMIC, leaves parts of the product uncomputed).
-  omp_set_dynamic(0);
-  omp_set_num_threads(mm.flops < kParallelGemmFlops ? 1 : openMpThreadsFor(threads_));
-  mm.primitive.execute(stream_, args);
-  stream_.wait();
+  while (streams_.size() < slots) streams_.emplace_back(engine_);
+}
+
+void OneDnnBackend::run(Matmul& mm, std::size_t slot, const GemmArgs& g) {
+  Handles& h = mm.slots[slot];
+  // oneDNN takes non-const handles; it only reads the sources.
+  h.a.set_data_handle(
+      const_cast<float*>(g.a.data));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  h.b.set_data_handle(
+      const_cast<float*>(g.b.data));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  h.c.set_data_handle(g.c.data);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, h.a},
+                                       {DNNL_ARG_WEIGHTS, h.b},
+                                       {DNNL_ARG_DST, h.c},
+                                       {DNNL_ARG_SCRATCHPAD, h.scratchpad}};
+  if (!g.bias.empty()) {
+    h.bias.set_data_handle(
+        const_cast<float*>(g.bias.data()));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    args.emplace(DNNL_ARG_BIAS, h.bias);
+  }
+  mm.primitive.execute(streams_[slot], args);
+  streams_[slot].wait();
+}
+
+OneDnnBackend::Key OneDnnBackend::keyOf(const GemmArgs& g, int actKind, float actAlpha) {
+  return {g.c.rows,
+          g.c.cols,
+          g.k(),
+          g.a.stride,
+          g.b.stride,
+          g.c.stride,
+          g.ta == Transpose::Yes,
+          g.tb == Transpose::Yes,
+          g.alpha,
+          g.beta,
+          actKind,
+          actAlpha,
+          !g.bias.empty()};
+}
+
+void OneDnnBackend::product(const GemmArgs& whole, int actKind, float actAlpha) {
+  // Primitives and per-thread handles are made here, before any block runs: the blocks only
+  // read the cache.
+  const GemmBlocks plan = planGemmBlocks(whole.c.rows, whole.c.cols, whole.k());
+  const auto slots = static_cast<std::size_t>(std::min(threads_, plan.count));
+  for (int block = 0; block < plan.count; ++block) {
+    const GemmArgs part = plan.count == 1 ? whole : gemmBlock(whole, plan, block);
+    prepareSlots(matmul(keyOf(part, actKind, actAlpha)), slots);
+  }
+  omp_set_num_threads(1);
+  gemmInBlocks(threads_, whole, [&](const GemmArgs& part, int slot) {
+    Matmul& mm = cache_.find(keyOf(part, actKind, actAlpha))->second;
+    run(mm, static_cast<std::size_t>(slot), part);
+  });
 }
 
 void OneDnnBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
@@ -130,9 +174,7 @@ void OneDnnBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixVie
     }
     return;
   }
-  Matmul& mm = matmul({c.rows, c.cols, k, a.stride, b.stride, c.stride, ta == Transpose::Yes,
-                       tb == Transpose::Yes, alpha, beta, -1, 0.0F, false});
-  run(mm, a.data, b.data, c.data, nullptr);
+  product({ta, tb, alpha, a, b, beta, c, {}}, -1, 0.0F);
 }
 
 void OneDnnBackend::denseForward(ConstMatrixView x, ConstMatrixView w, std::span<const float> bias,
@@ -145,10 +187,8 @@ void OneDnnBackend::denseForward(ConstMatrixView x, ConstMatrixView w, std::span
     applyActivation(act, y, y);
     return;
   }
-  Matmul& mm = matmul({y.rows, y.cols, x.cols, x.stride, w.stride, y.stride, false, false, 1.0F,
-                       0.0F, fused ? static_cast<int>(fused->first) : -1,
-                       fused ? fused->second : 0.0F, !bias.empty()});
-  run(mm, x.data, w.data, y.data, bias.empty() ? nullptr : bias.data());
+  product({Transpose::No, Transpose::No, 1.0F, x, w, 0.0F, y, bias},
+          fused ? static_cast<int>(fused->first) : -1, fused ? fused->second : 0.0F);
   if (!fused) applyActivation(act, y, y);
 }
 

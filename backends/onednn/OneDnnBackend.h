@@ -4,16 +4,18 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
+#include "backends/common/GemmBlocks.h"
 #include "core/Backend.h"
 
 namespace tunelab {
 
 /// GEMM and dense forward as oneDNN matmul primitives, with bias and activation fused as
 /// post-ops. A primitive is created once per shape and reused (one instance per trial, never
-/// shared between threads). Threads: oneDNN here runs on OpenMP; before each primitive runs,
-/// the calling thread's OpenMP thread count is set to setThreads()' value, or to one for a
-/// product too small to share (below kParallelGemmFlops: waking a second thread costs more).
+/// shared between threads). Threads: every primitive runs on one thread; a large product is cut
+/// into blocks by its shape (planGemmBlocks) shared among setThreads() OpenMP threads, so the
+/// bits do not depend on the thread count (oneDNN's own threading may split the reduction).
 class OneDnnBackend final : public Backend {
  public:
   OneDnnBackend();
@@ -38,16 +40,24 @@ class OneDnnBackend final : public Backend {
   using Key = std::tuple<std::size_t, std::size_t, std::size_t,  // m, n, k
                          std::size_t, std::size_t, std::size_t,  // strides of a, b, c
                          bool, bool, float, float, int, float, bool>;
+  // The memory objects one thread binds to its block's data.
+  struct Handles {
+    dnnl::memory a, b, c, bias, scratchpad;
+  };
   struct Matmul {
     dnnl::matmul primitive;
-    dnnl::memory a, b, c, bias;
-    double flops = 0;  // 2 m n k: small products run on one thread
+    dnnl::memory::desc aDesc, bDesc, cDesc, biasDesc, scratchpadDesc;
+    std::vector<Handles> slots;  // one per thread that may run it
   };
+  static Key keyOf(const GemmArgs& g, int actKind, float actAlpha);
   Matmul& matmul(const Key& key);
-  void run(Matmul& mm, const float* a, const float* b, float* c, const float* bias);
+  void prepareSlots(Matmul& mm, std::size_t slots);
+  // c = act(alpha op(a) op(b) + beta c + bias), in blocks; actKind -1: no activation.
+  void product(const GemmArgs& whole, int actKind, float actAlpha);
+  void run(Matmul& mm, std::size_t slot, const GemmArgs& part);
 
   dnnl::engine engine_;
-  dnnl::stream stream_;
+  std::vector<dnnl::stream> streams_;  // one per thread slot
   std::map<Key, Matmul> cache_;
   int threads_ = 1;
 };

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "backends/common/FusedLoops.h"
+#include "backends/common/GemmBlocks.h"
 #include "backends/common/ParallelBlocks.h"
-#include "backends/common/ParallelThreshold.h"
 
 namespace tunelab {
 
@@ -24,7 +24,9 @@ std::string describeOpenBlas() {
   std::string text = std::string("OpenBLAS (") + openblas_get_config() + "), core " + core;
   const char* chosen = std::getenv("OPENBLAS_CORETYPE");
   if (chosen != nullptr) text += " (OPENBLAS_CORETYPE=" + std::string(chosen) + ")";
-  text += "; OpenBLAS on one thread, large products cut into one block per tunelab thread";
+  text +=
+      "; OpenBLAS on one thread, large products cut into blocks by shape (not by thread count) "
+      "shared among tunelab's threads";
   // Kernels older than Haswell leave AVX2/AVX-512 units idle on CPUs that have them.
   const bool oldKernel = core == "Prescott" || core == "Core2" || core == "Penryn" ||
                          core == "Dunnington" || core == "Nehalem" || core == "Atom" ||
@@ -47,46 +49,25 @@ std::string describeOpenBlas() {
   return text;
 }
 
-void OpenBlasBackend::gemmOnThisThread(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
-                                       ConstMatrixView b, float beta, MatrixView c) {
-  const auto m = static_cast<blasint>(c.rows);
-  const auto n = static_cast<blasint>(c.cols);
-  const auto k = static_cast<blasint>(ta == Transpose::No ? a.cols : a.rows);
-  assert((tb == Transpose::No ? b.rows : b.cols) == static_cast<std::size_t>(k));
+namespace {
+
+void sgemm(const GemmArgs& g, int /*slot*/) {
+  const auto m = static_cast<blasint>(g.c.rows);
+  const auto n = static_cast<blasint>(g.c.cols);
+  const auto k = static_cast<blasint>(g.k());
+  assert((g.tb == Transpose::No ? g.b.rows : g.b.cols) == g.k());
   if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, ta == Transpose::No ? CblasNoTrans : CblasTrans,
-              tb == Transpose::No ? CblasNoTrans : CblasTrans, m, n, k, alpha, a.data,
-              static_cast<blasint>(a.stride), b.data, static_cast<blasint>(b.stride), beta, c.data,
-              static_cast<blasint>(c.stride));
+  cblas_sgemm(CblasRowMajor, g.ta == Transpose::No ? CblasNoTrans : CblasTrans,
+              g.tb == Transpose::No ? CblasNoTrans : CblasTrans, m, n, k, g.alpha, g.a.data,
+              static_cast<blasint>(g.a.stride), g.b.data, static_cast<blasint>(g.b.stride), g.beta,
+              g.c.data, static_cast<blasint>(g.c.stride));
 }
+
+}  // namespace
 
 void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
                            ConstMatrixView b, float beta, MatrixView c) {
-  const std::size_t k = ta == Transpose::No ? a.cols : a.rows;
-  const double flops =
-      2.0 * static_cast<double>(c.rows) * static_cast<double>(c.cols) * static_cast<double>(k);
-  if (threads_ == 1 || flops < kParallelGemmFlops) {
-    gemmOnThisThread(ta, tb, alpha, a, b, beta, c);
-    return;
-  }
-  // Cut the longer side of C into one block per thread.
-  const bool byRows = c.rows > c.cols;
-  runInBlocks(threads_, byRows ? c.rows : c.cols, [&](std::size_t begin, std::size_t count) {
-    if (byRows) {
-      // Rows of C come from rows of op(A): rows of A, or columns of A transposed.
-      const ConstMatrixView part =
-          ta == Transpose::No ? ConstMatrixView{a.data + begin * a.stride, count, a.cols, a.stride}
-                              : ConstMatrixView{a.data + begin, a.rows, count, a.stride};
-      gemmOnThisThread(ta, tb, alpha, part, b, beta,
-                       {c.data + begin * c.stride, count, c.cols, c.stride});
-    } else {
-      // Columns of C come from columns of op(B): columns of B, or rows of B transposed.
-      const ConstMatrixView part =
-          tb == Transpose::No ? ConstMatrixView{b.data + begin, b.rows, count, b.stride}
-                              : ConstMatrixView{b.data + begin * b.stride, count, b.cols, b.stride};
-      gemmOnThisThread(ta, tb, alpha, a, part, beta, {c.data + begin, c.rows, count, c.stride});
-    }
-  });
+  gemmInBlocks(threads_, {ta, tb, alpha, a, b, beta, c, {}}, sgemm);
 }
 
 void OpenBlasBackend::adamUpdate(std::span<float> params, std::span<const float> grads,

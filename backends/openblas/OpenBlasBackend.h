@@ -8,11 +8,11 @@ namespace tunelab {
 
 /// GEMM by OpenBLAS (cblas_sgemm); bias, activations and column sums by vectorised loops.
 /// OpenBLAS's own thread count is process-wide, so it stays at one and each instance shares a
-/// large product between its own threads: C is cut into one block of rows or columns per
-/// thread, each an OpenBLAS call on one of the calling thread's OpenMP threads; the Adam step is
-/// shared the same way. Products below kParallelGemmFlops stay on the calling thread. OpenBLAS
-/// picks its kernels when it loads, from OPENBLAS_CORETYPE or the CPU; tunelab never changes that
-/// variable.
+/// large product between its own threads: C is cut into blocks of rows or columns by its shape
+/// (planGemmBlocks), each block an OpenBLAS call on one of the calling thread's OpenMP threads,
+/// so the bits do not depend on the thread count; the Adam step is shared among the threads.
+/// Products below kParallelGemmFlops are one call. OpenBLAS picks its kernels when it loads, from
+/// OPENBLAS_CORETYPE or the CPU; tunelab never changes that variable.
 class OpenBlasBackend final : public Backend {
  public:
   OpenBlasBackend();
@@ -32,9 +32,6 @@ class OpenBlasBackend final : public Backend {
                   std::span<float> v, const AdamStep& step) override;
 
  private:
-  void gemmOnThisThread(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
-                        ConstMatrixView b, float beta, MatrixView c);
-
   int threads_ = 1;
 };
 

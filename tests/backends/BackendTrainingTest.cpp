@@ -17,7 +17,7 @@ double finalValidationLoss(const std::string& backend) {
   TrainArguments args;
   args.experiment = test::sourceDir() / "experiments" / "configs" / "magic.yaml";
   args.overrides = {"train.epochs=5", "execution.backend=" + backend};
-  args.dataDirs = {test::datasetsDir()};
+  args.dataDirs = test::dataLocations().dataDirs;
   args.output = test::scratchDir("backend-training-" + backend);
   args.quiet = true;
   std::ostringstream out;
@@ -29,7 +29,7 @@ double finalValidationLoss(const std::string& backend) {
 }
 
 TEST(BackendTraining, MagicFiveEpochsMatchTheReferenceOnEveryBackend) {
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("magic04.csv"));
+  TUNELAB_REQUIRE_DATASET("magic04");
   const double reference = finalValidationLoss("reference");
   ASSERT_TRUE(std::isfinite(reference));
   for (const char* backend : {"openblas", "onednn"}) {

@@ -1,10 +1,14 @@
 // Every backend against the reference: each op, both transposes, tiny to large shapes, strided
 // views, a last partial batch. Tolerances scale with the reduction length: float32 sums of k
 // products differ from the double-accumulated reference by about k * eps * sum |a||b|.
+#include <cblas.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -199,29 +203,112 @@ TEST_P(Conformance, DescribesItsLibraryAndKernel) {
   EXPECT_EQ(backend_->threads(), 2);
 }
 
-// OpenBLAS shared between threads computes each element of C as one thread would (the same
-// kernel over the same k), so a trial gives the same bits with any threads_per_trial.
-TEST(OpenBlasThreads, TwoThreadsGiveTheBitsOfOne) {
-  Rng rng(5);
-  OpenBlasBackend one;
-  OpenBlasBackend two;
-  two.setThreads(2);
-  for (const auto& [m, n, k] :
-       std::vector<Shape3>{{301, 37, 400}, {37, 301, 400}, {128, 256, 784}}) {
+// A product is cut into blocks by its shape, never by the thread count, so every element of C
+// comes from the same library call with 1, 2 or 3 threads: a trial gives the same bits with any
+// threads_per_trial, whatever kernels the library picked (OpenBLAS's differ per core type:
+// scripts run this suite under each one the CPU can run).
+// Bit for bit, NaN padding included.
+bool sameBits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
+           return std::bit_cast<std::uint32_t>(x) == std::bit_cast<std::uint32_t>(y);
+         });
+}
+
+class ThreadCount : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<Backend> withThreads(int threads) const {
+    auto backend = makeBackend(GetParam());
+    backend->setThreads(threads);
+    return backend;
+  }
+  Rng rng_{5};
+};
+
+TEST_P(ThreadCount, GemmGivesTheBitsOfOneThread) {
+  // Cut by rows, by columns, into 2, 4 and 8 blocks, with edges that are not multiples of any
+  // kernel's tile.
+  const std::vector<Shape3> shapes{{301, 37, 400}, {37, 301, 400},  {128, 256, 784},
+                                   {97, 1000, 97}, {700, 130, 300}, {1100, 333, 400}};
+  const auto one = withThreads(1);
+  for (const auto& [m, n, k] : shapes) {
     for (auto ta : {Transpose::No, Transpose::Yes}) {
       for (auto tb : {Transpose::No, Transpose::Yes}) {
-        const Strided a = ta == Transpose::No ? Strided(m, k, rng) : Strided(k, m, rng);
-        const Strided b = tb == Transpose::No ? Strided(k, n, rng) : Strided(n, k, rng);
-        Strided c1(m, n, rng);
-        Strided c2 = c1;
-        one.gemm(ta, tb, 0.5F, a.view(), b.view(), 1.0F, c1.mut());
-        two.gemm(ta, tb, 0.5F, a.view(), b.view(), 1.0F, c2.mut());
-        // Bitwise: the padding between rows is NaN in both.
-        ASSERT_EQ(std::memcmp(c1.data.data(), c2.data.data(), c1.data.size() * sizeof(float)), 0)
-            << m << "x" << n << "x" << k;
+        const Strided a = ta == Transpose::No ? Strided(m, k, rng_) : Strided(k, m, rng_);
+        const Strided b = tb == Transpose::No ? Strided(k, n, rng_) : Strided(n, k, rng_);
+        const Strided c(m, n, rng_);
+        Strided want = c;
+        one->gemm(ta, tb, 0.5F, a.view(), b.view(), 1.0F, want.mut());
+        for (int threads : {2, 3}) {
+          Strided got = c;
+          withThreads(threads)->gemm(ta, tb, 0.5F, a.view(), b.view(), 1.0F, got.mut());
+          // Bitwise: the padding between rows is NaN in both.
+          ASSERT_TRUE(sameBits(got.data, want.data))
+              << m << "x" << n << "x" << k << (ta == Transpose::Yes ? " aT" : "")
+              << (tb == Transpose::Yes ? " bT" : "") << ", " << threads << " threads";
+        }
       }
     }
   }
+}
+
+TEST_P(ThreadCount, DenseForwardGivesTheBitsOfOneThread) {
+  const std::vector<Shape3> shapes{{128, 256, 784}, {301, 37, 400}, {1100, 333, 400}};
+  const auto one = withThreads(1);
+  for (const auto& [m, n, k] : shapes) {
+    const Strided x(m, k, rng_);
+    const Strided w(k, n, rng_, 0);
+    std::vector<float> bias(n);
+    for (auto& v : bias) v = rng_.uniform() - 0.5F;
+    Strided want(m, n, rng_);
+    one->denseForward(x.view(), w.view(), bias, {ActivationKind::Relu, 0}, want.mut());
+    for (int threads : {2, 3}) {
+      Strided got = want;
+      withThreads(threads)->denseForward(x.view(), w.view(), bias, {ActivationKind::Relu, 0},
+                                         got.mut());
+      ASSERT_TRUE(sameBits(got.data, want.data))
+          << m << "x" << n << "x" << k << ", " << threads << " threads";
+    }
+  }
+}
+
+TEST_P(ThreadCount, AdamStepGivesTheBitsOfOneThread) {
+  const std::size_t n = 200001;
+  std::vector<float> params(n);
+  std::vector<float> grads(n);
+  for (auto& p : params) p = rng_.uniform() - 0.5F;
+  for (auto& g : grads) g = rng_.uniform() - 0.5F;
+  const AdamStep step{0.001F, 0.9F, 0.999F, 1e-7F};
+  std::vector<float> want = params;
+  std::vector<float> m(n, 0.0F);
+  std::vector<float> v(n, 0.0F);
+  withThreads(1)->adamUpdate(want, grads, m, v, step);
+  for (int threads : {2, 3}) {
+    std::vector<float> got = params;
+    std::vector<float> m2(n, 0.0F);
+    std::vector<float> v2(n, 0.0F);
+    withThreads(threads)->adamUpdate(got, grads, m2, v2, step);
+    ASSERT_TRUE(sameBits(got, want)) << threads << " threads";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ThreadCount, ::testing::Values("openblas", "onednn"),
+                         [](const auto& param) { return param.param; });
+
+// Under tests/backends/under_openblas_core.sh, which sets OPENBLAS_CORETYPE for one test
+// process, OpenBLAS runs that core's kernels (a name it does not take falls back to another).
+TEST(OpenBlasCore, RunsTheCoreTypeTheProcessAskedAndComputes) {
+  if (const char* expected = std::getenv("TUNELAB_EXPECT_OPENBLAS_CORE"); expected != nullptr) {
+    ASSERT_EQ(std::string(openblas_get_corename()), expected);
+  }
+  // And its kernels run here (a CPU without their instructions dies with SIGILL).
+  Rng rng(3);
+  const Strided a(40, 30, rng);
+  const Strided b(30, 20, rng);
+  Strided c(40, 20, rng);
+  Strided want = c;
+  OpenBlasBackend().gemm(Transpose::No, Transpose::No, 1.0F, a.view(), b.view(), 0.0F, c.mut());
+  ReferenceBackend().gemm(Transpose::No, Transpose::No, 1.0F, a.view(), b.view(), 0.0F, want.mut());
+  expectNear(c, want, gemmTolerance(30), "gemm");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Conformance,

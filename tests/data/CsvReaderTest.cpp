@@ -75,8 +75,8 @@ TEST(CsvReader, MissingFileIsNamed) {
 }
 
 TEST(CsvReader, ReadsMagic) {
-  const auto path = test::datasetPath("magic04.csv");
-  TUNELAB_SKIP_WITHOUT(path);
+  TUNELAB_REQUIRE_DATASET("magic04");
+  const auto path = test::datasetFile("magic04");
   const Table t = readCsv(path);
   EXPECT_EQ(t.rows(), 19020U);
   EXPECT_EQ(t.columns.size(), 11U);

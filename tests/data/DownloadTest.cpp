@@ -97,8 +97,8 @@ void writeUciCopy(const std::filesystem::path& csv, const std::filesystem::path&
 }
 
 TEST(Download, KnownDataSetIsFetchedOnceAndCached) {
-  const auto csv = test::datasetPath("magic04.csv");
-  TUNELAB_SKIP_WITHOUT(csv);
+  TUNELAB_REQUIRE_DATASET("magic04");
+  const auto csv = test::datasetFile("magic04");
   const auto served = test::scratchDir("download-served");
   writeUciCopy(csv, served / "magic04.data", false);
   LoopbackServer server(served);
@@ -118,8 +118,8 @@ TEST(Download, KnownDataSetIsFetchedOnceAndCached) {
 }
 
 TEST(Download, CorruptedFileIsRefusedAndNotKept) {
-  const auto csv = test::datasetPath("magic04.csv");
-  TUNELAB_SKIP_WITHOUT(csv);
+  TUNELAB_REQUIRE_DATASET("magic04");
+  const auto csv = test::datasetFile("magic04");
   const auto served = test::scratchDir("download-corrupt");
   writeUciCopy(csv, served / "magic04.data", true);
   LoopbackServer server(served);

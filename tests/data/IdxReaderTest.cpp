@@ -42,8 +42,8 @@ TEST(IdxReader, BadMagicAndTruncationAreNamed) {
 }
 
 TEST(IdxReader, FashionMnistTrainImages) {
-  const auto path = test::datasetPath("fashion-mnist/train-labels-idx1-ubyte.gz");
-  TUNELAB_SKIP_WITHOUT(path);
+  TUNELAB_REQUIRE_DATASET("fashion_mnist");
+  const auto path = test::datasetFile("fashion_mnist") / "train-labels-idx1-ubyte.gz";
   const IdxData labels = readIdx(path);
   ASSERT_EQ(labels.dims, (std::vector<std::size_t>{60000}));
   std::vector<int> counts(10);

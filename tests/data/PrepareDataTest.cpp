@@ -15,7 +15,7 @@
 namespace tunelab {
 namespace {
 
-DataLocations sharedData() { return DataLocations{{test::datasetsDir()}, {}, {}, false}; }
+DataLocations sharedData() { return test::dataLocations(); }
 
 std::map<int, std::size_t> classCounts(const Dataset& d) {
   std::map<int, std::size_t> counts;
@@ -24,7 +24,7 @@ std::map<int, std::size_t> classCounts(const Dataset& d) {
 }
 
 TEST(PrepareData, MagicSplitsStratifiedAndScalesOnTrain) {
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("magic04.csv"));
+  TUNELAB_REQUIRE_DATASET("magic04");
   DataSpec spec = parseDataSpec({{"source", "magic04"}, {"target", "class"}});
   const PreparedData data = prepareData(spec, sharedData(), 42);
   EXPECT_EQ(data.train.size() + data.validation.size() + data.test.size(), 19020U);
@@ -52,7 +52,7 @@ TEST(PrepareData, MagicSplitsStratifiedAndScalesOnTrain) {
 }
 
 TEST(PrepareData, SameSeedSameSplitOtherSeedOtherSplit) {
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("iris.csv"));
+  TUNELAB_REQUIRE_DATASET("iris");
   const DataSpec spec = parseDataSpec({{"source", "iris"}});
   const auto a = prepareData(spec, sharedData(), 1);
   const auto b = prepareData(spec, sharedData(), 1);
@@ -66,8 +66,7 @@ TEST(PrepareData, SameSeedSameSplitOtherSeedOtherSplit) {
 }
 
 TEST(PrepareData, CaliforniaHousingImputesAndOneHotsFromTrainOnly) {
-  const auto path = test::datasetPath("california_housing.csv");
-  TUNELAB_SKIP_WITHOUT(path);
+  TUNELAB_REQUIRE_DATASET("california_housing");
   DataSpec spec = parseDataSpec({{"source", "california_housing"},
                                  {"target", "median_house_value"},
                                  {"preprocess", {{"numeric", "standard"}, {"missing", "median"}}}});
@@ -81,7 +80,7 @@ TEST(PrepareData, CaliforniaHousingImputesAndOneHotsFromTrainOnly) {
   for (std::size_t r = 0; r < data.train.size(); ++r) trainMean += data.train.x(r, 0);
   EXPECT_NEAR(trainMean / static_cast<double>(data.train.size()), 0.0, 1e-4);
   // Re-derive one test value from the raw file with statistics of the training rows only.
-  const Table raw = readCsv(path);
+  const Table raw = readCsv(test::datasetFile("california_housing"));
   const auto json = data.preprocessor.toJson();
   const double offset = json["inputs"][0]["offset"];
   const double scale = json["inputs"][0]["scale"];
@@ -99,19 +98,19 @@ TEST(PrepareData, CaliforniaHousingImputesAndOneHotsFromTrainOnly) {
 }
 
 TEST(PrepareData, PreprocessorRoundTripsThroughJson) {
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("california_housing.csv"));
+  TUNELAB_REQUIRE_DATASET("california_housing");
   const DataSpec spec =
       parseDataSpec({{"source", "california_housing"}, {"target", "median_house_value"}});
   const PreparedData data = prepareData(spec, sharedData(), 3);
   const Preprocessor copy = Preprocessor::fromJson(data.preprocessor.toJson());
-  const Table raw = readCsv(test::datasetPath("california_housing.csv"));
+  const Table raw = readCsv(test::datasetFile("california_housing"));
   const Matrix a = data.preprocessor.transformFeatures(raw);
   const Matrix b = copy.transformFeatures(raw);
   EXPECT_TRUE(std::equal(a.values().begin(), a.values().end(), b.values().begin()));
 }
 
 TEST(PrepareData, FashionMnistHasItsOwnTestSet) {
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("fashion-mnist/train-images-idx3-ubyte.gz"));
+  TUNELAB_REQUIRE_DATASET("fashion_mnist");
   DataSpec spec = parseDataSpec({{"source", "fashion_mnist"}, {"split", {{"validation", 0.1}}}});
   const PreparedData data = prepareData(spec, sharedData(), 1);
   EXPECT_EQ(data.train.size() + data.validation.size(), 60000U);
@@ -126,7 +125,7 @@ TEST(PrepareData, FashionMnistHasItsOwnTestSet) {
 }
 
 TEST(PrepareData, UnknownTargetListsColumns) {
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("iris.csv"));
+  TUNELAB_REQUIRE_DATASET("iris");
   try {
     prepareData(parseDataSpec({{"source", "iris"}, {"target", "spieces"}}), sharedData(), 1);
     FAIL();

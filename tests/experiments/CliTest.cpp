@@ -68,11 +68,12 @@ TEST(Cli, MissingExperimentFileExitsTwo) {
 }
 
 TEST(Cli, TrainsTheMagicExampleForTwoEpochs) {
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("magic04.csv"));
+  TUNELAB_REQUIRE_DATASET("magic04");
   const auto out = test::scratchDir("cli-magic");
-  const CommandRun run = tunelab(
-      "train " + (test::sourceDir() / "experiments/configs/magic.yaml").string() +
-      " --set train.epochs=2 --data-dir " + test::datasetsDir().string() + " -o " + out.string());
+  const CommandRun run =
+      tunelab("train " + (test::sourceDir() / "experiments/configs/magic.yaml").string() +
+              " --set train.epochs=2 --data-dir " +
+              test::datasetFile("magic04").parent_path().string() + " -o " + out.string());
   EXPECT_EQ(run.code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("Epoch 2/2"));
   EXPECT_TRUE(std::filesystem::exists(out / "history.csv"));

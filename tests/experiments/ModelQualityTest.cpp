@@ -23,7 +23,7 @@ TrainReport trainExample(const std::string& config, std::vector<std::string> ove
   TrainArguments args;
   args.experiment = test::sourceDir() / "experiments" / "configs" / config;
   args.overrides = std::move(overrides);
-  args.dataDirs = {test::datasetsDir()};
+  args.dataDirs = test::dataLocations().dataDirs;
   args.output = test::scratchDir("quality-" + config);
   args.quiet = true;
   std::ostringstream out;
@@ -36,7 +36,7 @@ TrainReport trainExample(const std::string& config, std::vector<std::string> ove
 
 TEST(ModelQuality, MagicReachesPyTorchAccuracyOverThreeSeeds) {
   if (kSanitized) GTEST_SKIP() << "100-epoch training is too slow under sanitizers";
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("magic04.csv"));
+  TUNELAB_REQUIRE_DATASET("magic04");
   std::vector<double> accuracies;
   for (int seed : {1, 2, 3}) {
     const auto report = trainExample("magic.yaml", {"execution.seed=" + std::to_string(seed)});
@@ -52,7 +52,7 @@ TEST(ModelQuality, MagicReachesPyTorchAccuracyOverThreeSeeds) {
 
 TEST(ModelQuality, CaliforniaHousingReachesR2) {
   if (kSanitized) GTEST_SKIP() << "training is too slow under sanitizers";
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("california_housing.csv"));
+  TUNELAB_REQUIRE_DATASET("california_housing");
   const auto report = trainExample("california_housing.yaml", {});
   std::cout << "California housing test r2: " << report.test.at("r2") << "\n";
   EXPECT_GE(report.test.at("r2"), 0.75);
@@ -60,7 +60,7 @@ TEST(ModelQuality, CaliforniaHousingReachesR2) {
 
 TEST(ModelQuality, FashionMnistReachesAccuracyInTenEpochs) {
   if (kSanitized) GTEST_SKIP() << "training is too slow under sanitizers";
-  TUNELAB_SKIP_WITHOUT(test::datasetPath("fashion-mnist/train-images-idx3-ubyte.gz"));
+  TUNELAB_REQUIRE_DATASET("fashion_mnist");
   const auto report = trainExample("fashion_mnist.yaml", {});
   ASSERT_LE(report.fit.history.size(), 10U);
   std::cout << "Fashion-MNIST test accuracy: " << report.test.at("accuracy") << "\n";

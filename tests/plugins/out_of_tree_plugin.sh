@@ -20,7 +20,7 @@ grep -q "gaussian_noise" "$scratch/plugins.txt"
 grep -q "latin_hypercube" "$scratch/plugins.txt"
 
 if [ ! -f "$data_dir/magic04.csv" ]; then
-  echo "SKIP: magic04.csv not found in '$data_dir'; the plugin built and loaded"
+  echo "SKIP: magic04.csv not found in '$data_dir' (set TUNELAB_DATA_DIR, or put the data sets in ../shared/datasets beside the checkout); the plugin built and loaded"
   exit 0
 fi
 "$scratch/prefix/bin/tunelab" train "$source_dir/plugins/examples/gaussian_noise/experiment.yaml" \

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "core/Error.h"
 #include "core/Rng.h"
 
 namespace tunelab::test {
@@ -11,13 +12,29 @@ std::filesystem::path sourceDir() { return TUNELAB_SOURCE_DIR; }
 
 std::filesystem::path binaryDir() { return TUNELAB_BINARY_DIR; }
 
-std::filesystem::path datasetsDir() {
-  if (const char* env = std::getenv("TUNELAB_DATA_DIR"); env != nullptr && *env != '\0') {
-    return env;
+DataLocations dataLocations() {
+  DataLocations where = defaultDataLocations({});
+  if (auto shared = sourceDir().parent_path() / "shared" / "datasets";
+      std::filesystem::is_directory(shared)) {
+    where.dataDirs.push_back(shared);
   }
-  auto shared = sourceDir().parent_path() / "shared" / "datasets";
-  if (std::filesystem::exists(shared)) return shared;
-  return {};
+  where.allowDownload = false;
+  return where;
+}
+
+FoundDataset findDataset(const std::string& name) {
+  try {
+    return {resolveSource(name, dataLocations()), {}};
+  } catch (const DataError& e) {
+    return {std::nullopt, e.what()};
+  }
+}
+
+std::filesystem::path datasetFile(const std::string& name) {
+  const auto found = findDataset(name);
+  if (!found.source) return {};
+  return found.source->kind == ResolvedSource::Kind::Idx ? found.source->directory
+                                                         : found.source->file;
 }
 
 void writeSeparableCsv(const std::filesystem::path& file, int rows) {
@@ -29,15 +46,6 @@ void writeSeparableCsv(const std::filesystem::path& file, int rows) {
     const float b = rng.uniform();
     csv << a << "," << b << "," << (a + b > 1.0F ? "yes" : "no") << "\n";
   }
-}
-
-std::filesystem::path datasetPath(const std::string& file) {
-  auto dir = datasetsDir();
-  return dir.empty() ? std::filesystem::path() : dir / file;
-}
-
-bool exists(const std::filesystem::path& path) {
-  return !path.empty() && std::filesystem::exists(path);
 }
 
 std::filesystem::path scratchDir(const std::string& name) {

@@ -1,19 +1,28 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
+
+#include "core/data/DatasetResolver.h"
 
 namespace tunelab::test {
 
-/// The directory with the real data sets: $TUNELAB_DATA_DIR, else ../shared/datasets beside
-/// the source tree. Empty when neither exists.
-std::filesystem::path datasetsDir();
+/// Where tests look for data sets: where tunelab looks ($TUNELAB_DATA_DIR, Debian's package
+/// directories, the download cache), and ../shared/datasets beside the source tree. Tests never
+/// download.
+DataLocations dataLocations();
 
-/// datasetsDir() / file (empty when there is no data directory).
-std::filesystem::path datasetPath(const std::string& file);
+/// A known data set (magic04, fashion_mnist, ...) found as tunelab finds it; when it is not
+/// there, `missing` says which files are needed, where they were looked for and how to get them.
+struct FoundDataset {
+  std::optional<ResolvedSource> source;
+  std::string missing;
+};
+FoundDataset findDataset(const std::string& name);
 
-/// True when `path` exists; used with GTEST_SKIP.
-bool exists(const std::filesystem::path& path);
+/// The file of a known CSV data set, or the directory of an IDX one; empty when not found.
+std::filesystem::path datasetFile(const std::string& name);
 
 /// A fresh empty directory under the build tree for one test.
 std::filesystem::path scratchDir(const std::string& name);
@@ -33,9 +42,9 @@ std::filesystem::path sourceDir();
 
 }  // namespace tunelab::test
 
-/// Skips the test when the data set file is not there.
-#define TUNELAB_SKIP_WITHOUT(path)                                                      \
-  if (!::tunelab::test::exists(path)) {                                                 \
-    GTEST_SKIP() << "data set " << (path) << " not found: set TUNELAB_DATA_DIR or put " \
-                 << "the data sets in ../shared/datasets";                              \
+/// Skips the test, saying what is missing and how to get it, when the known data set `name`
+/// is not found.
+#define TUNELAB_REQUIRE_DATASET(name)                                           \
+  if (const auto found = ::tunelab::test::findDataset(name); !found.source) {   \
+    GTEST_SKIP() << "needs the data set '" << (name) << "': " << found.missing; \
   }
