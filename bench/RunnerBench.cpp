@@ -82,7 +82,7 @@ double runUpTo(const std::filesystem::path& db, std::size_t trials) {
   RandomStrategy strategy({&spec.space, nlohmann::json::object(), 7, spec.maxTrials, 1});
   const TrivialObjective objective;
   std::ostringstream progress;
-  StudyRunner runner(spec, store, strategy, objective, {2, 1}, progress, false);
+  StudyRunner runner(spec, store, strategy, nullptr, objective, {2, 1}, progress, false);
   const std::atomic<bool> stop{false};
   const auto start = Clock::now();
   const RunSummary summary = runner.run(stop);

@@ -10,7 +10,8 @@ install(TARGETS tunelab RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS tunelab_layers ${TUNELAB_BUNDLED_PLUGINS} LIBRARY DESTINATION ${TUNELAB_PLUGIN_INSTALL_DIR})
 install(DIRECTORY core/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tunelab/core
   FILES_MATCHING PATTERN "*.h" PATTERN "layers" EXCLUDE)
-install(FILES search/SearchSpace.h search/Strategy.h search/StrategyRegistry.h search/Enumerate.h
+install(FILES search/SearchSpace.h search/Strategy.h search/StrategyRegistry.h search/Pruner.h
+  search/PrunerRegistry.h search/Enumerate.h
   search/Halton.h search/PointSampler.h search/RngState.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tunelab/search)
 install(FILES plugins/PluginApi.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tunelab/plugins)

@@ -23,6 +23,7 @@ int runPlugins(const std::vector<std::filesystem::path>& pluginDirs, std::ostrea
     if (!p.layers.empty()) out << "    layers: " << joinNames(p.layers) << "\n";
     if (!p.backends.empty()) out << "    backends: " << joinNames(p.backends) << "\n";
     if (!p.strategies.empty()) out << "    strategies: " << joinNames(p.strategies) << "\n";
+    if (!p.pruners.empty()) out << "    pruners: " << joinNames(p.pruners) << "\n";
   }
   out << "  built-in\n    backends: reference\n";
   if (!host.problems().empty()) {

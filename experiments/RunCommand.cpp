@@ -249,6 +249,21 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
     return kExitBadInput;
   }
 
+  std::unique_ptr<Pruner> pruner;
+  if (!study.pruner.empty()) {
+    try {
+      pruner = plugins.pruners().create(
+          study.pruner, {study.prunerOptions, study.seed, study.trainEpochs});
+    } catch (const ConfigError& e) {
+      err << "error: "
+          << document->describe(e.keyPath() == "type"
+                                    ? ConfigError("search.early_terminate.type", e.detail())
+                                    : e.withPrefix("search.early_terminate"))
+          << "\n";
+      return kExitBadInput;
+    }
+  }
+
   std::optional<StudyStore> store;
   try {
     std::filesystem::create_directories(study.output);
@@ -288,7 +303,8 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   RunSummary summary;
   try {
     const StopOnSignal signals;
-    StudyRunner runner(study, *store, *strategy, *objective, budget, out, args.progressBar);
+    StudyRunner runner(study, *store, *strategy, pruner.get(), *objective, budget, out,
+                       args.progressBar);
     summary = runner.run(gStopRequested);
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";

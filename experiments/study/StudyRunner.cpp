@@ -128,11 +128,12 @@ ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParamete
 }
 
 StudyRunner::StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy,
-                         const Objective& objective, ThreadBudget budget, std::ostream& progress,
-                         bool terminal)
+                         Pruner* pruner, const Objective& objective, ThreadBudget budget,
+                         std::ostream& progress, bool terminal)
     : spec_(spec),
       store_(store),
       strategy_(strategy),
+      pruner_(pruner),
       objective_(objective),
       budget_(budget),
       progress_(progress),
@@ -143,21 +144,30 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   RunSummary summary;
   const int parallel = budget_.parallelTrials;
   const double sign = spec_.maximize ? -1.0 : 1.0;
+  // The metric (as minimised; +infinity when missing or not finite) after each epoch.
+  auto minimised = [&](const EpochRecord& e) {
+    auto it = e.values.find(spec_.metric);
+    return it != e.values.end() && std::isfinite(it->second)
+               ? sign * it->second
+               : std::numeric_limits<double>::infinity();
+  };
   // The best value of the metric (as minimised) after each epoch of a history.
   auto bestSoFar = [&](const std::vector<EpochRecord>& history) {
     std::vector<double> curve;
     double best = std::numeric_limits<double>::infinity();
     for (const auto& e : history) {
-      auto it = e.values.find(spec_.metric);
-      if (it != e.values.end() && std::isfinite(it->second))
-        best = std::min(best, sign * it->second);
+      best = std::min(best, minimised(e));
       curve.push_back(best);
     }
     return curve;
   };
+  // The pruner hears the epochs of a history it has not seen (decisions about them are moot).
+  auto replay = [&](TrialId id, const std::vector<EpochRecord>& history) {
+    if (pruner_ == nullptr) return;
+    for (const auto& e : history) pruner_->report(id, e.epoch, minimised(e));
+  };
 
-  // Finished trials of earlier runs feed the median rule; unfinished ones run again.
-  std::map<TrialId, std::vector<double>> finishedCurves;
+  // Finished trials of earlier runs feed the pruner; unfinished ones run again.
   std::deque<std::unique_ptr<Job>> pending;
   std::optional<double> best;
   TrialId bestId = -1;
@@ -187,7 +197,12 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       best = record.value;
       bestId = record.id;
     }
-    finishedCurves[record.id] = bestSoFar(store_.epochs(record.id, record.backend));
+    if (pruner_ != nullptr) {
+      replay(record.id, store_.epochs(record.id, record.backend));
+      pruner_->finished(record.id, record.status == TrialStatus::Complete ? TrialOutcome::State::Complete
+                                   : record.status == TrialStatus::Pruned ? TrialOutcome::State::Pruned
+                                                                          : TrialOutcome::State::Failed);
+    }
   }
   if (summary.trialsSkipped > 0 || summary.trialsResumed > 0) {
     progress_ << "Resuming study: " << summary.trialsSkipped << " trials finished earlier, "
@@ -229,7 +244,10 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       job->parentEpochs = parent.epochsDone;
       if (!job->resume) job->resume = std::move(parent);
     }
-    if (job->resume) job->bestSoFar = bestSoFar(job->resume->history);
+    if (job->resume) {
+      job->bestSoFar = bestSoFar(job->resume->history);
+      if (job->primary) replay(job->record.id, job->resume->history);
+    }
     running.emplace(job, std::move(owned));
     const int threads = budget_.threadsPerTrial;
     const double checkpointEvery = spec_.checkpointEverySeconds;
@@ -280,20 +298,6 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     unstoredEpochs.clear();
   };
 
-  auto medianSaysStop = [&](const Job& job, int epoch) {
-    const auto& rule = spec_.earlyTermination;
-    if (!rule.enabled || epoch < rule.warmupEpochs) return false;
-    std::vector<double> others;
-    for (const auto& [id, curve] : finishedCurves) {
-      if (static_cast<int>(curve.size()) >= epoch) others.push_back(curve[epoch - 1]);
-    }
-    if (static_cast<int>(others.size()) < rule.minTrials) return false;
-    std::sort(others.begin(), others.end());
-    const std::size_t n = others.size();
-    const double median = n % 2 == 1 ? others[n / 2] : 0.5 * (others[n / 2 - 1] + others[n / 2]);
-    return job.bestSoFar.back() > median;
-  };
-
   auto onEpoch = [&](Job& job, const EpochRecord& record) {
     bool stopIt = job.stop;
     auto it = record.values.find(spec_.metric);
@@ -312,10 +316,8 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
       const double v =
           !std::isfinite(it->second) ? std::numeric_limits<double>::infinity() : sign * it->second;
       job.bestSoFar.push_back(job.bestSoFar.empty() ? v : std::min(job.bestSoFar.back(), v));
-      if (job.primary && !stopIt) {
-        stopIt =
-            strategy_.report(job.record.id, record.epoch, job.bestSoFar.back()) == Decision::Stop ||
-            medianSaysStop(job, record.epoch);
+      if (job.primary && !stopIt && pruner_ != nullptr) {
+        stopIt = pruner_->report(job.record.id, record.epoch, v) == Decision::Stop;
       }
     }
     {
@@ -380,7 +382,7 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
           newBest && run.weights ? encodeWeights(*run.weights) : std::vector<std::uint8_t>{});
       ++finished;
       ++summary.trialsRun;
-      if (job.primary) finishedCurves[r.id] = job.bestSoFar;
+      if (job.primary && pruner_ != nullptr) pruner_->finished(r.id, outcome.state);
       if (newBest) {
         best = r.value;
         bestId = r.id;

@@ -8,6 +8,7 @@
 #include "experiments/study/Objective.h"
 #include "experiments/study/StudySpec.h"
 #include "experiments/study/StudyStore.h"
+#include "search/Pruner.h"
 #include "search/Strategy.h"
 
 namespace tunelab {
@@ -37,7 +38,8 @@ ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParamete
 /// handler) ends it cleanly: running trials are marked interrupted and resume next time.
 class StudyRunner {
  public:
-  StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy,
+  /// `pruner` may be null (no early termination).
+  StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy, Pruner* pruner,
               const Objective& objective, ThreadBudget budget, std::ostream& progress,
               bool terminal);
   RunSummary run(const std::atomic<bool>& stop);
@@ -46,6 +48,7 @@ class StudyRunner {
   const StudySpec& spec_;
   StudyStore& store_;
   Strategy& strategy_;
+  Pruner* pruner_;
   const Objective& objective_;
   ThreadBudget budget_;
   std::ostream& progress_;

@@ -56,13 +56,14 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
   const auto& terminate = search.raw("early_terminate");
   if (!terminate.is_null()) {
     within("early_terminate", [&] {
-      Options t(terminate, "search.early_terminate");
-      t.choice("type", {"median"}, "median");
-      spec.earlyTermination.enabled = true;
-      spec.earlyTermination.warmupEpochs =
-          static_cast<int>(t.integer("warmup_epochs", 5, {.min = 0}));
-      spec.earlyTermination.minTrials = static_cast<int>(t.integer("min_trials", 5, {.min = 1}));
-      t.finish();
+      if (!terminate.is_object()) {
+        throw ConfigError("", "expected a mapping such as {type: median, warmup_epochs: 5}");
+      }
+      spec.prunerOptions = terminate;
+      spec.prunerOptions.erase("type");
+      const auto& type = terminate.contains("type") ? terminate.at("type") : nlohmann::json("median");
+      if (!type.is_string()) throw ConfigError("type", "expected a pruner name such as median");
+      spec.pruner = type.get<std::string>();
       return 0;
     });
   }

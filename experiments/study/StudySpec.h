@@ -11,15 +11,6 @@
 
 namespace tunelab {
 
-/// Median stopping rule (search.early_terminate): after `warmupEpochs` epochs, and once
-/// `minTrials` trials have reached an epoch, stop a trial whose best value so far is worse than
-/// the median of the other trials' values at that epoch.
-struct EarlyTermination {
-  bool enabled = false;
-  int warmupEpochs = 5;
-  int minTrials = 5;
-};
-
 /// The `search` and `execution` sections of an experiment file.
 struct StudySpec {
   std::string name = "experiment";
@@ -29,7 +20,8 @@ struct StudySpec {
   std::string metric = "val_loss";
   bool maximize = false;
   SearchSpace space;
-  EarlyTermination earlyTermination;
+  std::string pruner;  // search.early_terminate.type ("median", a plugin's); empty: none
+  nlohmann::json prunerOptions = nlohmann::json::object();  // its other keys
   std::vector<std::string> backends{"reference"};
   int parallelTrials = 0;   // 0 = auto
   int threadsPerTrial = 0;  // 0 = auto
