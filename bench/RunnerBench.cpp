@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "experiments/config/StudySpec.h"
+#include "experiments/store/StudyStore.h"
 #include "experiments/study/StudyRunner.h"
-#include "experiments/study/StudySpec.h"
-#include "experiments/study/StudyStore.h"
 #include "search/strategies/random/RandomStrategy.h"
 
 namespace tunelab::bench {

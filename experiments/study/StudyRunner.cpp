@@ -20,7 +20,7 @@
 
 #include "core/Options.h"
 #include "core/Rng.h"
-#include "experiments/study/CheckpointCodec.h"
+#include "experiments/store/CheckpointCodec.h"
 #include "search/Enumerate.h"
 
 namespace tunelab {
@@ -199,9 +199,10 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
     }
     if (pruner_ != nullptr) {
       replay(record.id, store_.epochs(record.id, record.backend));
-      pruner_->finished(record.id, record.status == TrialStatus::Complete ? TrialOutcome::State::Complete
-                                   : record.status == TrialStatus::Pruned ? TrialOutcome::State::Pruned
-                                                                          : TrialOutcome::State::Failed);
+      pruner_->finished(record.id,
+                        record.status == TrialStatus::Complete ? TrialOutcome::State::Complete
+                        : record.status == TrialStatus::Pruned ? TrialOutcome::State::Pruned
+                                                               : TrialOutcome::State::Failed);
     }
   }
   if (summary.trialsSkipped > 0 || summary.trialsResumed > 0) {

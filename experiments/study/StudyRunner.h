@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "experiments/study/Objective.h"
-#include "experiments/study/StudySpec.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/config/StudySpec.h"
+#include "experiments/objective/Objective.h"
+#include "experiments/store/StudyStore.h"
 #include "search/Pruner.h"
 #include "search/Strategy.h"
 

@@ -9,10 +9,10 @@
 #include <iterator>
 #include <sstream>
 
-#include "experiments/ExitCode.h"
-#include "experiments/StudyCommands.h"
-#include "experiments/study/ChildProcess.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/StudyCommands.h"
+#include "experiments/objective/ChildProcess.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/StudyFixture.h"
 
 namespace tunelab {

@@ -20,11 +20,11 @@
 #include <thread>
 
 #include "core/Rng.h"
-#include "experiments/ExitCode.h"
-#include "experiments/RunCommand.h"
-#include "experiments/StudyCommands.h"
-#include "experiments/study/Sqlite.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/RunCommand.h"
+#include "experiments/cli/StudyCommands.h"
+#include "experiments/store/Sqlite.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/StudyFixture.h"
 #include "tests/support/TestData.h"
 

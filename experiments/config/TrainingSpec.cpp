@@ -1,0 +1,173 @@
+#include "experiments/config/TrainingSpec.h"
+
+#include "core/Error.h"
+#include "core/Options.h"
+
+namespace tunelab {
+
+namespace {
+
+std::string at(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+// Rethrows a component's ConfigError with the component's place in the file in front.
+template <typename F>
+auto within(const std::string& prefix, F&& read) {
+  try {
+    return read();
+  } catch (const ConfigError& e) {
+    throw e.withPrefix(prefix);
+  }
+}
+
+void expandLayers(const nlohmann::json& list, const std::string& path, TrainingSpec& spec) {
+  if (!list.is_array()) throw ConfigError(path, "must be a list of layers");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& item = list[i];
+    const std::string itemPath = at(path, i);
+    if (!item.is_object()) {
+      throw ConfigError(itemPath, "a layer is a mapping such as {type: dense, units: 64}");
+    }
+    if (item.contains("repeat")) {
+      Options block(item, "a repeat block");
+      const auto times = within(itemPath, [&] { return block.integer("repeat", Range{.min = 0}); });
+      const auto& inner = block.raw("layers");
+      within(itemPath, [&] {
+        block.finish();
+        return 0;
+      });
+      if (inner.is_null()) throw ConfigError(itemPath + ".layers", "a repeat block needs layers");
+      for (long long t = 0; t < times; ++t) expandLayers(inner, itemPath + ".layers", spec);
+      continue;
+    }
+    if (!item.contains("type") || !item.at("type").is_string()) {
+      throw ConfigError(itemPath + ".type", "every layer needs a type (dense, dropout, ...)");
+    }
+    LayerSpec layer;
+    layer.type = item.at("type").get<std::string>();
+    layer.options = item;
+    layer.options.erase("type");
+    spec.layers.push_back(std::move(layer));
+    spec.layerOrigins.push_back("model." + itemPath);
+  }
+}
+
+EarlyStopping parseEarlyStopping(const nlohmann::json& json) {
+  EarlyStopping es;
+  if (json.is_null() || (json.is_boolean() && !json.get<bool>())) return es;
+  Options o(json, "early_stopping");
+  es.enabled = true;
+  es.monitor = o.string("monitor", es.monitor);
+  es.minDelta = o.number("min_delta", 0.0, {.min = 0});
+  es.patience = static_cast<int>(o.integer("patience", 0, {.min = 0}));
+  es.restoreBestWeights = o.boolean("restore_best_weights", false);
+  es.mode = o.choice("mode", {"auto", "min", "max"}, "auto");
+  es.startFromEpoch = static_cast<int>(o.integer("start_from_epoch", 0, {.min = 0}));
+  o.finish();
+  return es;
+}
+
+void parseModel(const nlohmann::json& json, TrainingSpec& spec) {
+  Options model(json, "the model section");
+  const auto& layers = model.raw("layers");
+  if (layers.is_null()) throw ConfigError("layers", "the model needs a list of layers");
+  expandLayers(layers, "layers", spec);
+  spec.loss = model.raw("loss");
+  if (spec.loss.is_null()) {
+    throw ConfigError("loss",
+                      "is required (binary_crossentropy, categorical_crossentropy, "
+                      "sparse_categorical_crossentropy, mse, mae, huber)");
+  }
+  const auto& metrics = model.raw("metrics");
+  if (!metrics.is_null()) {
+    if (!metrics.is_array()) throw ConfigError("metrics", "must be a list, e.g. [accuracy]");
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      if (!metrics[i].is_string()) throw ConfigError(at("metrics", i), "must be a metric name");
+      spec.metrics.push_back(metrics[i].get<std::string>());
+    }
+  }
+  model.finish();
+}
+
+void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
+  Options train(json, "the train section");
+  FitOptions& fit = spec.fit;
+  fit.epochs = static_cast<int>(train.integer("epochs", {.min = 1}));
+  fit.batchSize = static_cast<std::size_t>(train.integer("batch_size", 32, {.min = 1}));
+  fit.shuffle = train.boolean("shuffle", true);
+  const auto& optimizer = train.raw("optimizer");
+  fit.optimizer = optimizer.is_null() ? nlohmann::json("adam") : optimizer;
+  fit.schedule = train.raw("learning_rate_schedule");
+  fit.earlyStopping =
+      within("early_stopping", [&] { return parseEarlyStopping(train.raw("early_stopping")); });
+  if (const auto& folds = train.raw("validation"); !folds.is_null()) {
+    spec.validationFolds = within("validation", [&] {
+      Options validation(folds, "train.validation");
+      const auto k = static_cast<int>(validation.integer("kfold", {.min = 2}));
+      validation.finish();
+      return k;
+    });
+  }
+  train.finish();
+}
+
+void parseExecution(const nlohmann::json& json, TrainingSpec& spec) {
+  Options execution(json, "the execution section");
+  spec.seed = static_cast<std::uint64_t>(execution.integer("seed", 42, {.min = 0}));
+  const auto& backend = execution.raw("backend");
+  if (backend.is_string()) {
+    spec.backend = backend.get<std::string>();
+  } else if (backend.is_array() && !backend.empty() && backend[0].is_string()) {
+    spec.backend = backend[0].get<std::string>();
+  }
+  // Keys the study runner reads; accepted here so one file serves train and run.
+  for (const char* key :
+       {"parallel_trials", "threads_per_trial", "storage", "output", "checkpoint_every"}) {
+    execution.raw(key);
+  }
+  execution.finish();
+}
+
+}  // namespace
+
+TrainingSpec parseTrainingSpec(const nlohmann::json& root) {
+  TrainingSpec spec;
+  Options top(root, "an experiment file");
+  spec.name = top.string("name", spec.name);
+  top.string("description", "");
+  const auto& data = top.raw("data");
+  if (data.is_null()) throw ConfigError("data", "is required: where the data comes from");
+  spec.data = within("data", [&] { return parseDataSpec(data); });
+  const auto& model = top.raw("model");
+  if (model.is_null()) throw ConfigError("model", "is required: the layers, loss and metrics");
+  within("model", [&] {
+    parseModel(model, spec);
+    return 0;
+  });
+  const auto& train = top.raw("train");
+  if (train.is_null()) throw ConfigError("train", "is required: at least train.epochs");
+  within("train", [&] {
+    parseTrain(train, spec);
+    return 0;
+  });
+  spec.fit.metrics = spec.metrics;
+  within("execution", [&] {
+    parseExecution(top.raw("execution"), spec);
+    return 0;
+  });
+  top.raw("search");
+  top.raw("objective");
+  top.finish();
+  return spec;
+}
+
+std::string layerKeyInFile(const TrainingSpec& spec, const std::string& graphKeyPath) {
+  if (graphKeyPath.rfind("layers[", 0) != 0) return "model." + graphKeyPath;
+  const auto close = graphKeyPath.find(']');
+  const std::size_t index = std::stoul(graphKeyPath.substr(7, close - 7));
+  if (index >= spec.layerOrigins.size()) return "model." + graphKeyPath;
+  return spec.layerOrigins[index] + graphKeyPath.substr(close + 1);
+}
+
+}  // namespace tunelab

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "experiments/objective/Objective.h"
+#include "search/SearchSpace.h"
+
+namespace tunelab {
+
+/// The `objective` section: a program to tune instead of the built-in model.
+///
+///   objective:
+///     command: [python3, train.py, --lr, $lr, "--units=$units"]
+///     timeout: 10m
+struct CommandSpec {
+  std::vector<std::string> argv;  // may hold $name / ${name} references
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+/// Throws ConfigError keyed by the path below `objective`.
+CommandSpec parseCommandSpec(const nlohmann::json& objective);
+
+/// Runs one program per trial: `$name` in the arguments becomes the trial's value of parameter
+/// `name` ($trial_id, $seed, $threads and $budget are tunelab's own). Every JSON object the
+/// program prints on its own stdout line and that holds the metric is an epoch (for curves,
+/// pruning and the median rule); the last JSON line is the trial's result. A non-zero exit,
+/// a signal or the time limit fails the trial with the tail of its stderr.
+class CommandObjective : public Objective {
+ public:
+  /// Throws ConfigError (keyed "objective.command[i]" or "search.parameters.<name>") for a
+  /// reference to an unknown parameter or a parameter the command never uses.
+  CommandObjective(CommandSpec spec, const SearchSpace& space, std::string metric);
+
+  TrialRun run(const TrialSpec& trial, const TrialContext& context,
+               const TrialEpochCallback& onEpoch) const override;
+  bool resumesFromCheckpoints() const override { return false; }
+
+  /// The argument list of a trial.
+  std::vector<std::string> arguments(const TrialSpec& trial, const TrialContext& context) const;
+
+ private:
+  CommandSpec spec_;
+  std::string metric_;
+  std::set<std::string> referenced_;
+};
+
+}  // namespace tunelab
