@@ -2,31 +2,26 @@
 
 #include <atomic>
 #include <csignal>
-#include <fstream>
 #include <iomanip>
 #include <optional>
 #include <ostream>
-#include <sstream>
 #include <thread>
 
 #include "core/Error.h"
 #include "core/data/PrepareData.h"
 #include "experiments/cli/ExitCode.h"
+#include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
-#include "experiments/config/ParameterBinding.h"
-#include "experiments/config/StudySpec.h"
-#include "experiments/config/TrainingSpec.h"
 #include "experiments/config/YamlDocument.h"
-#include "experiments/files/AtomicFile.h"
-#include "experiments/files/ModelFile.h"
 #include "experiments/objective/CommandObjective.h"
 #include "experiments/objective/ExperimentData.h"
 #include "experiments/objective/ModelObjective.h"
-#include "experiments/report/HtmlReport.h"
-#include "experiments/report/ResultsTable.h"
-#include "experiments/store/CheckpointCodec.h"
+#include "experiments/report/StudyOutputs.h"
 #include "experiments/store/StudyStore.h"
+#include "experiments/study/BestModel.h"
+#include "experiments/study/LocalExecutor.h"
 #include "experiments/study/StudyRunner.h"
+#include "experiments/study/ThreadBudget.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab {
@@ -57,285 +52,208 @@ class StopOnSignal {
   void (*previousTerm_)(int);
 };
 
-// What must not change for a stored study to be resumed: everything but how it is executed.
-std::string configFingerprint(nlohmann::json root) {
-  if (root.contains("execution") && root["execution"].is_object()) {
-    for (const char* key :
-         {"parallel_trials", "threads_per_trial", "storage", "output", "checkpoint_every"}) {
-      root["execution"].erase(key);
-    }
+// Everything a run builds, in the order it is built. Each step prints what went wrong and
+// returns an exit code, or nothing when the run goes on.
+using Failure = std::optional<int>;
+
+struct Run {
+  Run(const RunArguments& a, std::ostream& o, std::ostream& e) : args(a), out(o), err(e) {}
+  const RunArguments& args;
+  std::ostream& out;
+  std::ostream& err;
+  PluginHost plugins;  // before everything a plugin creates, so it is destroyed after all of it
+  std::optional<YamlDocument> document;
+  ExperimentSpec experiment;
+  std::optional<PreparedData> data;
+  std::unique_ptr<Objective> objective;
+  const ModelObjective* model = nullptr;  // the objective, when it trains the built-in model
+  std::unique_ptr<Strategy> strategy;
+  std::unique_ptr<Pruner> pruner;
+  std::optional<StudyStore> store;
+  ThreadBudget budget;
+
+  const StudySpec& study() const { return experiment.study; }
+  int located(const ConfigError& e) const {
+    err << "error: " << document->describe(e) << "\n";
+    return kExitBadInput;
   }
-  if (root.contains("search") && root["search"].is_object()) root["search"].erase("max_trials");
-  root.erase("description");
-  return root.dump();
-}
+};
 
-std::string readFile(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A point of the space to check the model and train sections before any trial runs.
-nlohmann::json probePoint(const SearchSpace& space) {
-  return space.decode(std::vector<double>(space.dimensions(), 0.5));
-}
-
-// Writes <output>/best_model.tunelab: the best complete trial's weights as the runner stored
-// them, or, when trials were scored by k-fold cross-validation, the best configuration trained
-// again on every training row. Returns the trial and the file, or nothing without a best trial.
-std::optional<std::pair<TrialId, std::filesystem::path>> saveBestModel(
-    StudyStore& store, const std::vector<TrialRecord>& trials, const ModelObjective& objective,
-    const StudySpec& study, const nlohmann::json& root, const Preprocessor& preprocessor,
-    const ThreadBudget& budget) {
-  const auto stored = store.bestModel();
-  std::optional<TrialRecord> best;
-  for (const auto& t : trials) {
-    if (t.backend != study.backends.front() || t.status != TrialStatus::Complete || !t.value)
-      continue;
-    const bool isStored = stored && stored->trial == t.id && stored->backend == t.backend;
-    // Ties go to the trial whose weights are stored.
-    if (!best || (study.maximize ? *t.value > *best->value : *t.value < *best->value) ||
-        (isStored && *t.value == *best->value)) {
-      best = t;
-    }
+Failure readExperiment(Run& run) {
+  try {
+    run.document = YamlDocument::load(run.args.experiment);
+    applyOverrides(*run.document, run.args.overrides);
+    run.experiment = parseExperiment(*run.document);
+  } catch (const ConfigError& e) {
+    return run.located(e);
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitBadInput;
   }
-  if (!best) return std::nullopt;
-  ModelWeights weights;
-  if (stored && stored->trial == best->id && stored->backend == best->backend) {
-    weights = decodeWeights(stored->bytes);
-  } else if (objective.crossValidates()) {
-    weights = objective.refit(
-        best->params, {best->backend, best->seed, budget.threadsPerTrial * budget.parallelTrials},
-        best->bestEpoch);
-  } else {
-    return std::nullopt;  // a study stored by a tunelab that kept no weights
-  }
-  SavedModel saved;
-  saved.experiment = savedExperiment(bindTrialParameters(root, study.space, best->params));
-  saved.preprocessor = preprocessor;
-  saved.params = std::move(weights.params);
-  saved.state = std::move(weights.state);
-  saved.info = {{"study", study.name},
-                {"trial", best->id},
-                {"parameters", best->params},
-                {"metric", study.metric},
-                {"value", *best->value},
-                {"backend", best->backend},
-                {"refit_on_all_folds", objective.crossValidates()}};
-  const auto file = study.output / "best_model.tunelab";
-  saveModel(file, saved);
-  return std::make_pair(best->id, file);
+  return std::nullopt;
 }
 
-// Every $name in data, model and train must be a search parameter and every parameter must be
-// used; the data section cannot use any (it is loaded once for all trials).
-void checkParameterReferences(const nlohmann::json& root, const SearchSpace& space) {
-  std::map<std::string, nlohmann::json> all;
-  for (const auto& p : space.parameters()) all[p.name] = nullptr;
-  bindExperiment(root, all, true);
-  if (root.contains("data")) {
+Failure loadPlugins(Run& run) {
+  run.plugins.loadDirectories(PluginHost::searchPath(run.args.pluginDirs));
+  for (const auto& problem : run.plugins.problems()) {
+    run.err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason
+            << "\n";
+  }
+  if (run.experiment.command) return std::nullopt;
+  for (const auto& backend : run.study().execution.backends) {
     try {
-      bindParameters(root.at("data"), "data", {});
+      run.plugins.backends().get(backend);
     } catch (const ConfigError& e) {
-      throw ConfigError(e.keyPath(),
-                        "the data section cannot use search parameters (it is "
-                        "loaded once for all trials)");
+      run.err << "error: " << run.document->locate("execution.backend")
+              << ": execution.backend: " << e.detail() << "\n";
+      return kExitBadInput;
     }
   }
+  return std::nullopt;
+}
+
+// The built-in objective needs the data, prepared once, and a model to size the threads.
+Failure buildObjective(Run& run) {
+  const StudySpec& study = run.study();
+  std::size_t parameters = 0;
+  try {
+    if (run.experiment.command) {
+      run.objective = std::make_unique<CommandObjective>(*run.experiment.command, study.space,
+                                                         study.metric.name);
+    } else {
+      DataSpec data = run.experiment.probe->data;
+      // With k-fold scoring every non-test row is in the folds.
+      if (run.experiment.probe->validationFolds > 0) data.validationFraction = 0;
+      run.data = prepareExperimentData(data, run.args.dataDirs, study.execution.seed, *run.document,
+                                       run.err);
+      if (!run.data) return kExitBadInput;
+      auto model = std::make_unique<ModelObjective>(run.experiment, *run.data, run.plugins);
+      parameters = model->parameterCount(
+          study.space.decode(std::vector<double>(study.space.dimensions(), 0.5)));
+      run.model = model.get();
+      run.objective = std::move(model);
+    }
+  } catch (const ConfigError& e) {
+    return run.located(e);
+  }
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  run.budget = chooseThreadBudget(study, parameters, cores);
+  return std::nullopt;
+}
+
+Failure buildSearch(Run& run) {
+  const StudySpec& study = run.study();
+  try {
+    run.strategy = run.plugins.strategies().create(
+        study.strategy, {&study.space, study.strategyOptions, study.execution.seed, study.maxTrials,
+                         study.trainEpochs});
+  } catch (const ConfigError& e) {
+    return run.located(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
+                                             : e.withPrefix("search"));
+  }
+  if (study.pruner.empty()) return std::nullopt;
+  try {
+    run.pruner = run.plugins.pruners().create(
+        study.pruner, {study.prunerOptions, study.execution.seed, study.trainEpochs});
+  } catch (const ConfigError& e) {
+    return run.located(e.keyPath() == "type"
+                           ? ConfigError("search.early_terminate.type", e.detail())
+                           : e.withPrefix("search.early_terminate"));
+  }
+  return std::nullopt;
+}
+
+Failure openStore(Run& run) {
+  const ExecutionSpec& execution = run.study().execution;
+  try {
+    std::filesystem::create_directories(execution.output);
+    if (execution.storage.has_parent_path()) {
+      std::filesystem::create_directories(execution.storage.parent_path());
+    }
+    run.store.emplace(execution.storage);
+    run.store->openStudy(run.study().name, run.document->text(), run.study().space.fingerprint(),
+                         resultFingerprint(run.document->root()), run.args.newStudy);
+  } catch (const std::filesystem::filesystem_error& e) {
+    run.err << "error: cannot create " << e.path1().string() << ": " << e.code().message() << "\n";
+    return kExitOutput;
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  return std::nullopt;
+}
+
+void printHeader(const Run& run) {
+  const StudySpec& study = run.study();
+  run.out << "Study '" << study.name << "': " << study.strategy << " search, metric "
+          << study.metric.name << " (" << study.metric.goalName() << "), "
+          << run.budget.parallelTrials << " parallel trials x " << run.budget.threadsPerTrial
+          << " threads";
+  if (run.experiment.command) {
+    run.out << "\nObjective:";
+    for (const auto& arg : run.experiment.command->argv) run.out << " " << arg;
+  } else {
+    const auto& backends = study.execution.backends;
+    run.out << ", backend" << (backends.size() > 1 ? "s " : " ");
+    for (std::size_t i = 0; i < backends.size(); ++i) run.out << (i ? ", " : "") << backends[i];
+    const PreparedData& data = *run.data;
+    run.out << "\nData: " << data.resolvedSource.string() << ": train " << data.train.size()
+            << ", validation " << data.validation.size() << ", test " << data.test.size()
+            << " rows";
+  }
+  run.out << "\nStore: " << study.execution.storage.string() << "\n" << std::flush;
+}
+
+std::optional<RunSummary> execute(Run& run) {
+  try {
+    const StopOnSignal signals;
+    LocalExecutor executor(*run.objective, run.budget.parallelTrials);
+    const auto progress = makeProgressReporter(
+        run.args.progressBar ? ProgressStyle::Terminal : ProgressStyle::Lines, run.out);
+    StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), executor,
+                       run.budget.threadsPerTrial, *progress);
+    return runner.run(gStopRequested);
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+Failure writeOutputs(Run& run, const RunSummary& summary) {
+  const StudySpec& study = run.study();
+  const auto trials = run.store->trials();
+  try {
+    writeStudyOutputs(run.out, study, *run.store, trials);
+    run.out << std::fixed << std::setprecision(1) << "Ran " << summary.trialsRun << " trials in "
+            << summary.seconds << " s; results in "
+            << (study.execution.output / "results.csv").string() << ", report in "
+            << (study.execution.output / "report.html").string() << "\n";
+    if (summary.interrupted || run.model == nullptr) return std::nullopt;
+    const ModelSource source{run.experiment, *run.model, run.data->preprocessor,
+                             run.budget.threadsPerTrial * run.budget.parallelTrials};
+    if (auto saved = saveBestModel(*run.store, trials, source)) {
+      run.out << "Best model (trial " << saved->first << ") saved to " << saved->second.string()
+              << "\n";
+    }
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
 
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
-  std::optional<YamlDocument> document;
-  StudySpec study;
-  std::optional<CommandSpec> command;
-
-  // Declared before everything a plugin creates, so it is destroyed after all of it.
-  PluginHost plugins;
-  try {
-    document = YamlDocument::load(args.experiment);
-    applyOverrides(*document, args.overrides);
-    study = parseStudySpec(document->root(), document->keysInFileOrder("search.parameters"));
-    const auto& root = document->root();
-    if (root.contains("objective")) {
-      for (const char* section : {"data", "model", "train"}) {
-        if (root.contains(section)) {
-          throw ConfigError(section, "an experiment with an objective command has no " +
-                                         std::string(section) +
-                                         " section: the command trains its own model");
-        }
-      }
-      if (root.contains("execution") && root.at("execution").contains("backend")) {
-        throw ConfigError("execution.backend",
-                          "chooses the compute backend of the built-in model; an objective "
-                          "command chooses its own");
-      }
-      try {
-        command = parseCommandSpec(root.at("objective"));
-      } catch (const ConfigError& e) {
-        throw e.withPrefix("objective");
-      }
-    } else {
-      checkParameterReferences(root, study.space);
-    }
-  } catch (const ConfigError& e) {
-    err << "error: " << (document ? document->describe(e) : e.what()) << "\n";
-    return kExitBadInput;
-  } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
-    return kExitBadInput;
+  Run run{args, out, err};
+  for (auto* step : {readExperiment, loadPlugins, buildObjective, buildSearch, openStore}) {
+    if (auto failed = step(run)) return *failed;
   }
-
-  plugins.loadDirectories(PluginHost::searchPath(args.pluginDirs));
-  for (const auto& problem : plugins.problems()) {
-    err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason << "\n";
-  }
-  for (std::size_t i = 0; !command && i < study.backends.size(); ++i) {
-    if (!plugins.backends().contains(study.backends[i])) {
-      try {
-        plugins.backends().get(study.backends[i]);
-      } catch (const ConfigError& e) {
-        err << "error: " << document->locate("execution.backend")
-            << ": execution.backend: " << e.detail() << "\n";
-        return kExitBadInput;
-      }
-    }
-  }
-
-  // The built-in objective needs the data, prepared once, and a model to size the threads.
-  std::optional<PreparedData> prepared;
-  std::unique_ptr<Objective> objective;
-  const ModelObjective* model = nullptr;
-  std::size_t probeParameters = 0;
-  try {
-    if (command) {
-      objective = std::make_unique<CommandObjective>(*command, study.space, study.metric);
-    } else {
-      TrainingSpec probe = parseTrainingSpec(
-          bindTrialParameters(document->root(), study.space, probePoint(study.space)));
-      study.trainEpochs = probe.fit.epochs;
-      // With k-fold scoring every non-test row is in the folds.
-      if (probe.validationFolds > 0) probe.data.validationFraction = 0;
-      prepared = prepareExperimentData(probe.data, args.dataDirs, study.seed, *document, err);
-      if (!prepared) return kExitBadInput;
-      auto built = std::make_unique<ModelObjective>(document->root(), study, *prepared, plugins,
-                                                    probe.validationFolds);
-      try {
-        probeParameters = built->parameterCount(probePoint(study.space));
-      } catch (const ConfigError& e) {
-        throw ConfigError(layerKeyInFile(probe, e.keyPath()), e.detail());
-      }
-      model = built.get();
-      objective = std::move(built);
-    }
-  } catch (const ConfigError& e) {
-    err << "error: " << document->describe(e) << "\n";
-    return kExitBadInput;
-  }
-
-  std::unique_ptr<Strategy> strategy;
-  try {
-    strategy = plugins.strategies().create(
-        study.strategy,
-        {&study.space, study.strategyOptions, study.seed, study.maxTrials, study.trainEpochs});
-  } catch (const ConfigError& e) {
-    err << "error: "
-        << document->describe(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
-                                                    : e.withPrefix("search"))
-        << "\n";
-    return kExitBadInput;
-  }
-
-  std::unique_ptr<Pruner> pruner;
-  if (!study.pruner.empty()) {
-    try {
-      pruner = plugins.pruners().create(study.pruner,
-                                        {study.prunerOptions, study.seed, study.trainEpochs});
-    } catch (const ConfigError& e) {
-      err << "error: "
-          << document->describe(e.keyPath() == "type"
-                                    ? ConfigError("search.early_terminate.type", e.detail())
-                                    : e.withPrefix("search.early_terminate"))
-          << "\n";
-      return kExitBadInput;
-    }
-  }
-
-  std::optional<StudyStore> store;
-  try {
-    std::filesystem::create_directories(study.output);
-    if (study.storage.has_parent_path())
-      std::filesystem::create_directories(study.storage.parent_path());
-    store.emplace(study.storage);
-    store->openStudy(study.name, readFile(args.experiment), study.space.fingerprint(),
-                     configFingerprint(document->root()), args.newStudy);
-  } catch (const std::filesystem::filesystem_error& e) {
-    err << "error: cannot create " << e.path1().string() << ": " << e.code().message() << "\n";
-    return kExitOutput;
-  } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
-    return kExitOutput;
-  }
-
-  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  const ThreadBudget budget = chooseThreadBudget(study, probeParameters, cores);
-  out << "Study '" << study.name << "': " << study.strategy << " search, metric " << study.metric
-      << " (" << (study.maximize ? "maximize" : "minimize") << "), " << budget.parallelTrials
-      << " parallel trials x " << budget.threadsPerTrial << " threads";
-  if (!command) {
-    out << ", backend" << (study.backends.size() > 1 ? "s " : " ");
-    for (std::size_t i = 0; i < study.backends.size(); ++i)
-      out << (i ? ", " : "") << study.backends[i];
-  }
-  if (prepared) {
-    out << "\nData: " << prepared->resolvedSource.string() << ": train " << prepared->train.size()
-        << ", validation " << prepared->validation.size() << ", test " << prepared->test.size()
-        << " rows";
-  } else {
-    out << "\nObjective:";
-    for (const auto& arg : command->argv) out << " " << arg;
-  }
-  out << "\nStore: " << study.storage.string() << "\n" << std::flush;
-
-  RunSummary summary;
-  try {
-    const StopOnSignal signals;
-    StudyRunner runner(study, *store, *strategy, pruner.get(), *objective, budget, out,
-                       args.progressBar);
-    summary = runner.run(gStopRequested);
-  } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
-    return kExitOutput;
-  }
-
-  const auto trials = store->trials();
-  out << "\n" << formatBestTrials(trials, study, 5);
-  try {
-    writeResultsCsv(study.output / "results.csv", trials);
-    writeFileAtomically(study.output / "report.html", renderHtmlReport(study, *store, trials));
-  } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
-    return kExitOutput;
-  }
-  out << std::fixed << std::setprecision(1) << "Ran " << summary.trialsRun << " trials in "
-      << summary.seconds << " s; results in " << (study.output / "results.csv").string()
-      << ", report in " << (study.output / "report.html").string() << "\n";
-  if (!summary.interrupted && model != nullptr) {
-    try {
-      if (auto saved = saveBestModel(*store, trials, *model, study, document->root(),
-                                     prepared->preprocessor, budget)) {
-        out << "Best model (trial " << saved->first << ") saved to " << saved->second.string()
-            << "\n";
-      }
-    } catch (const Error& e) {
-      err << "error: " << e.what() << "\n";
-      return kExitOutput;
-    }
-  }
-  if (summary.interrupted) {
+  printHeader(run);
+  const auto summary = execute(run);
+  if (!summary) return kExitOutput;
+  if (auto failed = writeOutputs(run, *summary)) return *failed;
+  if (summary->interrupted) {
     out << "Interrupted: run the same command again to resume.\n";
     return kExitInterrupted;
   }

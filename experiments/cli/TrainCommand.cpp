@@ -3,34 +3,25 @@
 #include <algorithm>
 #include <iomanip>
 #include <ostream>
-#include <set>
 #include <sstream>
 
 #include "core/Error.h"
-#include "core/Graph.h"
-#include "core/LayerRegistry.h"
-#include "core/Loss.h"
 #include "core/Trainer.h"
 #include "core/data/PrepareData.h"
 #include "experiments/cli/ExitCode.h"
-#include "experiments/config/ExperimentError.h"
+#include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
-#include "experiments/config/ParameterBinding.h"
-#include "experiments/config/TrainingSpec.h"
 #include "experiments/config/YamlDocument.h"
 #include "experiments/files/AtomicFile.h"
 #include "experiments/files/ModelFile.h"
 #include "experiments/objective/ExperimentData.h"
+#include "experiments/objective/ModelTraining.h"
 #include "experiments/report/HistoryCsv.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab {
 
 namespace {
-
-nlohmann::json bindAll(const nlohmann::json& root) {
-  return bindExperiment(root, fixedParameterValues(root), true);
-}
 
 // Keras order: loss, then the metrics, then the same for validation.
 std::string formatValues(const std::map<std::string, double>& values) {
@@ -60,116 +51,139 @@ std::string describeData(const PreparedData& data) {
 
 }  // namespace
 
-int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
-             TrainReport* report) {
+namespace {
+
+// Each step prints what went wrong and returns an exit code, or nothing when training goes on.
+using Failure = std::optional<int>;
+
+struct TrainRun {
+  TrainRun(const TrainArguments& a, std::ostream& o, std::ostream& e) : args(a), out(o), err(e) {}
+  const TrainArguments& args;
+  std::ostream& out;
+  std::ostream& err;
+  PluginHost plugins;  // before everything a plugin creates, so it is destroyed after all of it
   std::optional<YamlDocument> document;
-  TrainingSpec spec;
+  SingleTraining single;
+  std::optional<PreparedData> data;
+  TrainedModel model;
+};
+
+Failure readExperiment(TrainRun& run) {
   try {
-    document = YamlDocument::load(args.experiment);
-    applyOverrides(*document, args.overrides);
-    spec = parseTrainingSpec(bindAll(document->root()));
-    if (spec.validationFolds > 0) {
+    run.document = YamlDocument::load(run.args.experiment);
+    applyOverrides(*run.document, run.args.overrides);
+    run.single = parseSingleTraining(*run.document);
+    if (run.single.training.validationFolds > 0) {
       throw ConfigError("train.validation.kfold",
                         "k-fold scoring compares the trials of a study: use tunelab run (tunelab "
                         "train trains one model on the validation split)");
     }
   } catch (const ConfigError& e) {
-    err << "error: " << document->describe(e) << "\n";
+    run.err << "error: " << run.document->describe(e) << "\n";
     return kExitBadInput;
   } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
+    run.err << "error: " << e.what() << "\n";
     return kExitBadInput;
   }
+  return std::nullopt;
+}
 
-  // Declared before everything a plugin creates, so it is destroyed after all of it.
-  PluginHost plugins;
-  plugins.loadDirectories(PluginHost::searchPath(args.pluginDirs));
-  for (const auto& problem : plugins.problems()) {
-    err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason << "\n";
+Failure loadPlugins(TrainRun& run) {
+  run.plugins.loadDirectories(PluginHost::searchPath(run.args.pluginDirs));
+  for (const auto& problem : run.plugins.problems()) {
+    run.err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason
+            << "\n";
   }
-  std::unique_ptr<Backend> backend;
+  const std::string& backend = run.single.execution.backends.front();
+  if (run.plugins.backends().contains(backend)) return std::nullopt;
   try {
-    backend = plugins.backends().create(spec.backend);
+    run.plugins.backends().get(backend);
   } catch (const ConfigError& e) {
-    err << "error: " << document->locate("execution.backend")
-        << ": execution.backend: " << e.detail() << "\n";
-    return kExitBadInput;
+    run.err << "error: " << run.document->locate("execution.backend")
+            << ": execution.backend: " << e.detail() << "\n";
   }
+  return kExitBadInput;
+}
 
-  auto prepared = prepareExperimentData(spec.data, args.dataDirs, spec.seed, *document, err);
-  if (!prepared) return kExitBadInput;
-  const PreparedData& data = *prepared;
-  out << describeData(data);
-
-  std::unique_ptr<Loss> loss;
-  std::optional<Graph> graph;
+Failure train(TrainRun& run) {
+  const ExecutionSpec& execution = run.single.execution;
+  TrainingSetup setup{execution.backends.front(), execution.seed,
+                      std::max(1, execution.threadsPerTrial)};
+  setup.modelName = run.single.name;
+  setup.onModelBuilt = [&](const std::string& summary) { run.out << summary << std::flush; };
+  const int epochs = run.single.training.fit.epochs;
+  const PreparedData& data = *run.data;
   try {
-    try {
-      loss = makeLoss(spec.loss);
-    } catch (const ConfigError& e) {
-      throw e.withPrefix("model.loss");
-    }
-    try {
-      graph.emplace(spec.layers, data.train.sampleShape, *loss, plugins.layers());
-    } catch (const ConfigError& e) {
-      throw ConfigError(layerKeyInFile(spec, e.keyPath()), e.detail());
-    }
+    run.model =
+        trainModel(run.single.training, run.plugins, {data.train, &data.validation, &data.test},
+                   setup, [&](const EpochRecord& record) {
+                     if (!run.args.quiet) {
+                       run.out << "Epoch " << record.epoch << "/" << epochs << " - " << std::fixed
+                               << std::setprecision(2) << record.seconds << "s"
+                               << formatValues(record.values) << "\n"
+                               << std::flush;
+                     }
+                     return true;
+                   });
   } catch (const ConfigError& e) {
-    err << "error: " << document->describe(e) << "\n";
+    run.err << "error: " << run.document->describe(e) << "\n";
     return kExitBadInput;
   }
-  out << graph->summaryText(spec.name) << std::flush;
+  return std::nullopt;
+}
 
-  Rng rng(spec.seed);
-  graph->initialize(rng);
-  FitResult result;
-  std::map<std::string, double> test;
+Failure writeOutputs(TrainRun& run, const std::filesystem::path& outputDir) {
   try {
-    Trainer trainer(*graph, *backend, *loss, spec.fit, rng);
-    const int epochs = spec.fit.epochs;
-    result = trainer.fit(data.train, &data.validation, [&](const EpochRecord& record) {
-      if (!args.quiet) {
-        out << "Epoch " << record.epoch << "/" << epochs << " - " << std::fixed
-            << std::setprecision(2) << record.seconds << "s" << formatValues(record.values) << "\n"
-            << std::flush;
-      }
-      return true;
-    });
-    if (data.test.size() > 0) test = trainer.evaluate(data.test);
-  } catch (const ConfigError& e) {
-    err << "error: " << document->describe(e.withPrefix("train")) << "\n";
-    return kExitBadInput;
-  }
-
-  out << "Training " << fitStatusName(result.status) << " after " << result.history.size()
-      << " epochs";
-  if (!result.message.empty()) out << ": " << result.message;
-  out << "\n";
-  if (!test.empty()) out << "Test:" << formatValues(test) << "\n";
-
-  const auto outputDir =
-      args.output.empty() ? std::filesystem::path("runs") / spec.name : args.output;
-  try {
-    writeHistoryCsv(outputDir / "history.csv", result.history);
-    writeFileAtomically(outputDir / "summary.txt", graph->summaryText(spec.name));
-    SavedModel model;
-    model.experiment = savedExperiment(bindAll(document->root()));
-    model.preprocessor = data.preprocessor;
-    model.params.assign(graph->params().begin(), graph->params().end());
-    model.state.assign(graph->state().begin(), graph->state().end());
-    model.info = {{"trained_by", "tunelab train"},
-                  {"experiment_file", args.experiment.string()},
-                  {"epochs", result.history.size()},
-                  {"best_epoch", result.bestEpoch}};
-    saveModel(outputDir / "model.tunelab", model);
+    writeHistoryCsv(outputDir / "history.csv", run.model.fit.history);
+    writeFileAtomically(outputDir / "summary.txt", run.model.summary);
+    if (!run.model.weights) return std::nullopt;
+    SavedModel saved;
+    saved.experiment = savedExperiment(run.single.bound);
+    saved.preprocessor = run.data->preprocessor;
+    saved.params = run.model.weights->params;
+    saved.state = run.model.weights->state;
+    saved.info = {{"trained_by", "tunelab train"},
+                  {"experiment_file", run.args.experiment.string()},
+                  {"epochs", run.model.fit.history.size()},
+                  {"best_epoch", run.model.fit.bestEpoch}};
+    saveModel(outputDir / "model.tunelab", saved);
   } catch (const Error& e) {
-    err << "error: " << e.what() << "\n";
+    run.err << "error: " << e.what() << "\n";
     return kExitOutput;
   }
-  if (report != nullptr) *report = {result, test};
-  out << "History written to " << (outputDir / "history.csv").string() << ", the model to "
-      << (outputDir / "model.tunelab").string() << "\n";
-  return result.status == FitStatus::Diverged ? kExitDiverged : kExitOk;
+  return std::nullopt;
+}
+
+void printResult(const TrainRun& run) {
+  const FitResult& fit = run.model.fit;
+  run.out << "Training " << fitStatusName(fit.status) << " after " << fit.history.size()
+          << " epochs";
+  if (!fit.message.empty()) run.out << ": " << fit.message;
+  run.out << "\n";
+  if (!run.model.test.empty()) run.out << "Test:" << formatValues(run.model.test) << "\n";
+}
+
+}  // namespace
+
+int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
+             TrainReport* report) {
+  TrainRun run{args, out, err};
+  if (auto failed = readExperiment(run)) return *failed;
+  if (auto failed = loadPlugins(run)) return *failed;
+  run.data = prepareExperimentData(run.single.training.data, args.dataDirs,
+                                   run.single.execution.seed, *run.document, err);
+  if (!run.data) return kExitBadInput;
+  out << describeData(*run.data);
+  if (auto failed = train(run)) return *failed;
+  printResult(run);
+  const auto outputDir =
+      args.output.empty() ? std::filesystem::path("runs") / run.single.name : args.output;
+  if (auto failed = writeOutputs(run, outputDir)) return *failed;
+  if (report != nullptr) *report = {run.model.fit, run.model.test};
+  out << "History written to " << (outputDir / "history.csv").string();
+  if (run.model.weights) out << ", the model to " << (outputDir / "model.tunelab").string();
+  out << "\n";
+  return run.model.fit.status == FitStatus::Diverged ? kExitDiverged : kExitOk;
 }
 
 }  // namespace tunelab

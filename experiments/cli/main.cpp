@@ -9,11 +9,14 @@
 #include <vector>
 
 #include "core/Options.h"
+#include "experiments/cli/BestCommand.h"
+#include "experiments/cli/CompareCommand.h"
 #include "experiments/cli/ExitCode.h"
+#include "experiments/cli/ExportCommand.h"
 #include "experiments/cli/PluginsCommand.h"
 #include "experiments/cli/PredictCommand.h"
 #include "experiments/cli/RunCommand.h"
-#include "experiments/cli/StudyCommands.h"
+#include "experiments/cli/StatusCommand.h"
 #include "experiments/cli/TrainCommand.h"
 #include "experiments/cli/Version.h"
 

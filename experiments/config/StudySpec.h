@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "experiments/config/ExecutionSpec.h"
+#include "experiments/config/MetricGoal.h"
 #include "search/SearchSpace.h"
 
 namespace tunelab {
@@ -17,27 +19,23 @@ struct StudySpec {
   std::string strategy = "grid";
   nlohmann::json strategyOptions = nlohmann::json::object();  // search.<strategy>: {...}
   std::optional<std::size_t> maxTrials;
-  std::string metric = "val_loss";
-  bool maximize = false;
+  MetricGoal metric;  // search.metric
   SearchSpace space;
   std::string pruner;  // search.early_terminate.type ("median", a plugin's); empty: none
   nlohmann::json prunerOptions = nlohmann::json::object();  // its other keys
-  std::vector<std::string> backends{"reference"};
-  int parallelTrials = 0;   // 0 = auto
-  int threadsPerTrial = 0;  // 0 = auto
-  std::uint64_t seed = 42;
-  double checkpointEverySeconds = 30;  // execution.checkpoint_every: a running trial's progress
-  int trainEpochs = 1;           // train.epochs: a trial with a smaller budget keeps its checkpoint
-  std::filesystem::path output;  // execution.output; default runs/<name>
-  std::filesystem::path storage;  // execution.storage; default <output>/study.db
+  ExecutionSpec execution;  // output and storage with their defaults filled in
+  int trainEpochs = 1;      // train.epochs: a trial with a smaller budget keeps its checkpoint
 };
+
+/// The backend whose trials the strategy hears about, ranks and saves the best model of; the
+/// others rerun the same trials to compare.
+inline const std::string& primaryBackend(const StudySpec& spec) {
+  return spec.execution.backends.front();
+}
 
 /// Throws ConfigError with the key path for anything missing or invalid. `parameterOrder`
 /// lists search.parameters in the file's order.
 StudySpec parseStudySpec(const nlohmann::json& root,
                          const std::vector<std::string>& parameterOrder);
-
-/// Whether a larger value of `metric` is better, for a metric named without a goal.
-bool metricIsMaximized(const std::string& metric);
 
 }  // namespace tunelab

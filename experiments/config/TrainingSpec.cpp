@@ -1,6 +1,9 @@
 #include "experiments/config/TrainingSpec.h"
 
+#include <algorithm>
+
 #include "core/Error.h"
+#include "core/Metric.h"
 #include "core/Options.h"
 
 namespace tunelab {
@@ -53,6 +56,33 @@ void expandLayers(const nlohmann::json& list, const std::string& path, TrainingS
   }
 }
 
+// Metric names, each one tunelab knows for some task (whether it fits this data's task is
+// checked with the data).
+std::vector<std::string> parseMetricNames(const nlohmann::json& metrics) {
+  std::vector<std::string> names;
+  if (metrics.is_null()) return names;
+  if (!metrics.is_array()) throw ConfigError("", "must be a list, e.g. [accuracy]");
+  std::vector<std::string> known;
+  for (TaskKind task : {TaskKind::Binary, TaskKind::Multiclass, TaskKind::Regression}) {
+    for (auto& name : metricNames(task)) {
+      if (std::find(known.begin(), known.end(), name) == known.end()) known.push_back(name);
+    }
+  }
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    if (!metrics[i].is_string()) throw ConfigError(at("", i), "must be a metric name");
+    const std::string name = metrics[i].get<std::string>();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string message = "unknown metric '" + name + "'";
+      if (auto near = nearestName(name, known); !near.empty()) {
+        message += " (did you mean '" + near + "'?)";
+      }
+      throw ConfigError(at("", i), message + "; known metrics: " + joinNames(known));
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
 EarlyStopping parseEarlyStopping(const nlohmann::json& json) {
   EarlyStopping es;
   if (json.is_null() || (json.is_boolean() && !json.get<bool>())) return es;
@@ -79,14 +109,7 @@ void parseModel(const nlohmann::json& json, TrainingSpec& spec) {
                       "is required (binary_crossentropy, categorical_crossentropy, "
                       "sparse_categorical_crossentropy, mse, mae, huber)");
   }
-  const auto& metrics = model.raw("metrics");
-  if (!metrics.is_null()) {
-    if (!metrics.is_array()) throw ConfigError("metrics", "must be a list, e.g. [accuracy]");
-    for (std::size_t i = 0; i < metrics.size(); ++i) {
-      if (!metrics[i].is_string()) throw ConfigError(at("metrics", i), "must be a metric name");
-      spec.metrics.push_back(metrics[i].get<std::string>());
-    }
-  }
+  spec.metrics = within("metrics", [&] { return parseMetricNames(model.raw("metrics")); });
   model.finish();
 }
 
@@ -97,8 +120,10 @@ void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
   fit.batchSize = static_cast<std::size_t>(train.integer("batch_size", 32, {.min = 1}));
   fit.shuffle = train.boolean("shuffle", true);
   const auto& optimizer = train.raw("optimizer");
-  fit.optimizer = optimizer.is_null() ? nlohmann::json("adam") : optimizer;
-  fit.schedule = train.raw("learning_rate_schedule");
+  fit.optimizer =
+      within("optimizer", [&] { return parseOptimizer(optimizer.is_null() ? "adam" : optimizer); });
+  fit.schedule = within("learning_rate_schedule",
+                        [&] { return parseSchedule(train.raw("learning_rate_schedule")); });
   fit.earlyStopping =
       within("early_stopping", [&] { return parseEarlyStopping(train.raw("early_stopping")); });
   if (const auto& folds = train.raw("validation"); !folds.is_null()) {
@@ -112,53 +137,27 @@ void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
   train.finish();
 }
 
-void parseExecution(const nlohmann::json& json, TrainingSpec& spec) {
-  Options execution(json, "the execution section");
-  spec.seed = static_cast<std::uint64_t>(execution.integer("seed", 42, {.min = 0}));
-  const auto& backend = execution.raw("backend");
-  if (backend.is_string()) {
-    spec.backend = backend.get<std::string>();
-  } else if (backend.is_array() && !backend.empty() && backend[0].is_string()) {
-    spec.backend = backend[0].get<std::string>();
-  }
-  // Keys the study runner reads; accepted here so one file serves train and run.
-  for (const char* key :
-       {"parallel_trials", "threads_per_trial", "storage", "output", "checkpoint_every"}) {
-    execution.raw(key);
-  }
-  execution.finish();
-}
-
 }  // namespace
 
 TrainingSpec parseTrainingSpec(const nlohmann::json& root) {
   TrainingSpec spec;
-  Options top(root, "an experiment file");
-  spec.name = top.string("name", spec.name);
-  top.string("description", "");
-  const auto& data = top.raw("data");
-  if (data.is_null()) throw ConfigError("data", "is required: where the data comes from");
+  auto section = [&](const char* name, const char* why) -> const nlohmann::json& {
+    if (!root.contains(name) || root.at(name).is_null()) throw ConfigError(name, why);
+    return root.at(name);
+  };
+  const auto& data = section("data", "is required: where the data comes from");
   spec.data = within("data", [&] { return parseDataSpec(data); });
-  const auto& model = top.raw("model");
-  if (model.is_null()) throw ConfigError("model", "is required: the layers, loss and metrics");
+  const auto& model = section("model", "is required: the layers, loss and metrics");
   within("model", [&] {
     parseModel(model, spec);
     return 0;
   });
-  const auto& train = top.raw("train");
-  if (train.is_null()) throw ConfigError("train", "is required: at least train.epochs");
+  const auto& train = section("train", "is required: at least train.epochs");
   within("train", [&] {
     parseTrain(train, spec);
     return 0;
   });
   spec.fit.metrics = spec.metrics;
-  within("execution", [&] {
-    parseExecution(top.raw("execution"), spec);
-    return 0;
-  });
-  top.raw("search");
-  top.raw("objective");
-  top.finish();
   return spec;
 }
 

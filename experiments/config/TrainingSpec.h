@@ -11,23 +11,21 @@
 
 namespace tunelab {
 
-/// Everything needed to train one model: the `data`, `model`, `train` and `execution`
-/// sections of an experiment file with every $parameter bound.
+/// Everything needed to train one model: the `data`, `model` and `train` sections of an
+/// experiment file with every $parameter bound, checked.
 struct TrainingSpec {
-  std::string name = "experiment";
   DataSpec data;
   std::vector<LayerSpec> layers;          // repeat: blocks expanded
   std::vector<std::string> layerOrigins;  // key path of each layer in the file
   nlohmann::json loss;
   std::vector<std::string> metrics;
-  FitOptions fit;
+  FitOptions fit;           // optimizer, schedule, metrics and early stopping included
   int validationFolds = 0;  // train.validation: {kfold: k}: a trial scores by k-fold CV
-  std::uint64_t seed = 42;
-  std::string backend = "reference";
 };
 
-/// Reads a whole experiment (JSON form of the YAML file, parameters already bound). Throws
-/// ConfigError with the key path in the file for anything missing, misspelled or invalid.
+/// Reads the data, model and train sections of an experiment (JSON form of the YAML file,
+/// parameters already bound). Throws ConfigError with the key path in the file for anything
+/// missing, misspelled or invalid.
 TrainingSpec parseTrainingSpec(const nlohmann::json& root);
 
 /// Maps a key path the Graph reports ("layers[3].units", counted after repeat: expansion) to

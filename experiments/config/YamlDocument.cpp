@@ -102,6 +102,7 @@ class YamlConverter {
 YamlDocument YamlDocument::parse(const std::string& text, const std::string& displayName) {
   YamlDocument doc;
   doc.name_ = displayName;
+  doc.text_ = text;
   YAML::Node node;
   try {
     node = YAML::Load(text);

@@ -26,6 +26,8 @@ class YamlDocument {
   const nlohmann::json& root() const { return root_; }
   nlohmann::json& root() { return root_; }
   const std::string& displayName() const { return name_; }
+  /// The text the document was parsed from.
+  const std::string& text() const { return text_; }
 
   /// "file:line:col" of the deepest part of `keyPath` that the file contains ("file" alone
   /// when nothing of it is in the file).
@@ -42,6 +44,7 @@ class YamlDocument {
 
  private:
   std::string name_;
+  std::string text_;
   nlohmann::json root_;
   struct Mark {
     int line = 0;  // 1-based; 0 = from the command line

@@ -100,19 +100,9 @@ std::string lastLines(const std::string& text) {
   return text.substr(begin, end - begin);
 }
 
-}  // namespace
-
-ChildExit runChild(const ChildCommand& command, const std::function<bool(std::string_view)>& onLine,
-                   const std::function<bool()>& cancelled) {
-  ChildExit result;
-  const auto started = Clock::now();
-  Pipe out = makePipe();
-  Pipe err = makePipe();
-  if (out.read.get() < 0 || err.read.get() < 0) {
-    result.error = std::string("cannot create a pipe: ") + std::strerror(errno);
-    return result;
-  }
-
+// Starts the program in its own process group with stdin from /dev/null and stdout/stderr
+// into the pipes; returns its pid, or 0 with `error` set.
+pid_t spawn(const ChildCommand& command, const Pipe& out, const Pipe& err, std::string& error) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -129,7 +119,6 @@ ChildExit runChild(const ChildCommand& command, const std::function<bool(std::st
   posix_spawnattr_setpgroup(&attributes, 0);
   posix_spawnattr_setflags(&attributes,
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-
   std::vector<std::string> argv = command.argv;
   std::vector<std::string> env = environmentFor(command);
   auto argvPointers = pointers(argv);
@@ -140,54 +129,83 @@ ChildExit runChild(const ChildCommand& command, const std::function<bool(std::st
                                                     argvPointers.data(), envPointers.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
-  out.write.reset();
-  err.write.reset();
-  if (spawned != 0) {
-    result.error =
-        "cannot run '" + (argv.empty() ? std::string() : argv[0]) + "': " + std::strerror(spawned);
-    return result;
-  }
-  result.started = true;
+  if (spawned == 0) return pid;
+  error =
+      "cannot run '" + (argv.empty() ? std::string() : argv[0]) + "': " + std::strerror(spawned);
+  return 0;
+}
 
-  std::string pendingLine;
-  std::string stderrText;
-  bool exited = false;
-  auto kill = [&](int signal) { ::kill(-pid, signal); };
-  auto drain = [&](Fd& fd, bool isStdout) {
+// What the child writes: stdout cut into lines for `onLine`, the end of stderr kept.
+class ChildOutput {
+ public:
+  ChildOutput(Pipe out, Pipe err, const std::function<bool(std::string_view)>& onLine)
+      : out_(std::move(out.read)), err_(std::move(err.read)), onLine_(onLine) {}
+
+  bool open() const { return out_.get() >= 0 || err_.get() >= 0; }
+  // Waits up to `timeoutMs` for output, then reads all there is.
+  void poll(int timeoutMs) {
+    std::array<pollfd, 2> fds{pollfd{out_.get(), POLLIN, 0}, pollfd{err_.get(), POLLIN, 0}};
+    ::poll(fds.data(), fds.size(), timeoutMs);
+    drainAll();
+  }
+  void drainAll() {
+    if (out_.get() >= 0) drain(out_, true);
+    if (err_.get() >= 0) drain(err_, false);
+  }
+  // The last line when it has no newline; returns whether onLine asked to stop.
+  void flushLastLine() {
+    if (!pendingLine_.empty() && !stopped_ && !onLine_(pendingLine_)) stopped_ = true;
+  }
+  bool stopped() const { return stopped_; }
+  std::string stderrTail() const { return lastLines(stderr_); }
+
+ private:
+  void drain(Fd& fd, bool isStdout) {
     std::array<char, 65536> buffer{};
     for (;;) {
       const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
       if (n > 0) {
         const std::string_view chunk(buffer.data(), static_cast<std::size_t>(n));
-        if (!isStdout) {
-          stderrText.append(chunk);
-          if (stderrText.size() > 2 * kStderrKept)
-            stderrText.erase(0, stderrText.size() - kStderrKept);
-          continue;
-        }
-        pendingLine.append(chunk);
-        std::size_t newline = 0;
-        while ((newline = pendingLine.find('\n')) != std::string::npos) {
-          const std::string line = pendingLine.substr(0, newline);
-          pendingLine.erase(0, newline + 1);
-          if (!result.stopped && !onLine(line)) result.stopped = true;
-        }
+        isStdout ? addStdout(chunk) : addStderr(chunk);
         continue;
       }
       if (n == 0) fd.reset();  // end of file: every writer closed it
       if (n < 0 && errno == EINTR) continue;
       return;
     }
-  };
+  }
+  void addStderr(std::string_view chunk) {
+    stderr_.append(chunk);
+    if (stderr_.size() > 2 * kStderrKept) stderr_.erase(0, stderr_.size() - kStderrKept);
+  }
+  void addStdout(std::string_view chunk) {
+    pendingLine_.append(chunk);
+    std::size_t newline = 0;
+    while ((newline = pendingLine_.find('\n')) != std::string::npos) {
+      const std::string line = pendingLine_.substr(0, newline);
+      pendingLine_.erase(0, newline + 1);
+      if (!stopped_ && !onLine_(line)) stopped_ = true;
+    }
+  }
 
+  Fd out_;
+  Fd err_;
+  const std::function<bool(std::string_view)>& onLine_;
+  std::string pendingLine_;
+  std::string stderr_;
+  bool stopped_ = false;
+};
+
+// Reads the child's output until it exits; past the time limit, or once asked to stop, its
+// group gets SIGTERM, then SIGKILL after a grace period.
+void superviseUntilExit(pid_t pid, const ChildCommand& command, ChildOutput& output,
+                        const std::function<bool()>& cancelled, ChildExit& result) {
+  const auto started = Clock::now();
   Clock::time_point killDeadline = Clock::time_point::max();
   int killSignal = 0;
-  while (!exited) {
-    std::array<pollfd, 2> fds{pollfd{out.read.get(), POLLIN, 0}, pollfd{err.read.get(), POLLIN, 0}};
-    if (out.read.get() >= 0 || err.read.get() >= 0) {
-      ::poll(fds.data(), fds.size(), 20);
-      if (out.read.get() >= 0) drain(out.read, true);
-      if (err.read.get() >= 0) drain(err.read, false);
+  for (bool exited = false; !exited;) {
+    if (output.open()) {
+      output.poll(20);
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -195,24 +213,20 @@ ChildExit runChild(const ChildCommand& command, const std::function<bool(std::st
     const auto now = Clock::now();
     if (killSignal == 0) {
       if (command.timeout && now - started > *command.timeout) result.timedOut = true;
-      if (cancelled && cancelled()) result.stopped = true;
+      if (output.stopped() || (cancelled && cancelled())) result.stopped = true;
       if (result.timedOut || result.stopped) {
         killSignal = SIGTERM;
-        kill(SIGTERM);
+        ::kill(-pid, SIGTERM);
         killDeadline = now + kGracePeriod;
       }
     } else if (killSignal == SIGTERM && now > killDeadline) {
       killSignal = SIGKILL;
-      kill(SIGKILL);
+      ::kill(-pid, SIGKILL);
     }
   }
-  // The rest of what it wrote before exiting; a grandchild that keeps a pipe open is killed
-  // with the group below and does not make us wait.
-  if (out.read.get() >= 0) drain(out.read, true);
-  if (err.read.get() >= 0) drain(err.read, false);
-  if (!pendingLine.empty() && !result.stopped && !onLine(pendingLine)) result.stopped = true;
-  kill(SIGKILL);
+}
 
+void reap(pid_t pid, ChildExit& result) {
   int status = 0;
   rusage usage{};
   while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
@@ -220,7 +234,35 @@ ChildExit runChild(const ChildCommand& command, const std::function<bool(std::st
   if (WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   result.peakMemoryKiB = usage.ru_maxrss;
-  result.stderrTail = lastLines(stderrText);
+}
+
+}  // namespace
+
+ChildExit runChild(const ChildCommand& command, const std::function<bool(std::string_view)>& onLine,
+                   const std::function<bool()>& cancelled) {
+  ChildExit result;
+  const auto started = Clock::now();
+  Pipe out = makePipe();
+  Pipe err = makePipe();
+  if (out.read.get() < 0 || err.read.get() < 0) {
+    result.error = std::string("cannot create a pipe: ") + std::strerror(errno);
+    return result;
+  }
+  const pid_t pid = spawn(command, out, err, result.error);
+  out.write.reset();
+  err.write.reset();
+  if (pid == 0) return result;
+  result.started = true;
+  ChildOutput output(std::move(out), std::move(err), onLine);
+  superviseUntilExit(pid, command, output, cancelled, result);
+  // The rest of what it wrote before exiting; a grandchild that keeps a pipe open is killed
+  // with the group below and does not make us wait.
+  output.drainAll();
+  output.flushLastLine();
+  result.stopped = result.stopped || output.stopped();
+  ::kill(-pid, SIGKILL);
+  reap(pid, result);
+  result.stderrTail = output.stderrTail();
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }

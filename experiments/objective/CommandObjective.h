@@ -8,23 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "experiments/config/CommandSpec.h"
 #include "experiments/objective/Objective.h"
 #include "search/SearchSpace.h"
 
 namespace tunelab {
-
-/// The `objective` section: a program to tune instead of the built-in model.
-///
-///   objective:
-///     command: [python3, train.py, --lr, $lr, "--units=$units"]
-///     timeout: 10m
-struct CommandSpec {
-  std::vector<std::string> argv;  // may hold $name / ${name} references
-  std::optional<std::chrono::milliseconds> timeout;
-};
-
-/// Throws ConfigError keyed by the path below `objective`.
-CommandSpec parseCommandSpec(const nlohmann::json& objective);
 
 /// Runs one program per trial: `$name` in the arguments becomes the trial's value of parameter
 /// `name` ($trial_id, $seed, $threads and $budget are tunelab's own). Every JSON object the

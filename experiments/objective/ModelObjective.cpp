@@ -1,126 +1,92 @@
 #include "experiments/objective/ModelObjective.h"
 
 #include <chrono>
-#include <cmath>
-#include <limits>
 
 #include "core/Error.h"
-#include "core/Graph.h"
-#include "core/Loss.h"
-#include "core/TrackedMemory.h"
-#include "experiments/config/ParameterBinding.h"
-#include "experiments/config/TrainingSpec.h"
-#include "plugins/PluginHost.h"
 
 namespace tunelab {
 
-ModelObjective::ModelObjective(const nlohmann::json& experiment, const StudySpec& study,
-                               const PreparedData& data, const PluginHost& plugins, int folds)
-    : experiment_(experiment), study_(study), data_(data), plugins_(plugins) {
+namespace {
+
+TrainingSetup setupOf(const TrialContext& context) {
+  TrainingSetup setup;
+  setup.backend = context.backend;
+  setup.seed = context.seed;
+  setup.threads = context.threads;
+  setup.resume = context.resume;
+  setup.keepCheckpoint = context.keepCheckpoint;
+  setup.onCheckpoint = context.onCheckpoint;
+  setup.checkpointEverySeconds = context.checkpointEverySeconds;
+  return setup;
+}
+
+TrialRun::Ending endingOf(const FitResult& fit) {
+  switch (fit.status) {
+    case FitStatus::Diverged:
+      return TrialRun::Ending::Failed;
+    case FitStatus::Stopped:
+      return TrialRun::Ending::Stopped;
+    default:
+      return TrialRun::Ending::Complete;
+  }
+}
+
+}  // namespace
+
+ModelObjective::ModelObjective(const ExperimentSpec& experiment, const PreparedData& data,
+                               const PluginHost& plugins)
+    : experiment_(experiment), data_(data), plugins_(plugins) {
+  const int folds = experiment.probe ? experiment.probe->validationFolds : 0;
   try {
-    if (folds > 0) folds_ = makeFolds(data_.train, folds, study_.seed);
+    if (folds > 0) folds_ = makeFolds(data_.train, folds, experiment.study.execution.seed);
   } catch (const ConfigError& e) {
     throw ConfigError("train.validation.kfold", e.detail());
   }
 }
 
-nlohmann::json bindTrialParameters(const nlohmann::json& experiment, const SearchSpace& space,
-                                   const nlohmann::json& params) {
-  std::map<std::string, nlohmann::json> values;
-  for (const auto& p : space.parameters()) values[p.name] = nullptr;
-  for (const auto& [name, value] : params.items()) values[name] = value;
-  return bindExperiment(experiment, values, false);
-}
-
-nlohmann::json ModelObjective::bind(const nlohmann::json& params) const {
-  return bindTrialParameters(experiment_, study_.space, params);
-}
-
 std::size_t ModelObjective::parameterCount(const nlohmann::json& params) const {
-  const TrainingSpec spec = parseTrainingSpec(bind(params));
-  const auto loss = makeLoss(spec.loss);
-  const Graph graph(spec.layers, data_.train.sampleShape, *loss, plugins_.layers());
-  return graph.params().size();
+  return countParameters(experiment_.training(params), plugins_, data_.train.sampleShape);
 }
 
-void ModelObjective::train(const TrainingSpec& spec, const TrialContext& context,
-                           const Dataset& train, const Dataset* validation,
-                           const TrialEpochCallback& onEpoch, TrialRun& run) const {
-  const MemoryMeter memory;  // everything below lives on this thread and dies with the call
-  const auto loss = makeLoss(spec.loss);
-  Graph graph(spec.layers, train.sampleShape, *loss, plugins_.layers());
-  Rng rng(context.seed);
-  graph.initialize(rng);
-  const auto backend = plugins_.backends().create(context.backend);
-  backend->setThreads(context.threads);
-  Trainer trainer(graph, *backend, *loss, spec.fit, rng);
-  if (context.resume != nullptr) trainer.restore(*context.resume);
-  auto lastCheckpoint = std::chrono::steady_clock::now();
-  const auto withCheckpoints = [&](const EpochRecord& record) {
-    if (onEpoch && !onEpoch(record)) return false;
-    const auto now = std::chrono::steady_clock::now();
-    if (context.onCheckpoint && record.epoch < spec.fit.epochs &&
-        std::chrono::duration<double>(now - lastCheckpoint).count() >=
-            context.checkpointEverySeconds) {
-      context.onCheckpoint(trainer.checkpoint());
-      lastCheckpoint = now;
-    }
-    return true;
-  };
-  run.fit =
-      trainer.fit(train, validation != nullptr && validation->size() > 0 ? validation : nullptr,
-                  withCheckpoints);
-  switch (run.fit.status) {
-    case FitStatus::Diverged:
-      run.ending = TrialRun::Ending::Failed;
-      run.error = run.fit.message.empty() ? "training diverged" : run.fit.message;
-      break;
-    case FitStatus::Stopped:
-      run.ending = TrialRun::Ending::Stopped;
-      break;
-    default:
-      run.ending = TrialRun::Ending::Complete;
+void ModelObjective::trainOnSplit(const TrainingSpec& spec, const TrialContext& context,
+                                  const TrialEpochCallback& onEpoch, TrialRun& run) const {
+  TrainedModel model = trainModel(spec, plugins_, {data_.train, &data_.validation, &data_.test},
+                                  setupOf(context), onEpoch);
+  run.fit = std::move(model.fit);
+  run.ending = endingOf(run.fit);
+  if (run.ending == TrialRun::Ending::Failed) {
+    run.error = run.fit.message.empty() ? "training diverged" : run.fit.message;
   }
-  if (context.keepCheckpoint && run.ending == TrialRun::Ending::Complete)
-    run.checkpoint = trainer.checkpoint();
-  if (run.ending == TrialRun::Ending::Complete) {
-    run.weights = ModelWeights{{graph.params().begin(), graph.params().end()},
-                               {graph.state().begin(), graph.state().end()}};
-  }
-  // The test split scores the model the trial ends with (the best epoch's weights when
-  // early stopping restores them); it never takes part in choosing a trial.
-  if (run.ending == TrialRun::Ending::Complete && data_.test.size() > 0) {
-    for (const auto& [name, value] : trainer.evaluate(data_.test)) run.test["test_" + name] = value;
-  }
-  run.peakMemoryKiB = std::max<std::int64_t>(1, (memory.peakBytes() + 1023) / 1024);
+  run.checkpoint = std::move(model.checkpoint);
+  if (run.ending == TrialRun::Ending::Complete) run.weights = std::move(model.weights);
+  for (const auto& [name, value] : model.test) run.test["test_" + name] = value;
+  run.peakMemoryKiB = model.peakMemoryKiB;
 }
 
 void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext& context,
                                    const TrialEpochCallback& onEpoch, TrialRun& run) const {
   // The folds train one after the other; the runner then hears the mean curve, epoch by
-  // epoch, so the strategy and the median rule see a k-fold trial like any other.
+  // epoch, so the strategy and the pruner see a k-fold trial like any other.
   std::vector<std::vector<EpochRecord>> histories;
-  std::map<std::string, double> test;
   const auto k = static_cast<double>(folds_.size());
-  TrialContext foldContext = context;
-  foldContext.onCheckpoint = {};  // a fold's model is not the trial's
+  TrainingSetup setup = setupOf(context);
+  setup.onCheckpoint = {};  // a fold's model is not the trial's
+  const auto goOn = [&](const EpochRecord&) { return !(context.cancelled && context.cancelled()); };
   for (std::size_t f = 0; f < folds_.size(); ++f) {
-    TrialRun fold;
-    train(
-        spec, foldContext, folds_[f].train, &folds_[f].validation,
-        [&](const EpochRecord&) { return !(context.cancelled && context.cancelled()); }, fold);
-    if (fold.ending != TrialRun::Ending::Complete) {
-      run.ending = fold.ending;
-      run.error = fold.error.empty() ? ""
-                                     : "fold " + std::to_string(f + 1) + " of " +
-                                           std::to_string(folds_.size()) + ": " + fold.error;
+    TrainedModel fold = trainModel(
+        spec, plugins_, {folds_[f].train, &folds_[f].validation, &data_.test}, setup, goOn);
+    run.ending = endingOf(fold.fit);
+    if (run.ending != TrialRun::Ending::Complete) {
+      if (run.ending == TrialRun::Ending::Failed) {
+        run.error = "fold " + std::to_string(f + 1) + " of " + std::to_string(folds_.size()) +
+                    ": " + fold.fit.message;
+      }
       return;
     }
     run.peakMemoryKiB = std::max(run.peakMemoryKiB, fold.peakMemoryKiB);
     histories.push_back(std::move(fold.fit.history));
-    for (const auto& [name, value] : fold.test) test[name] += value / k;
+    for (const auto& [name, value] : fold.test) run.test["test_" + name] += value / k;
   }
-  run.ending = TrialRun::Ending::Complete;
   for (const auto& record : averageHistories(histories)) {
     run.fit.history.push_back(record);
     if (!onEpoch(record)) {
@@ -129,35 +95,20 @@ void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext&
     }
   }
   run.fit.status = FitStatus::Completed;
-  run.fit.bestEpoch = bestEpoch(run.fit.history);
-  run.test = std::move(test);
+  const int best = experiment_.study.metric.bestEpoch(run.fit.history);
+  run.fit.bestEpoch = best > 0 ? best : static_cast<int>(run.fit.history.size());
 }
 
-int ModelObjective::bestEpoch(const std::vector<EpochRecord>& history) const {
-  int best = static_cast<int>(history.size());
-  double bestValue = std::numeric_limits<double>::infinity();
-  for (const auto& record : history) {
-    auto it = record.values.find(study_.metric);
-    if (it == record.values.end() || !std::isfinite(it->second)) continue;
-    const double v = study_.maximize ? -it->second : it->second;
-    if (v < bestValue) {
-      bestValue = v;
-      best = record.epoch;
-    }
-  }
-  return best;
-}
-
-ModelWeights ModelObjective::refit(const nlohmann::json& params, const TrialContext& context,
+ModelWeights ModelObjective::refit(const nlohmann::json& params, const TrainingSetup& setup,
                                    int epochs) const {
-  TrainingSpec spec = parseTrainingSpec(bind(params));
+  TrainingSpec spec = experiment_.training(params);
   spec.fit.epochs = std::max(1, epochs);
   spec.fit.earlyStopping.enabled = false;  // there is no validation data left to watch
-  TrialRun run;
-  train(spec, context, data_.train, nullptr, {}, run);
-  if (!run.weights)
-    throw Error("refitting the best trial on all training rows failed: " + run.error);
-  return *run.weights;
+  TrainedModel model = trainModel(spec, plugins_, {data_.train}, setup);
+  if (!model.weights) {
+    throw Error("refitting the best trial on all training rows failed: " + model.fit.message);
+  }
+  return *model.weights;
 }
 
 TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context,
@@ -165,10 +116,10 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context
   const auto start = std::chrono::steady_clock::now();
   TrialRun run;
   try {
-    TrainingSpec spec = parseTrainingSpec(bind(trial.params));
+    TrainingSpec spec = experiment_.training(trial.params);
     if (trial.budget > 0) spec.fit.epochs = trial.budget;
     if (folds_.empty()) {
-      train(spec, context, data_.train, &data_.validation, onEpoch, run);
+      trainOnSplit(spec, context, onEpoch, run);
     } else {
       crossValidate(spec, context, onEpoch, run);
     }

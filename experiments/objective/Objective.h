@@ -12,12 +12,6 @@
 
 namespace tunelab {
 
-/// A trained model's weights: its parameters and its layer state (batch-norm statistics).
-struct ModelWeights {
-  std::vector<float> params;
-  std::vector<float> state;
-};
-
 /// How one run of a trial ended.
 struct TrialRun {
   enum class Ending { Complete, Failed, Stopped };

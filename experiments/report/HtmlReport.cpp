@@ -190,8 +190,8 @@ void writeSummary(std::ostream& html, const StudySpec& spec, const std::vector<R
     ++byStatus[std::string(trialStatusName(t.record.status))];
     seconds += t.record.seconds;
   }
-  html << "<p>" << escape(spec.strategy) << " search, metric <b>" << escape(spec.metric) << "</b> ("
-       << (spec.maximize ? "maximize" : "minimize") << "). Trials:";
+  html << "<p>" << escape(spec.strategy) << " search, metric <b>" << escape(spec.metric.name)
+       << "</b> (" << spec.metric.goalName() << "). Trials:";
   for (const auto& [status, n] : byStatus) html << " " << n << " " << escape(status);
   html << "; " << number(seconds, 3) << " s in trials (summed over parallel trials).</p>\n";
   if (ranked.empty()) {
@@ -199,7 +199,7 @@ void writeSummary(std::ostream& html, const StudySpec& spec, const std::vector<R
     return;
   }
   const TrialRecord& best = ranked.front();
-  html << "<p class=\"best\">Best: <b>" << trialName(best) << "</b>, " << escape(spec.metric)
+  html << "<p class=\"best\">Best: <b>" << trialName(best) << "</b>, " << escape(spec.metric.name)
        << " = <b>" << number(*best.value, 6) << "</b> at epoch " << best.bestEpoch;
   for (const auto& [name, value] : best.finalValues.items()) {
     if (name.starts_with("test_") && value.is_number()) {
@@ -228,9 +228,9 @@ void writeTable(std::ostream& html, const StudySpec& spec, const std::vector<Rep
   // Ranked trials first, then the primary backend's trials without a value.
   std::vector<TrialRecord> rows = ranked;
   for (const auto& t : all) {
-    if (!t.record.value && t.record.backend == spec.backends.front()) rows.push_back(t.record);
+    if (!t.record.value && t.record.backend == primaryBackend(spec)) rows.push_back(t.record);
   }
-  html << "<table>\n<tr><th>rank</th><th>trial</th><th>status</th><th>" << escape(spec.metric)
+  html << "<table>\n<tr><th>rank</th><th>trial</th><th>status</th><th>" << escape(spec.metric.name)
        << "</th><th>best epoch</th><th>epochs</th><th>seconds</th><th>peak MiB</th>";
   for (const auto& p : params) html << "<th>" << escape(p) << "</th>";
   for (const auto& t : tests) html << "<th>" << escape(t) << "</th>";
@@ -316,7 +316,7 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
   writeSummary(html, spec, trials, ranked);
 
   // Each trial's value in the order the trials were made, and the best so far.
-  html << "<h2>" << escape(spec.metric) << " of each trial, and the best so far</h2>\n";
+  html << "<h2>" << escape(spec.metric.name) << " of each trial, and the best so far</h2>\n";
   std::vector<TrialRecord> inOrder = ranked;
   std::sort(inOrder.begin(), inOrder.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -325,30 +325,31 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
   for (const auto& t : inOrder) {
     history.push_back({trialName(t) + ": " + number(*t.value, 6), "trial", {{t.id, *t.value}}});
     const double best = bestSoFar.points.empty() ? *t.value
-                        : spec.maximize ? std::max(bestSoFar.points.back().second, *t.value)
-                                        : std::min(bestSoFar.points.back().second, *t.value);
+                        : spec.metric.maximize ? std::max(bestSoFar.points.back().second, *t.value)
+                                               : std::min(bestSoFar.points.back().second, *t.value);
     bestSoFar.points.emplace_back(t.id, best);
   }
   history.push_back(bestSoFar);
-  html << chart(history, "trial", spec.metric, 760, 300)
+  html << chart(history, "trial", spec.metric.name, 760, 300)
        << "\n<p>Grey: each trial (hover for its number); blue: the best so far.</p>\n";
 
   // The search metric per epoch, when trials have more than one.
   const bool curves = std::any_of(trials.begin(), trials.end(),
                                   [](const ReportTrial& t) { return t.epochs.size() > 1; });
   if (curves) {
-    html << "<h2>" << escape(spec.metric) << " per epoch, every trial</h2>\n";
+    html << "<h2>" << escape(spec.metric.name) << " per epoch, every trial</h2>\n";
     std::vector<Series> overview;
     for (const auto& t : trials) {
-      if (t.record.backend != spec.backends.front()) continue;
+      if (t.record.backend != primaryBackend(spec)) continue;
       if (!ranked.empty() && t.record.id == ranked.front().id) continue;
-      overview.push_back(seriesOf(t, spec.metric, "trial", trialName(t.record)));
+      overview.push_back(seriesOf(t, spec.metric.name, "trial", trialName(t.record)));
     }
     if (!ranked.empty()) {
       const TrialRecord& best = ranked.front();
-      overview.push_back(seriesOf(find(best), spec.metric, "best", trialName(best) + " (best)"));
+      overview.push_back(
+          seriesOf(find(best), spec.metric.name, "best", trialName(best) + " (best)"));
     }
-    html << chart(overview, "epoch", spec.metric, 760, 380)
+    html << chart(overview, "epoch", spec.metric.name, 760, 380)
          << "\n<p>Grey: every trial (hover for its number); blue: the best.</p>\n";
   }
 
@@ -358,7 +359,7 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
   html << "<h2>Learning curves of the best trials</h2>\n<div class=\"curves\">\n";
   for (std::size_t i = 0; i < std::min(kCurvesOfBest, ranked.size()); ++i) {
     std::ostringstream heading;
-    heading << "#" << i + 1 << ": " << trialName(ranked[i]) << ", " << spec.metric << " "
+    heading << "#" << i + 1 << ": " << trialName(ranked[i]) << ", " << spec.metric.name << " "
             << number(*ranked[i].value, 5);
     writeCurves(html, find(ranked[i]), heading.str());
   }

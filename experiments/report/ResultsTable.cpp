@@ -28,10 +28,10 @@ std::string csvField(const std::string& text) {
 std::vector<TrialRecord> rankTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec) {
   std::vector<TrialRecord> ranked;
   for (const auto& t : trials) {
-    if (t.value && t.backend == spec.backends.front()) ranked.push_back(t);
+    if (t.value && t.backend == primaryBackend(spec)) ranked.push_back(t);
   }
   std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
-    return spec.maximize ? *a.value > *b.value : *a.value < *b.value;
+    return spec.metric.better(*a.value, *b.value);
   });
   return ranked;
 }
@@ -46,10 +46,9 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
   out << "\n";
   const auto ranked = rankTrials(trials, spec);
   if (ranked.empty()) return out.str();
-  out << "Best trials by " << spec.metric << " (" << (spec.maximize ? "maximize" : "minimize")
-      << "):\n";
+  out << "Best trials by " << spec.metric.name << " (" << spec.metric.goalName() << "):\n";
   const bool hasTest = ranked.front().finalValues.contains("test_loss");
-  out << "  " << std::left << std::setw(7) << "trial" << std::setw(12) << spec.metric
+  out << "  " << std::left << std::setw(7) << "trial" << std::setw(12) << spec.metric.name
       << std::setw(8) << "epochs";
   if (hasTest) out << std::setw(22) << "test loss / accuracy";
   out << "parameters\n";

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "core/Trainer.h"
-#include "experiments/objective/Objective.h"
 
 namespace tunelab {
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/Error.h"
+#include "experiments/store/CheckpointCodec.h"
 
 namespace tunelab {
 
@@ -179,27 +180,26 @@ void StudyStore::addEpochs(const std::vector<TrialEpoch>& epochs) {
 }
 
 void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strategyState,
-                             const std::vector<std::uint8_t>& checkpoint,
-                             const std::vector<std::uint8_t>& bestWeights) {
+                             const Checkpoint* checkpoint, const ModelWeights* bestWeights) {
   syncEachCommit(true);
   SqlTransaction transaction(db_);
   db_.prepare("DELETE FROM progress WHERE trial = ? AND backend = ?")
       .bind(1, std::int64_t{t.id})
       .bind(2, t.backend)
       .run();
-  if (!bestWeights.empty()) {
+  if (bestWeights != nullptr) {
     db_.prepare(
            "INSERT OR REPLACE INTO best_model (id, trial, backend, weights) VALUES (1, ?, ?, ?)")
         .bind(1, std::int64_t{t.id})
         .bind(2, t.backend)
-        .bindBlob(3, bestWeights)
+        .bindBlob(3, encodeWeights(*bestWeights))
         .run();
   }
-  if (!checkpoint.empty()) {
+  if (checkpoint != nullptr) {
     db_.prepare("INSERT OR REPLACE INTO checkpoints (trial, backend, data) VALUES (?, ?, ?)")
         .bind(1, std::int64_t{t.id})
         .bind(2, t.backend)
-        .bindBlob(3, checkpoint)
+        .bindBlob(3, encodeCheckpoint(*checkpoint))
         .run();
   }
   auto statement = db_.prepare(
@@ -243,14 +243,14 @@ std::optional<nlohmann::json> StudyStore::strategyState() {
   return nlohmann::json::parse(select.text(0));
 }
 
-std::vector<std::uint8_t> StudyStore::checkpoint(TrialId id, const std::string& backend) {
+Checkpoint StudyStore::checkpoint(TrialId id, const std::string& backend) {
   auto select = db_.prepare("SELECT data FROM checkpoints WHERE trial = ? AND backend = ?");
   select.bind(1, std::int64_t{id}).bind(2, backend);
   if (!select.next()) {
     throw Error("study database " + db_.file().string() + " has no checkpoint of trial " +
                 std::to_string(id) + " (" + backend + ") to resume from");
   }
-  return select.blob(0);
+  return decodeCheckpoint(select.blob(0));
 }
 
 std::string StudyStore::experimentText() {
@@ -314,25 +314,24 @@ std::string StudyStore::integrityCheck() {
 std::optional<StoredWeights> StudyStore::bestModel() {
   auto select = db_.prepare("SELECT trial, backend, weights FROM best_model WHERE id = 1");
   if (!select.next()) return std::nullopt;
-  return StoredWeights{select.integer(0), select.text(1), select.blob(2)};
+  return StoredWeights{select.integer(0), select.text(1), decodeWeights(select.blob(2))};
 }
 
 void StudyStore::saveProgress(TrialId id, const std::string& backend,
-                              const std::vector<std::uint8_t>& checkpoint) {
+                              const Checkpoint& checkpoint) {
   syncEachCommit(false);
   db_.prepare("INSERT OR REPLACE INTO progress (trial, backend, data) VALUES (?, ?, ?)")
       .bind(1, std::int64_t{id})
       .bind(2, backend)
-      .bindBlob(3, checkpoint)
+      .bindBlob(3, encodeCheckpoint(checkpoint))
       .run();
 }
 
-std::optional<std::vector<std::uint8_t>> StudyStore::progress(TrialId id,
-                                                              const std::string& backend) {
+std::optional<Checkpoint> StudyStore::progress(TrialId id, const std::string& backend) {
   auto select = db_.prepare("SELECT data FROM progress WHERE trial = ? AND backend = ?");
   select.bind(1, std::int64_t{id}).bind(2, backend);
   if (!select.next()) return std::nullopt;
-  return select.blob(0);
+  return decodeCheckpoint(select.blob(0));
 }
 
 void StudyStore::clearEpochsAfter(TrialId id, const std::string& backend, int epoch) {

@@ -36,11 +36,11 @@ struct TrialRecord {
   nlohmann::json finalValues = nlohmann::json::object();  // last epoch's values
 };
 
-/// Weights of a trial's model as stored (see encodeWeights).
+/// The best trial's model weights as the runner stored them.
 struct StoredWeights {
   TrialId trial = 0;
   std::string backend;
-  std::vector<std::uint8_t> bytes;
+  ModelWeights weights;
 };
 
 /// One epoch of a trial on a backend, as the store keeps it.
@@ -73,12 +73,12 @@ class StudyStore {
   /// another may resume from (Hyperband) its final checkpoint, and for the best trial so far
   /// its weights (they replace the previous best's).
   void finishTrial(const TrialRecord& trial, const nlohmann::json& strategyState,
-                   const std::vector<std::uint8_t>& checkpoint = {},
-                   const std::vector<std::uint8_t>& bestWeights = {});
+                   const Checkpoint* checkpoint = nullptr,
+                   const ModelWeights* bestWeights = nullptr);
   /// The weights of the best trial (as the runner last saw it), if any was stored.
   std::optional<StoredWeights> bestModel();
   /// The checkpoint a finished trial left. Throws Error when there is none.
-  std::vector<std::uint8_t> checkpoint(TrialId id, const std::string& backend);
+  Checkpoint checkpoint(TrialId id, const std::string& backend);
   /// Marks running trials as interrupted (a clean stop); they run again on resume.
   void markInterrupted(const std::vector<std::pair<TrialId, std::string>>& trials);
   /// Removes the epochs after `epoch` of a trial that runs again: all of them (0) when it
@@ -86,9 +86,8 @@ class StudyStore {
   void clearEpochsAfter(TrialId id, const std::string& backend, int epoch);
   /// The last progress checkpoint of a running trial (replaces the previous one; removed when
   /// the trial finishes).
-  void saveProgress(TrialId id, const std::string& backend,
-                    const std::vector<std::uint8_t>& checkpoint);
-  std::optional<std::vector<std::uint8_t>> progress(TrialId id, const std::string& backend);
+  void saveProgress(TrialId id, const std::string& backend, const Checkpoint& checkpoint);
+  std::optional<Checkpoint> progress(TrialId id, const std::string& backend);
 
   std::optional<nlohmann::json> strategyState();
   /// The experiment file's text as the study was created from it.

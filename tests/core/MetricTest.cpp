@@ -100,23 +100,26 @@ TEST(Metric, NameThatDoesNotFitTheTask) {
 }
 
 TEST(Schedule, RatesPerEpoch) {
-  auto exp = makeSchedule({{"type", "exponential_decay"}, {"decay_rate", 0.5}, {"decay_steps", 2}});
+  auto exp = makeSchedule(
+      parseSchedule({{"type", "exponential_decay"}, {"decay_rate", 0.5}, {"decay_steps", 2}}));
   EXPECT_FLOAT_EQ(exp->rate(0, 0.1F), 0.1F);
   EXPECT_NEAR(exp->rate(2, 0.1F), 0.05F, 1e-7);
   EXPECT_NEAR(exp->rate(1, 0.1F), 0.1F * std::sqrt(0.5F), 1e-7);
-  auto stair = makeSchedule({{"type", "exponential_decay"},
-                             {"decay_rate", 0.5},
-                             {"decay_steps", 2},
-                             {"staircase", true}});
+  auto stair = makeSchedule(parseSchedule({{"type", "exponential_decay"},
+                                           {"decay_rate", 0.5},
+                                           {"decay_steps", 2},
+                                           {"staircase", true}}));
   EXPECT_FLOAT_EQ(stair->rate(1, 0.1F), 0.1F);
-  auto step = makeSchedule({{"type", "step_decay"}, {"factor", 0.1}, {"step_size", 3}});
+  auto step =
+      makeSchedule(parseSchedule({{"type", "step_decay"}, {"factor", 0.1}, {"step_size", 3}}));
   EXPECT_FLOAT_EQ(step->rate(2, 1.0F), 1.0F);
   EXPECT_NEAR(step->rate(3, 1.0F), 0.1F, 1e-7);
   EXPECT_NEAR(step->rate(6, 1.0F), 0.01F, 1e-8);
 }
 
 TEST(Schedule, ReduceOnPlateauAfterPatience) {
-  auto s = makeSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}});
+  auto s = makeSchedule(
+      parseSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}}));
   EXPECT_EQ(s->monitor(), "val_loss");
   const double losses[] = {1.0, 0.9, 0.95, 0.95, 0.95, 0.95};
   std::vector<float> rates;
@@ -130,7 +133,8 @@ TEST(Schedule, ReduceOnPlateauAfterPatience) {
   EXPECT_FLOAT_EQ(rates[3], 0.1F);
   EXPECT_FLOAT_EQ(rates[4], 0.05F);
   EXPECT_FLOAT_EQ(rates[6], 0.025F);
-  auto restored = makeSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}});
+  auto restored = makeSchedule(
+      parseSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}}));
   restored->loadState(s->saveState());
   EXPECT_FLOAT_EQ(restored->rate(7, 0.1F), 0.025F);
 }

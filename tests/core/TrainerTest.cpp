@@ -52,7 +52,7 @@ FitOptions options(int epochs) {
   FitOptions o;
   o.epochs = epochs;
   o.batchSize = 16;
-  o.optimizer = {{"type", "adam"}, {"learning_rate", 0.01}};
+  o.optimizer = parseOptimizer({{"type", "adam"}, {"learning_rate", 0.01}});
   o.metrics = {"accuracy"};
   return o;
 }
@@ -100,7 +100,7 @@ TEST(Trainer, EarlyStoppingRestoresTheBestWeights) {
   const Dataset valid = blobs(200, 2);
   TrainingSetup s(3);
   FitOptions o = options(200);
-  o.optimizer = {{"type", "adam"}, {"learning_rate", 0.05}};
+  o.optimizer = parseOptimizer({{"type", "adam"}, {"learning_rate", 0.05}});
   o.earlyStopping = {
       .enabled = true, .monitor = "val_loss", .patience = 3, .restoreBestWeights = true};
   Trainer trainer(*s.graph, s.backend, *s.loss, o, Rng(4));
@@ -120,7 +120,7 @@ TEST(Trainer, DivergenceEndsWithStatusAndKeepsHistory) {
   const Dataset train = blobs(200, 1);
   TrainingSetup s(3);
   FitOptions o = options(50);
-  o.optimizer = {{"type", "sgd"}, {"learning_rate", 1e9}};
+  o.optimizer = parseOptimizer({{"type", "sgd"}, {"learning_rate", 1e9}});
   Trainer trainer(*s.graph, s.backend, *s.loss, o, Rng(4));
   const FitResult result = trainer.fit(train, nullptr);
   ASSERT_EQ(result.status, FitStatus::Diverged);

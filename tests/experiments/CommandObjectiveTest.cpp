@@ -9,8 +9,11 @@
 #include <iterator>
 #include <sstream>
 
+#include "experiments/cli/BestCommand.h"
+#include "experiments/cli/CompareCommand.h"
 #include "experiments/cli/ExitCode.h"
-#include "experiments/cli/StudyCommands.h"
+#include "experiments/cli/ExportCommand.h"
+#include "experiments/cli/StatusCommand.h"
 #include "experiments/objective/ChildProcess.h"
 #include "experiments/store/StudyStore.h"
 #include "tests/support/StudyFixture.h"

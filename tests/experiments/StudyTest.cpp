@@ -20,9 +20,12 @@
 #include <thread>
 
 #include "core/Rng.h"
+#include "experiments/cli/BestCommand.h"
+#include "experiments/cli/CompareCommand.h"
 #include "experiments/cli/ExitCode.h"
+#include "experiments/cli/ExportCommand.h"
 #include "experiments/cli/RunCommand.h"
-#include "experiments/cli/StudyCommands.h"
+#include "experiments/cli/StatusCommand.h"
 #include "experiments/store/Sqlite.h"
 #include "experiments/store/StudyStore.h"
 #include "tests/support/StudyFixture.h"
