@@ -88,7 +88,9 @@ echo "{\"loss\": $1}"
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_LT(seconds, 10.0);  // the hanging program and its child were killed, not waited for
   EXPECT_THAT(o.out, HasSubstr("Trials: 3 complete 1 failed"));
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 4U);
+  for (const auto& t : all) {
     if (t.params.at("x") == 2) {
       EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("ran past objective.timeout (0.5 s) and was killed"));
@@ -105,7 +107,9 @@ echo "{\"loss\": $1}"
 )");
   const test::Outcome o = run(commandStudy());
   ASSERT_EQ(o.code, kExitOk) << o.err;
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 4U);
+  for (const auto& t : all) {
     if (t.params.at("x") == 1) {
       EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("'sh' killed by signal 11 (Segmentation fault)"));
@@ -129,14 +133,19 @@ echo "{\"loss\": $1}"
 )");
   const test::Outcome o = run(commandStudy());
   ASSERT_EQ(o.code, kExitOk) << o.err;
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 4U);
+  for (const auto& t : all) {
     if (t.params.at("x") == 1) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("printed no JSON line on stdout; its last line must hold "
                                      "the metric, such as {\"loss\": 0.25}"));
     } else if (t.params.at("x") == 2) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("the last JSON line of 'sh' has no 'loss' (search.metric); "
                                      "it has accuracy, epoch"));
     } else if (t.params.at("x") == 3) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_EQ(t.error, "'sh' reported a non-finite loss (nan)");
     } else {
       EXPECT_EQ(t.status, TrialStatus::Complete);
@@ -150,7 +159,9 @@ search: {strategy: grid, metric: loss, parameters: {x: {values: [1, 2]}}}
 execution: {storage: study.db}
 )");
   ASSERT_EQ(o.code, kExitOk) << o.err;
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 2U);
+  for (const auto& t : all) {
     EXPECT_EQ(t.status, TrialStatus::Failed);
     EXPECT_EQ(t.error, "cannot run 'no-such-program-tunelab': No such file or directory");
   }
