@@ -47,13 +47,14 @@ void applyOverrides(YamlDocument& document, const std::vector<std::string>& over
         node = &(*node)[index];
         pos = close + 1;
       } else {
+        const std::size_t parentEnd = pos;  // the key path of `node`, without the '.'
         if (path[pos] == '.') ++pos;
         const auto next = path.find_first_of(".[", pos);
         const std::string key = path.substr(pos, next == std::string::npos ? next : next - pos);
         if (key.empty()) throw ExperimentError("--set " + override + ": empty key");
         if (node->is_null()) *node = nlohmann::json::object();
         if (!node->is_object()) {
-          throw ExperimentError("--set " + override + ": '" + path.substr(0, pos) +
+          throw ExperimentError("--set " + override + ": '" + path.substr(0, parentEnd) +
                                 "' is not a mapping in the file");
         }
         node = &(*node)[key];

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -197,10 +198,30 @@ TEST_P(Conformance, ReusedInstanceGivesTheSameResultOnEveryCall) {
   }
 }
 
+// The description `tunelab backends` prints names the library and its version as the library
+// reports them, and the kernels it runs here: OpenBLAS's core type, oneDNN's instruction set.
 TEST_P(Conformance, DescribesItsLibraryAndKernel) {
-  EXPECT_FALSE(backend_->description().empty());
-  backend_->setThreads(2);
-  EXPECT_EQ(backend_->threads(), 2);
+  const std::string text = backend_->description();
+  if (GetParam().starts_with("openblas")) {
+    EXPECT_TRUE(text.starts_with(std::string("OpenBLAS (") + openblas_get_config() + ")")) << text;
+    EXPECT_NE(text.find(std::string("core ") + openblas_get_corename()), std::string::npos) << text;
+  } else {
+    const dnnl_version_t* v = dnnl_version();
+    const std::string version = "oneDNN " + std::to_string(v->major) + "." +
+                                std::to_string(v->minor) + "." + std::to_string(v->patch);
+    EXPECT_TRUE(text.starts_with(version)) << text;
+    const std::map<dnnl::cpu_isa, std::string> isaNames{
+        {dnnl::cpu_isa::sse41, "SSE4.1"},
+        {dnnl::cpu_isa::avx, "AVX"},
+        {dnnl::cpu_isa::avx2, "AVX2"},
+        {dnnl::cpu_isa::avx512_core, "AVX-512"},
+        {dnnl::cpu_isa::avx512_core_vnni, "AVX-512 VNNI"},
+        {dnnl::cpu_isa::avx512_core_bf16, "AVX-512 BF16"},
+        {dnnl::cpu_isa::avx512_core_amx, "AVX-512 AMX"}};
+    const auto isa = isaNames.find(dnnl::get_effective_cpu_isa());
+    ASSERT_NE(isa, isaNames.end()) << "an instruction set this test does not know: " << text;
+    EXPECT_NE(text.find("ISA " + isa->second + ","), std::string::npos) << text;
+  }
 }
 
 // A product is cut into blocks by its shape, never by the thread count, so every element of C
