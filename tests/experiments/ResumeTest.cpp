@@ -7,7 +7,7 @@
 #include <fstream>
 #include <ostream>
 
-#include "experiments/study/StudyStore.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/TestData.h"
 #include "tests/support/TunelabProcess.h"
 

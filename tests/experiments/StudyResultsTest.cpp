@@ -13,7 +13,7 @@
 #include <regex>
 #include <thread>
 
-#include "experiments/study/StudyStore.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/TestData.h"
 #include "tests/support/TunelabProcess.h"
 
