@@ -2,19 +2,18 @@
 
 #include <charconv>
 #include <iomanip>
-#include <numeric>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
 #include "core/Error.h"
-#include "core/Graph.h"
-#include "core/Loss.h"
-#include "core/Trainer.h"
 #include "core/data/CsvReader.h"
+#include "core/data/DataSpec.h"
+#include "core/data/PrepareData.h"
 #include "experiments/cli/ExitCode.h"
-#include "experiments/config/TrainingSpec.h"
 #include "experiments/files/AtomicFile.h"
 #include "experiments/files/ModelFile.h"
+#include "experiments/objective/LoadedModel.h"
 #include "experiments/report/ResultsTable.h"
 #include "plugins/PluginHost.h"
 
@@ -60,61 +59,51 @@ std::string predictionsCsv(const Preprocessor& p, const Matrix& outputs) {
 
 }  // namespace
 
-int runPredict(const PredictArguments& args, std::ostream& out, std::ostream& err) {
-  PluginHost plugins;  // before everything a plugin creates, so it is destroyed last
-  plugins.loadDirectories(PluginHost::searchPath(args.pluginDirs));
-  SavedModel model;
-  Table table;
+namespace {
+
+// The model and the rows to predict; prints why and returns nothing when either cannot be read.
+std::optional<std::pair<SavedModel, Table>> readInputs(const PredictArguments& args,
+                                                       std::ostream& err) {
   try {
-    model = loadModel(args.model);
+    SavedModel model = loadModel(args.model);
     if (model.preprocessor.sampleShape().dims.size() > 1) {
       throw DataError(args.model.string() +
                       ": this model was trained on images; tunelab predict reads CSV files");
     }
     const DataSpec data = parseDataSpec(model.experiment.at("data"));
-    CsvOptions csv;
-    csv.delimiter = data.delimiter;
-    csv.missingMarkers = data.missingMarkers;
-    csv.columnTypes = data.columnTypes;
-    table = readCsv(args.data, csv);
+    Table table = readCsv(args.data, csvOptionsFor(data));
+    return std::make_pair(std::move(model), std::move(table));
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
+}
 
+void printScores(std::ostream& out, const PredictArguments& args, const std::string& target,
+                 const std::map<std::string, double>& scores) {
+  out << "On the " << target << " column of " << args.data.string() << ":";
+  for (const auto& [name, value] : scores) {
+    out << " " << name << " " << std::setprecision(4) << value;
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+int runPredict(const PredictArguments& args, std::ostream& out, std::ostream& err) {
+  PluginHost plugins;  // before everything a plugin creates, so it is destroyed last
+  plugins.loadDirectories(PluginHost::searchPath(args.pluginDirs));
+  auto inputs = readInputs(args, err);
+  if (!inputs) return kExitBadInput;
+  auto& [saved, table] = *inputs;
   Matrix outputs;
-  std::map<std::string, double> scores;
+  std::optional<std::map<std::string, double>> scores;
+  std::optional<LoadedModel> model;
   try {
-    const TrainingSpec spec = parseTrainingSpec(model.experiment);
-    const auto loss = makeLoss(spec.loss);
-    Graph graph(spec.layers, model.preprocessor.sampleShape(), *loss, plugins.layers());
-    if (graph.params().size() != model.params.size() ||
-        graph.state().size() != model.state.size()) {
-      throw DataError(args.model.string() + ": its weights (" +
-                      std::to_string(model.params.size()) + ") do not fit its layers (" +
-                      std::to_string(graph.params().size()) + " parameters)");
-    }
-    std::copy(model.params.begin(), model.params.end(), graph.params().begin());
-    std::copy(model.state.begin(), model.state.end(), graph.state().begin());
-    const auto backend = plugins.backends().create("reference");
-    Trainer trainer(graph, *backend, *loss, spec.fit, Rng(0));
-    const Matrix x = model.preprocessor.transformFeatures(table);
-    outputs = trainer.predict(x.cview());
-    if (model.preprocessor.task() == TaskKind::Regression)
-      model.preprocessor.inverseTargets(outputs.view());
+    model.emplace(std::move(saved), plugins, args.model);
+    outputs = model->predict(table);
     // A file that also has the labels: how well the model does on it.
-    if (table.find(model.preprocessor.targetName()) != static_cast<std::size_t>(-1)) {
-      std::vector<std::uint32_t> rows(table.rows());
-      std::iota(rows.begin(), rows.end(), 0U);
-      Dataset labelled;
-      labelled.x = x;
-      labelled.y = model.preprocessor.encodeTargets(table, rows);
-      labelled.sampleShape = model.preprocessor.sampleShape();
-      labelled.task = model.preprocessor.task();
-      labelled.classNames = model.preprocessor.classNames();
-      labelled.targetName = model.preprocessor.targetName();
-      scores = trainer.evaluate(labelled);
-    }
+    scores = model->evaluate(table);
   } catch (const ConfigError& e) {
     err << "error: " << args.model.string() << ": " << e.keyPath() << ": " << e.detail() << "\n";
     return kExitBadInput;
@@ -122,22 +111,16 @@ int runPredict(const PredictArguments& args, std::ostream& out, std::ostream& er
     err << "error: " << e.what() << "\n";
     return kExitBadInput;
   }
-
+  const Preprocessor& preprocessor = model->saved().preprocessor;
   const auto output = args.output.empty() ? std::filesystem::path("predictions.csv") : args.output;
   try {
-    writeFileAtomically(output, predictionsCsv(model.preprocessor, outputs));
+    writeFileAtomically(output, predictionsCsv(preprocessor, outputs));
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
     return kExitOutput;
   }
   out << "Wrote " << outputs.rows() << " predictions to " << output.string() << "\n";
-  if (!scores.empty()) {
-    out << "On the " << model.preprocessor.targetName() << " column of " << args.data.string()
-        << ":";
-    for (const auto& [name, value] : scores)
-      out << " " << name << " " << std::setprecision(4) << value;
-    out << "\n";
-  }
+  if (scores) printScores(out, args, preprocessor.targetName(), *scores);
   return kExitOk;
 }
 

@@ -168,6 +168,78 @@ std::vector<std::string> CommandObjective::arguments(const TrialSpec& trial,
   return argv;
 }
 
+namespace {
+
+// The numbers of a JSON object line (NaN/Infinity spelled as Python writes them); nothing for
+// any other line.
+std::optional<std::map<std::string, double>> numbersOfLine(std::string_view line) {
+  const auto start = line.find_first_not_of(" \t\r");
+  if (start == std::string_view::npos || line[start] != '{') return std::nullopt;
+  const auto json = parseJsonLine(line);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  std::map<std::string, double> values;
+  for (const auto& [name, value] : json.items()) {
+    if (value.is_number()) values[name] = value.get<double>();
+    if (value.is_string() && kNonFinite.contains(value.get<std::string>())) {
+      values[name] = kNonFinite.at(value.get<std::string>());
+    }
+  }
+  return values;
+}
+
+}  // namespace
+
+ChildCommand CommandObjective::childCommand(const TrialSpec& trial,
+                                            const TrialContext& context) const {
+  ChildCommand command;
+  command.argv = arguments(trial, context);
+  command.timeout = spec_.timeout;
+  command.environment = {{"TUNELAB_TRIAL_ID", std::to_string(trial.id)},
+                         {"TUNELAB_SEED", std::to_string(context.seed)},
+                         {"OMP_NUM_THREADS", std::to_string(context.threads)}};
+  return command;
+}
+
+// How the trial ended, from how the program ended and the last JSON line it printed.
+void CommandObjective::settle(const ChildExit& exit, const std::string& program,
+                              const std::optional<std::map<std::string, double>>& last,
+                              TrialRun& run) const {
+  run.seconds = exit.seconds;
+  run.peakMemoryKiB = exit.peakMemoryKiB;
+  const auto fail = [&](std::string why) {
+    run.ending = TrialRun::Ending::Failed;
+    run.error = std::move(why);
+  };
+  if (exit.timedOut) {
+    fail(withStderr("'" + program + "' ran past objective.timeout (" +
+                        formatDuration(*spec_.timeout) + ") and was killed",
+                    exit));
+  } else if (exit.stopped) {
+    run.ending = TrialRun::Ending::Stopped;
+  } else if (!exit.started) {
+    fail(describeExit(exit));
+  } else if (exit.signal != 0 || exit.exitCode != 0) {
+    fail(withStderr("'" + program + "' " + describeExit(exit), exit));
+  } else if (!last) {
+    fail(withStderr("'" + program +
+                        "' printed no JSON line on stdout; its last line must hold the metric, "
+                        "such as {\"" +
+                        metric_ + "\": 0.25}",
+                    exit));
+  } else if (!last->contains(metric_)) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : *last) names.push_back(name);
+    fail("the last JSON line of '" + program + "' has no '" + metric_ + "' (search.metric)" +
+         (names.empty() ? "" : "; it has " + joinNames(names)));
+  } else if (!std::isfinite(last->at(metric_))) {
+    fail("'" + program + "' reported a non-finite " + metric_ + " (" +
+         std::to_string(last->at(metric_)) + ")");
+  } else {
+    run.value = last->at(metric_);
+    run.fit.bestEpoch = static_cast<int>(run.fit.history.size());
+  }
+}
+
 TrialRun CommandObjective::run(const TrialSpec& trial, const TrialContext& context,
                                const TrialEpochCallback& onEpoch) const {
   TrialRun run;
@@ -180,75 +252,26 @@ TrialRun CommandObjective::run(const TrialSpec& trial, const TrialContext& conte
   }
   ChildCommand command;
   try {
-    command.argv = arguments(trial, context);
+    command = childCommand(trial, context);
   } catch (const ConfigError& e) {
     run.ending = TrialRun::Ending::Failed;
     run.error = e.keyPath() + ": " + e.detail();
     return run;
   }
-  command.timeout = spec_.timeout;
-  command.environment = {{"TUNELAB_TRIAL_ID", std::to_string(trial.id)},
-                         {"TUNELAB_SEED", std::to_string(context.seed)},
-                         {"OMP_NUM_THREADS", std::to_string(context.threads)}};
-
   std::optional<std::map<std::string, double>> last;  // the last JSON line's numbers
-  int lines = 0;
   auto onLine = [&](std::string_view line) {
-    const auto start = line.find_first_not_of(" \t\r");
-    if (start == std::string_view::npos || line[start] != '{') return true;
-    const auto json = parseJsonLine(line);
-    if (json.is_discarded() || !json.is_object()) return true;
-    std::map<std::string, double> values;
-    for (const auto& [name, value] : json.items()) {
-      if (value.is_number()) values[name] = value.get<double>();
-      if (value.is_string() && kNonFinite.contains(value.get<std::string>()))
-        values[name] = kNonFinite.at(value.get<std::string>());
-    }
+    auto values = numbersOfLine(line);
+    if (!values) return true;
     last = values;
-    if (!values.contains(metric_)) return true;
+    if (!values->contains(metric_)) return true;
     EpochRecord record;
-    record.epoch = ++lines;
-    record.values = std::move(values);
+    record.epoch = static_cast<int>(run.fit.history.size()) + 1;
+    record.values = std::move(*values);
     run.fit.history.push_back(record);
     return onEpoch(record);
   };
   const ChildExit exit = runChild(command, onLine, context.cancelled);
-  run.seconds = exit.seconds;
-  run.peakMemoryKiB = exit.peakMemoryKiB;
-  if (exit.timedOut) {
-    run.ending = TrialRun::Ending::Failed;
-    run.error = withStderr("'" + command.argv[0] + "' ran past objective.timeout (" +
-                               formatDuration(*spec_.timeout) + ") and was killed",
-                           exit);
-  } else if (exit.stopped) {
-    run.ending = TrialRun::Ending::Stopped;
-  } else if (!exit.started || exit.signal != 0 || exit.exitCode != 0) {
-    run.ending = TrialRun::Ending::Failed;
-    run.error = withStderr("'" + command.argv[0] + "' " + describeExit(exit), exit);
-    if (!exit.started) run.error = describeExit(exit);
-  } else if (!last) {
-    run.ending = TrialRun::Ending::Failed;
-    run.error = withStderr("'" + command.argv[0] +
-                               "' printed no JSON line on stdout; its last "
-                               "line must hold the metric, such as {\"" +
-                               metric_ + "\": 0.25}",
-                           exit);
-  } else if (!last->contains(metric_)) {
-    std::vector<std::string> names;
-    for (const auto& [name, value] : *last) names.push_back(name);
-    run.ending = TrialRun::Ending::Failed;
-    run.error = "the last JSON line of '" + command.argv[0] + "' has no '" + metric_ +
-                "' (search.metric)" + (names.empty() ? "" : "; it has " + joinNames(names));
-  } else {
-    run.value = last->at(metric_);
-    run.fit.bestEpoch = lines;
-  }
-  if (run.ending == TrialRun::Ending::Complete && !std::isfinite(*run.value)) {
-    run.ending = TrialRun::Ending::Failed;
-    run.error = "'" + command.argv[0] + "' reported a non-finite " + metric_ + " (" +
-                std::to_string(*run.value) + ")";
-    run.value.reset();
-  }
+  settle(exit, command.argv[0], last, run);
   return run;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "experiments/config/CommandSpec.h"
+#include "experiments/objective/ChildProcess.h"
 #include "experiments/objective/Objective.h"
 #include "search/SearchSpace.h"
 
@@ -33,6 +34,10 @@ class CommandObjective : public Objective {
   std::vector<std::string> arguments(const TrialSpec& trial, const TrialContext& context) const;
 
  private:
+  ChildCommand childCommand(const TrialSpec& trial, const TrialContext& context) const;
+  void settle(const ChildExit& exit, const std::string& program,
+              const std::optional<std::map<std::string, double>>& last, TrialRun& run) const;
+
   CommandSpec spec_;
   std::string metric_;
   std::set<std::string> referenced_;

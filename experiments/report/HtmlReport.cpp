@@ -86,12 +86,7 @@ Range valueRange(const std::vector<Series>& series) {
   return {r.lo - pad, r.hi + pad};
 }
 
-std::string chart(const std::vector<Series>& series, const std::string& xLabel,
-                  const std::string& yLabel, int width, int height) {
-  constexpr int left = 58;
-  constexpr int right = 10;
-  constexpr int top = 10;
-  constexpr int bottom = 34;
+Range xRange(const std::vector<Series>& series) {
   Range xs{1, 2};
   bool any = false;
   for (const auto& s : series) {
@@ -102,70 +97,95 @@ std::string chart(const std::vector<Series>& series, const std::string& xLabel,
     }
   }
   if (xs.hi <= xs.lo) xs.hi = xs.lo + 1;
-  const Range ys = valueRange(series);
-  const double plotW = width - left - right;
-  const double plotH = height - top - bottom;
-  auto px = [&](double x) { return left + (x - xs.lo) / (xs.hi - xs.lo) * plotW; };
-  auto py = [&](double y) {
-    return top + (1.0 - (std::clamp(y, ys.lo, ys.hi) - ys.lo) / (ys.hi - ys.lo)) * plotH;
-  };
+  return xs;
+}
 
-  std::ostringstream svg;
-  svg << std::fixed << std::setprecision(1);
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
-      << "\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\">\n";
-  svg << "<rect class=\"plot\" x=\"" << left << "\" y=\"" << top << "\" width=\"" << plotW
-      << "\" height=\"" << plotH << "\"/>\n";
+// Where the plot area of a chart lies and how values map onto it.
+struct ChartFrame {
+  static constexpr int kLeft = 58;
+  static constexpr int kRight = 10;
+  static constexpr int kTop = 10;
+  static constexpr int kBottom = 34;
+  int width;
+  int height;
+  Range xs;
+  Range ys;
+  double plotW() const { return width - kLeft - kRight; }
+  double plotH() const { return height - kTop - kBottom; }
+  double px(double x) const { return kLeft + (x - xs.lo) / (xs.hi - xs.lo) * plotW(); }
+  double py(double y) const {
+    return kTop + (1.0 - (std::clamp(y, ys.lo, ys.hi) - ys.lo) / (ys.hi - ys.lo)) * plotH();
+  }
+};
+
+void writeAxes(std::ostream& svg, const ChartFrame& f, const std::string& xLabel,
+               const std::string& yLabel) {
+  svg << "<rect class=\"plot\" x=\"" << ChartFrame::kLeft << "\" y=\"" << ChartFrame::kTop
+      << "\" width=\"" << f.plotW() << "\" height=\"" << f.plotH() << "\"/>\n";
   for (int i = 0; i <= 4; ++i) {
-    const double y = ys.lo + (ys.hi - ys.lo) * i / 4.0;
-    svg << "<line class=\"tick\" x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\""
-        << py(y) << "\" y2=\"" << py(y) << "\"/><text x=\"" << left - 4 << "\" y=\"" << py(y) + 4
+    const double y = f.ys.lo + (f.ys.hi - f.ys.lo) * i / 4.0;
+    svg << "<line class=\"tick\" x1=\"" << ChartFrame::kLeft << "\" x2=\""
+        << f.width - ChartFrame::kRight << "\" y1=\"" << f.py(y) << "\" y2=\"" << f.py(y)
+        << "\"/><text x=\"" << ChartFrame::kLeft - 4 << "\" y=\"" << f.py(y) + 4
         << "\" text-anchor=\"end\">" << number(y, 3) << "</text>\n";
   }
   // Epoch labels at a round step (1, 2, 5, 10, 20, 50...), and at the first epoch.
-  const double raw = std::max(1.0, (xs.hi - xs.lo) / 6.0);
+  const double raw = std::max(1.0, (f.xs.hi - f.xs.lo) / 6.0);
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double step = magnitude;
   for (const double m : {2.0, 5.0, 10.0}) {
     if (step < raw) step = m * magnitude;
   }
   auto label = [&](double x) {
-    svg << "<text x=\"" << px(x) << "\" y=\"" << height - bottom + 14
+    svg << "<text x=\"" << f.px(x) << "\" y=\"" << f.height - ChartFrame::kBottom + 14
         << "\" text-anchor=\"middle\">" << number(x, 6) << "</text>\n";
   };
-  const double first = std::ceil(xs.lo / step) * step;
-  if (first - xs.lo >= step / 2) label(xs.lo);
-  for (double x = first; x <= xs.hi + 1e-9; x += step) label(x);
-  svg << "<text x=\"" << left + plotW / 2 << "\" y=\"" << height - 4 << "\" text-anchor=\"middle\">"
-      << escape(xLabel) << "</text>\n";
-  svg << "<text transform=\"translate(12," << top + plotH / 2
+  const double first = std::ceil(f.xs.lo / step) * step;
+  if (first - f.xs.lo >= step / 2) label(f.xs.lo);
+  for (double x = first; x <= f.xs.hi + 1e-9; x += step) label(x);
+  svg << "<text x=\"" << ChartFrame::kLeft + f.plotW() / 2 << "\" y=\"" << f.height - 4
+      << "\" text-anchor=\"middle\">" << escape(xLabel) << "</text>\n";
+  svg << "<text transform=\"translate(12," << ChartFrame::kTop + f.plotH() / 2
       << ") rotate(-90)\" text-anchor=\"middle\">" << escape(yLabel) << "</text>\n";
-  for (const auto& s : series) {
-    svg << "<g class=\"" << s.cssClass << "\"><title>" << escape(s.title) << "</title>";
-    // A run of finite points is a line, or a dot when it is one point.
-    std::vector<std::pair<double, double>> run;
-    auto flush = [&] {
-      if (run.size() == 1) {
-        svg << "<circle r=\"2\" cx=\"" << run[0].first << "\" cy=\"" << run[0].second << "\"/>";
-      } else if (run.size() > 1) {
-        svg << "<polyline points=\"";
-        for (std::size_t i = 0; i < run.size(); ++i) {
-          svg << (i > 0 ? " " : "") << run[i].first << "," << run[i].second;
-        }
-        svg << "\"/>";
-      }
-      run.clear();
-    };
-    for (const auto& [x, y] : s.points) {
-      if (std::isfinite(y)) {
-        run.emplace_back(px(x), py(y));
-      } else {
-        flush();
-      }
+}
+
+// A run of finite points is a line, or a dot when it is one point.
+void writeRun(std::ostream& svg, std::vector<std::pair<double, double>>& run) {
+  if (run.size() == 1) {
+    svg << "<circle r=\"2\" cx=\"" << run[0].first << "\" cy=\"" << run[0].second << "\"/>";
+  } else if (run.size() > 1) {
+    svg << "<polyline points=\"";
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      svg << (i > 0 ? " " : "") << run[i].first << "," << run[i].second;
     }
-    flush();
-    svg << "</g>\n";
+    svg << "\"/>";
   }
+  run.clear();
+}
+
+void writeSeries(std::ostream& svg, const ChartFrame& f, const Series& s) {
+  svg << "<g class=\"" << s.cssClass << "\"><title>" << escape(s.title) << "</title>";
+  std::vector<std::pair<double, double>> run;
+  for (const auto& [x, y] : s.points) {
+    if (std::isfinite(y)) {
+      run.emplace_back(f.px(x), f.py(y));
+    } else {
+      writeRun(svg, run);
+    }
+  }
+  writeRun(svg, run);
+  svg << "</g>\n";
+}
+
+std::string chart(const std::vector<Series>& series, const std::string& xLabel,
+                  const std::string& yLabel, int width, int height) {
+  const ChartFrame frame{width, height, xRange(series), valueRange(series)};
+  std::ostringstream svg;
+  svg << std::fixed << std::setprecision(1);
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\">\n";
+  writeAxes(svg, frame, xLabel, yLabel);
+  for (const auto& s : series) writeSeries(svg, frame, s);
   svg << "</svg>";
   return svg.str();
 }
@@ -298,24 +318,15 @@ g.val circle{fill:#1f6fd1}
 
 }  // namespace
 
-std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTrial>& trials) {
-  std::vector<TrialRecord> records;
-  records.reserve(trials.size());
-  for (const auto& t : trials) records.push_back(t.record);
-  const auto ranked = rankTrials(records, spec);
-  auto find = [&](const TrialRecord& r) -> const ReportTrial& {
-    return *std::find_if(trials.begin(), trials.end(), [&](const ReportTrial& t) {
-      return t.record.id == r.id && t.record.backend == r.backend;
-    });
-  };
+const ReportTrial& findTrial(const std::vector<ReportTrial>& trials, const TrialRecord& r) {
+  return *std::find_if(trials.begin(), trials.end(), [&](const ReportTrial& t) {
+    return t.record.id == r.id && t.record.backend == r.backend;
+  });
+}
 
-  std::ostringstream html;
-  html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
-       << escape(spec.name) << " - tunelab report</title>\n<style>\n"
-       << kStyle << "\n</style>\n</head>\n<body>\n<h1>Study " << escape(spec.name) << "</h1>\n";
-  writeSummary(html, spec, trials, ranked);
-
-  // Each trial's value in the order the trials were made, and the best so far.
+// Each trial's value in the order the trials were made, and the best so far.
+void writeHistory(std::ostream& html, const StudySpec& spec,
+                  const std::vector<TrialRecord>& ranked) {
   html << "<h2>" << escape(spec.metric.name) << " of each trial, and the best so far</h2>\n";
   std::vector<TrialRecord> inOrder = ranked;
   std::sort(inOrder.begin(), inOrder.end(),
@@ -324,44 +335,59 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
   Series bestSoFar{"best so far", "best", {}};
   for (const auto& t : inOrder) {
     history.push_back({trialName(t) + ": " + number(*t.value, 6), "trial", {{t.id, *t.value}}});
-    const double best = bestSoFar.points.empty() ? *t.value
-                        : spec.metric.maximize ? std::max(bestSoFar.points.back().second, *t.value)
-                                               : std::min(bestSoFar.points.back().second, *t.value);
+    const double best =
+        bestSoFar.points.empty() || spec.metric.better(*t.value, bestSoFar.points.back().second)
+            ? *t.value
+            : bestSoFar.points.back().second;
     bestSoFar.points.emplace_back(t.id, best);
   }
   history.push_back(bestSoFar);
   html << chart(history, "trial", spec.metric.name, 760, 300)
        << "\n<p>Grey: each trial (hover for its number); blue: the best so far.</p>\n";
+}
 
-  // The search metric per epoch, when trials have more than one.
+// The search metric per epoch, when trials have more than one.
+void writeOverview(std::ostream& html, const StudySpec& spec,
+                   const std::vector<ReportTrial>& trials, const std::vector<TrialRecord>& ranked) {
   const bool curves = std::any_of(trials.begin(), trials.end(),
                                   [](const ReportTrial& t) { return t.epochs.size() > 1; });
-  if (curves) {
-    html << "<h2>" << escape(spec.metric.name) << " per epoch, every trial</h2>\n";
-    std::vector<Series> overview;
-    for (const auto& t : trials) {
-      if (t.record.backend != primaryBackend(spec)) continue;
-      if (!ranked.empty() && t.record.id == ranked.front().id) continue;
-      overview.push_back(seriesOf(t, spec.metric.name, "trial", trialName(t.record)));
-    }
-    if (!ranked.empty()) {
-      const TrialRecord& best = ranked.front();
-      overview.push_back(
-          seriesOf(find(best), spec.metric.name, "best", trialName(best) + " (best)"));
-    }
-    html << chart(overview, "epoch", spec.metric.name, 760, 380)
-         << "\n<p>Grey: every trial (hover for its number); blue: the best.</p>\n";
+  if (!curves) return;
+  html << "<h2>" << escape(spec.metric.name) << " per epoch, every trial</h2>\n";
+  std::vector<Series> overview;
+  for (const auto& t : trials) {
+    if (t.record.backend != primaryBackend(spec)) continue;
+    if (!ranked.empty() && t.record.id == ranked.front().id) continue;
+    overview.push_back(seriesOf(t, spec.metric.name, "trial", trialName(t.record)));
   }
+  if (!ranked.empty()) {
+    const TrialRecord& best = ranked.front();
+    overview.push_back(
+        seriesOf(findTrial(trials, best), spec.metric.name, "best", trialName(best) + " (best)"));
+  }
+  html << chart(overview, "epoch", spec.metric.name, 760, 380)
+       << "\n<p>Grey: every trial (hover for its number); blue: the best.</p>\n";
+}
 
+std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTrial>& trials) {
+  std::vector<TrialRecord> records;
+  records.reserve(trials.size());
+  for (const auto& t : trials) records.push_back(t.record);
+  const auto ranked = rankTrials(records, spec);
+  std::ostringstream html;
+  html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
+       << escape(spec.name) << " - tunelab report</title>\n<style>\n"
+       << kStyle << "\n</style>\n</head>\n<body>\n<h1>Study " << escape(spec.name) << "</h1>\n";
+  writeSummary(html, spec, trials, ranked);
+  writeHistory(html, spec, ranked);
+  writeOverview(html, spec, trials, ranked);
   html << "<h2>Trials, best first</h2>\n";
   writeTable(html, spec, trials, ranked);
-
   html << "<h2>Learning curves of the best trials</h2>\n<div class=\"curves\">\n";
   for (std::size_t i = 0; i < std::min(kCurvesOfBest, ranked.size()); ++i) {
     std::ostringstream heading;
     heading << "#" << i + 1 << ": " << trialName(ranked[i]) << ", " << spec.metric.name << " "
             << number(*ranked[i].value, 5);
-    writeCurves(html, find(ranked[i]), heading.str());
+    writeCurves(html, findTrial(trials, ranked[i]), heading.str());
   }
   html << "</div>\n<p><small>" << escape(versionString()) << "</small></p>\n</body>\n</html>\n";
   return html.str();
