@@ -71,15 +71,6 @@ std::map<std::string, std::string> parseColumnTypes(const nlohmann::json& column
   return types;
 }
 
-template <typename F>
-void within(const std::string& prefix, F&& read) {
-  try {
-    read();
-  } catch (const ConfigError& e) {
-    throw e.withPrefix(prefix);
-  }
-}
-
 }  // namespace
 
 DataSpec parseDataSpec(const nlohmann::json& data) {
@@ -94,8 +85,8 @@ DataSpec parseDataSpec(const nlohmann::json& data) {
   if (o.has("task")) {
     spec.task = parseTask(o.choice("task", {"binary", "multiclass", "regression"}, "binary"));
   }
-  within("preprocess", [&] { parsePreprocess(o.raw("preprocess"), spec); });
-  within("split", [&] { parseSplit(o.raw("split"), spec); });
+  withKeyPrefix("preprocess", [&] { parsePreprocess(o.raw("preprocess"), spec); });
+  withKeyPrefix("split", [&] { parseSplit(o.raw("split"), spec); });
   spec.delimiter = parseDelimiter(o.string("delimiter", ","));
   if (o.has("missing_values")) {
     spec.missingMarkers = stringList(o.raw("missing_values"), "missing_values");

@@ -9,6 +9,7 @@
 
 #include "core/Error.h"
 #include "core/data/PrepareData.h"
+#include "experiments/cli/CommandSteps.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
@@ -80,36 +81,14 @@ struct Run {
 };
 
 Failure readExperiment(Run& run) {
-  try {
-    run.document = YamlDocument::load(run.args.experiment);
-    applyOverrides(*run.document, run.args.overrides);
-    run.experiment = parseExperiment(*run.document);
-  } catch (const ConfigError& e) {
-    return run.located(e);
-  } catch (const Error& e) {
-    run.err << "error: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  return std::nullopt;
+  return readExperimentFile(run.args.experiment, run.args.overrides, run.document, run.err,
+                            [&](const YamlDocument& d) { run.experiment = parseExperiment(d); });
 }
 
 Failure loadPlugins(Run& run) {
-  run.plugins.loadDirectories(PluginHost::searchPath(run.args.pluginDirs));
-  for (const auto& problem : run.plugins.problems()) {
-    run.err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason
-            << "\n";
-  }
+  loadPluginsWarning(run.plugins, run.args.pluginDirs, run.err);
   if (run.experiment.command) return std::nullopt;
-  for (const auto& backend : run.study().execution.backends) {
-    try {
-      run.plugins.backends().get(backend);
-    } catch (const ConfigError& e) {
-      run.err << "error: " << run.document->locate("execution.backend")
-              << ": execution.backend: " << e.detail() << "\n";
-      return kExitBadInput;
-    }
-  }
-  return std::nullopt;
+  return checkBackends(run.plugins, run.study().execution.backends, *run.document, run.err);
 }
 
 // The built-in objective needs the data, prepared once, and a model to size the threads.

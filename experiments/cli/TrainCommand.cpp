@@ -8,6 +8,7 @@
 #include "core/Error.h"
 #include "core/Trainer.h"
 #include "core/data/PrepareData.h"
+#include "experiments/cli/CommandSteps.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
@@ -69,40 +70,21 @@ struct TrainRun {
 };
 
 Failure readExperiment(TrainRun& run) {
-  try {
-    run.document = YamlDocument::load(run.args.experiment);
-    applyOverrides(*run.document, run.args.overrides);
-    run.single = parseSingleTraining(*run.document);
-    if (run.single.training.validationFolds > 0) {
-      throw ConfigError("train.validation.kfold",
-                        "k-fold scoring compares the trials of a study: use tunelab run (tunelab "
-                        "train trains one model on the validation split)");
-    }
-  } catch (const ConfigError& e) {
-    run.err << "error: " << run.document->describe(e) << "\n";
-    return kExitBadInput;
-  } catch (const Error& e) {
-    run.err << "error: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  return std::nullopt;
+  return readExperimentFile(
+      run.args.experiment, run.args.overrides, run.document, run.err, [&](const YamlDocument& d) {
+        run.single = parseSingleTraining(d);
+        if (run.single.training.validationFolds > 0) {
+          throw ConfigError("train.validation.kfold",
+                            "k-fold scoring compares the trials of a study: use tunelab run "
+                            "(tunelab train trains one model on the validation split)");
+        }
+      });
 }
 
 Failure loadPlugins(TrainRun& run) {
-  run.plugins.loadDirectories(PluginHost::searchPath(run.args.pluginDirs));
-  for (const auto& problem : run.plugins.problems()) {
-    run.err << "warning: plugin " << problem.file.string() << " not loaded: " << problem.reason
-            << "\n";
-  }
-  const std::string& backend = run.single.execution.backends.front();
-  if (run.plugins.backends().contains(backend)) return std::nullopt;
-  try {
-    run.plugins.backends().get(backend);
-  } catch (const ConfigError& e) {
-    run.err << "error: " << run.document->locate("execution.backend")
-            << ": execution.backend: " << e.detail() << "\n";
-  }
-  return kExitBadInput;
+  loadPluginsWarning(run.plugins, run.args.pluginDirs, run.err);
+  return checkBackends(run.plugins, {run.single.execution.backends.front()}, *run.document,
+                       run.err);
 }
 
 Failure train(TrainRun& run) {

@@ -10,15 +10,6 @@ namespace tunelab {
 
 namespace {
 
-template <typename F>
-auto within(const std::string& prefix, F&& read) {
-  try {
-    return read();
-  } catch (const ConfigError& e) {
-    throw e.withPrefix(prefix);
-  }
-}
-
 // The top-level keys, checked for typos; returns the experiment's name.
 std::string checkTopLevel(const nlohmann::json& root) {
   Options top(root, "an experiment file");
@@ -45,7 +36,7 @@ CommandSpec parseObjective(const nlohmann::json& root) {
                       "chooses the compute backend of the built-in model; an objective "
                       "command chooses its own");
   }
-  return within("objective", [&] { return parseCommandSpec(root.at("objective")); });
+  return withKeyPrefix("objective", [&] { return parseCommandSpec(root.at("objective")); });
 }
 
 // Every $name in data, model and train must be a search parameter and every parameter must be
@@ -114,7 +105,7 @@ SingleTraining parseSingleTraining(const YamlDocument& document) {
   single.training = parseTrainingSpec(single.bound);
   const auto& execution =
       single.bound.contains("execution") ? single.bound.at("execution") : nlohmann::json();
-  single.execution = within("execution", [&] { return parseExecutionSpec(execution); });
+  single.execution = withKeyPrefix("execution", [&] { return parseExecutionSpec(execution); });
   return single;
 }
 

@@ -9,15 +9,6 @@ namespace tunelab {
 
 namespace {
 
-template <typename F>
-auto within(const std::string& prefix, F&& f) {
-  try {
-    return f();
-  } catch (const ConfigError& e) {
-    throw e.withPrefix(prefix);
-  }
-}
-
 void parseSearch(const nlohmann::json& json, const std::vector<std::string>& order,
                  StudySpec& spec) {
   Options search(json, "the search section");
@@ -29,7 +20,7 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
   if (metric.is_string()) {
     spec.metric = MetricGoal::forName(metric.get<std::string>());
   } else if (!metric.is_null()) {
-    within("metric", [&] {
+    withKeyPrefix("metric", [&] {
       Options m(metric, "search.metric");
       spec.metric = MetricGoal::forName(m.string("name", "val_loss"));
       spec.metric.maximize = m.choice("goal", {"minimize", "maximize"},
@@ -39,10 +30,10 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
     });
   }
   spec.space =
-      within("parameters", [&] { return SearchSpace::parse(search.raw("parameters"), order); });
+      withKeyPrefix("parameters", [&] { return SearchSpace::parse(search.raw("parameters"), order); });
   const auto& terminate = search.raw("early_terminate");
   if (!terminate.is_null()) {
-    within("early_terminate", [&] {
+    withKeyPrefix("early_terminate", [&] {
       if (!terminate.is_object()) {
         throw ConfigError("", "expected a mapping such as {type: median, warmup_epochs: 5}");
       }
@@ -66,11 +57,11 @@ StudySpec parseStudySpec(const nlohmann::json& root, const std::vector<std::stri
   StudySpec spec;
   if (root.contains("name") && root.at("name").is_string()) spec.name = root.at("name");
   const nlohmann::json search = root.contains("search") ? root.at("search") : nlohmann::json();
-  within("search", [&] {
+  withKeyPrefix("search", [&] {
     parseSearch(search, order, spec);
     return 0;
   });
-  spec.execution = within("execution", [&] {
+  spec.execution = withKeyPrefix("execution", [&] {
     return parseExecutionSpec(root.contains("execution") ? root.at("execution") : nlohmann::json());
   });
   // A program tuned through `objective.command` runs itself: its trials are stored under

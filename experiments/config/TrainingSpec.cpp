@@ -14,16 +14,6 @@ std::string at(const std::string& path, std::size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
-// Rethrows a component's ConfigError with the component's place in the file in front.
-template <typename F>
-auto within(const std::string& prefix, F&& read) {
-  try {
-    return read();
-  } catch (const ConfigError& e) {
-    throw e.withPrefix(prefix);
-  }
-}
-
 void expandLayers(const nlohmann::json& list, const std::string& path, TrainingSpec& spec) {
   if (!list.is_array()) throw ConfigError(path, "must be a list of layers");
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -34,9 +24,9 @@ void expandLayers(const nlohmann::json& list, const std::string& path, TrainingS
     }
     if (item.contains("repeat")) {
       Options block(item, "a repeat block");
-      const auto times = within(itemPath, [&] { return block.integer("repeat", Range{.min = 0}); });
+      const auto times = withKeyPrefix(itemPath, [&] { return block.integer("repeat", Range{.min = 0}); });
       const auto& inner = block.raw("layers");
-      within(itemPath, [&] {
+      withKeyPrefix(itemPath, [&] {
         block.finish();
         return 0;
       });
@@ -109,7 +99,7 @@ void parseModel(const nlohmann::json& json, TrainingSpec& spec) {
                       "is required (binary_crossentropy, categorical_crossentropy, "
                       "sparse_categorical_crossentropy, mse, mae, huber)");
   }
-  spec.metrics = within("metrics", [&] { return parseMetricNames(model.raw("metrics")); });
+  spec.metrics = withKeyPrefix("metrics", [&] { return parseMetricNames(model.raw("metrics")); });
   model.finish();
 }
 
@@ -121,13 +111,13 @@ void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
   fit.shuffle = train.boolean("shuffle", true);
   const auto& optimizer = train.raw("optimizer");
   fit.optimizer =
-      within("optimizer", [&] { return parseOptimizer(optimizer.is_null() ? "adam" : optimizer); });
-  fit.schedule = within("learning_rate_schedule",
+      withKeyPrefix("optimizer", [&] { return parseOptimizer(optimizer.is_null() ? "adam" : optimizer); });
+  fit.schedule = withKeyPrefix("learning_rate_schedule",
                         [&] { return parseSchedule(train.raw("learning_rate_schedule")); });
   fit.earlyStopping =
-      within("early_stopping", [&] { return parseEarlyStopping(train.raw("early_stopping")); });
+      withKeyPrefix("early_stopping", [&] { return parseEarlyStopping(train.raw("early_stopping")); });
   if (const auto& folds = train.raw("validation"); !folds.is_null()) {
-    spec.validationFolds = within("validation", [&] {
+    spec.validationFolds = withKeyPrefix("validation", [&] {
       Options validation(folds, "train.validation");
       const auto k = static_cast<int>(validation.integer("kfold", {.min = 2}));
       validation.finish();
@@ -146,14 +136,14 @@ TrainingSpec parseTrainingSpec(const nlohmann::json& root) {
     return root.at(name);
   };
   const auto& data = section("data", "is required: where the data comes from");
-  spec.data = within("data", [&] { return parseDataSpec(data); });
+  spec.data = withKeyPrefix("data", [&] { return parseDataSpec(data); });
   const auto& model = section("model", "is required: the layers, loss and metrics");
-  within("model", [&] {
+  withKeyPrefix("model", [&] {
     parseModel(model, spec);
     return 0;
   });
   const auto& train = section("train", "is required: at least train.epochs");
-  within("train", [&] {
+  withKeyPrefix("train", [&] {
     parseTrain(train, spec);
     return 0;
   });
