@@ -1,4 +1,5 @@
-// Contract tests for the bundled grid and random strategies.
+// The bundled strategies against the plugin kit's strategy contract, and what each promises
+// beyond it.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -8,7 +9,9 @@
 
 #include "core/Error.h"
 #include "core/Rng.h"
+#include "plugins/testing/StrategyContract.h"
 #include "search/Enumerate.h"
+#include "search/strategies/gp/GpStrategy.h"
 #include "search/strategies/grid/GridStrategy.h"
 #include "search/strategies/hyperband/HyperbandStrategy.h"
 #include "search/strategies/random/RandomStrategy.h"
@@ -17,6 +20,27 @@ namespace tunelab {
 namespace {
 
 using nlohmann::json;
+using testing::StrategyCase;
+using testing::StrategyContract;
+
+template <class S>
+StrategyFactory factoryOf() {
+  return [](const StrategyContext& context) { return std::make_unique<S>(context); };
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bundled, StrategyContract,
+    ::testing::Values(StrategyCase{"grid", factoryOf<GridStrategy>(), {}, 1, {}, false},
+                      StrategyCase{"random", factoryOf<RandomStrategy>()},
+                      StrategyCase{"gp", factoryOf<GpStrategy>(), {{"initial_trials", 4}}},
+                      StrategyCase{"gp_without_lag",
+                                   factoryOf<GpStrategy>(),
+                                   {{"initial_trials", 4}, {"lag", 0}}},
+                      StrategyCase{"hyperband", factoryOf<HyperbandStrategy>()},
+                      StrategyCase{"hyperband_lag_two_brackets",
+                                   factoryOf<HyperbandStrategy>(),
+                                   {{"lag", 1}, {"brackets", 2}}}),
+    testing::CaseName{});
 
 SearchSpace referenceGrid() {
   const json j = json::parse(R"({"nodes": {"values": [16, 32, 64]}, "dropout": {"values": [0, 0.2]},
