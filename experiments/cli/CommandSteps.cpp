@@ -41,8 +41,8 @@ std::optional<int> checkBackends(const PluginHost& host, const std::vector<std::
     try {
       host.backends().get(backend);
     } catch (const ConfigError& e) {
-      err << "error: " << document.locate("execution.backend") << ": execution.backend: "
-          << e.detail() << "\n";
+      err << "error: " << document.locate("execution.backend")
+          << ": execution.backend: " << e.detail() << "\n";
       return kExitBadInput;
     }
   }

@@ -13,7 +13,7 @@ namespace {
 // The top-level keys, checked for typos; returns the experiment's name.
 std::string checkTopLevel(const nlohmann::json& root) {
   Options top(root, "an experiment file");
-  const std::string name = top.string("name", "experiment");
+  std::string name = top.string("name", "experiment");
   top.string("description", "");
   for (const char* section : {"data", "model", "train", "search", "execution", "objective"}) {
     top.raw(section);

@@ -29,8 +29,8 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
       return 0;
     });
   }
-  spec.space =
-      withKeyPrefix("parameters", [&] { return SearchSpace::parse(search.raw("parameters"), order); });
+  spec.space = withKeyPrefix("parameters",
+                             [&] { return SearchSpace::parse(search.raw("parameters"), order); });
   const auto& terminate = search.raw("early_terminate");
   if (!terminate.is_null()) {
     withKeyPrefix("early_terminate", [&] {

@@ -24,7 +24,8 @@ void expandLayers(const nlohmann::json& list, const std::string& path, TrainingS
     }
     if (item.contains("repeat")) {
       Options block(item, "a repeat block");
-      const auto times = withKeyPrefix(itemPath, [&] { return block.integer("repeat", Range{.min = 0}); });
+      const auto times =
+          withKeyPrefix(itemPath, [&] { return block.integer("repeat", Range{.min = 0}); });
       const auto& inner = block.raw("layers");
       withKeyPrefix(itemPath, [&] {
         block.finish();
@@ -110,12 +111,12 @@ void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
   fit.batchSize = static_cast<std::size_t>(train.integer("batch_size", 32, {.min = 1}));
   fit.shuffle = train.boolean("shuffle", true);
   const auto& optimizer = train.raw("optimizer");
-  fit.optimizer =
-      withKeyPrefix("optimizer", [&] { return parseOptimizer(optimizer.is_null() ? "adam" : optimizer); });
+  fit.optimizer = withKeyPrefix(
+      "optimizer", [&] { return parseOptimizer(optimizer.is_null() ? "adam" : optimizer); });
   fit.schedule = withKeyPrefix("learning_rate_schedule",
-                        [&] { return parseSchedule(train.raw("learning_rate_schedule")); });
-  fit.earlyStopping =
-      withKeyPrefix("early_stopping", [&] { return parseEarlyStopping(train.raw("early_stopping")); });
+                               [&] { return parseSchedule(train.raw("learning_rate_schedule")); });
+  fit.earlyStopping = withKeyPrefix(
+      "early_stopping", [&] { return parseEarlyStopping(train.raw("early_stopping")); });
   if (const auto& folds = train.raw("validation"); !folds.is_null()) {
     spec.validationFolds = withKeyPrefix("validation", [&] {
       Options validation(folds, "train.validation");
