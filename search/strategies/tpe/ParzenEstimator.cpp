@@ -9,8 +9,6 @@ namespace tunelab {
 
 namespace {
 
-constexpr double kSigma0 = 0.2;
-
 bool categorical(const Parameter& p) { return p.kind == Parameter::Kind::Categorical; }
 bool discreteNumeric(const Parameter& p) { return !categorical(p) && p.finite(); }
 
@@ -82,7 +80,7 @@ void addParzenPoint(const std::vector<const Parameter*>& params, const ParzenPoi
 
 ParzenEstimator::ParzenEstimator(std::vector<const Parameter*> params,
                                  const std::vector<ParzenPoint>& observed, double priorWeight)
-    : groupSize_(params.size()), multivariate_(params.size() > 1) {
+    : multivariate_(params.size() > 1) {
   weights_ = observationWeights(observed.size());
   weights_.push_back(priorWeight);
   double total = 0;
@@ -106,23 +104,20 @@ void ParzenEstimator::addNumeric(Dimension& dim, std::vector<double> observed) c
   const std::size_t n = observed.size();
   dim.mu = observed;
   dim.mu.push_back(0.5);  // the prior
+  // Optuna's "magic clip": no component narrower than 1 / (observations + 2) of the range.
   const double minSigma = 1.0 / std::min(100.0, 1.0 + double(n + 1));
-  if (multivariate_) {
-    const double d = static_cast<double>(groupSize_);
-    const double sigma = kSigma0 * std::pow(std::max<double>(1.0, double(n)), -1.0 / (d + 4.0));
-    dim.sigma.assign(n, std::clamp(sigma, minSigma, 1.0));
-  } else {
-    // The larger distance to a neighbour among the observations and the prior's centre.
-    std::vector<std::size_t> order(n + 1);
-    for (std::size_t i = 0; i <= n; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return dim.mu[a] < dim.mu[b]; });
-    dim.sigma.assign(n, 0.0);
-    for (std::size_t r = 0; r <= n; ++r) {
-      if (order[r] == n) continue;
-      const double left = r > 0 ? dim.mu[order[r]] - dim.mu[order[r - 1]] : 0.0;
-      const double right = r < n ? dim.mu[order[r + 1]] - dim.mu[order[r]] : 0.0;
-      dim.sigma[order[r]] = std::clamp(std::max(left, right), minSigma, 1.0);
-    }
+  // The larger distance to a neighbour among the observations and the prior's centre, per
+  // dimension also in a multivariate group (Optuna's multivariate width, 0.2 n^(-1/(d+4)) of
+  // the range, refined worse on the search benchmark at 100 trials).
+  std::vector<std::size_t> order(n + 1);
+  for (std::size_t i = 0; i <= n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return dim.mu[a] < dim.mu[b]; });
+  dim.sigma.assign(n, 0.0);
+  for (std::size_t r = 0; r <= n; ++r) {
+    if (order[r] == n) continue;
+    const double left = r > 0 ? dim.mu[order[r]] - dim.mu[order[r - 1]] : 0.0;
+    const double right = r < n ? dim.mu[order[r + 1]] - dim.mu[order[r]] : 0.0;
+    dim.sigma[order[r]] = std::clamp(std::max(left, right), minSigma, 1.0);
   }
   dim.sigma.push_back(1.0);
 }
@@ -152,8 +147,12 @@ double ParzenEstimator::logComponent(const Dimension& dim, std::size_t k, double
     const double inBin = normalCdf((hi - mu) / sigma) - normalCdf((lo - mu) / sigma);
     return std::log(std::max(inBin, 1e-300)) - std::log(mass);
   }
+  // The density in units of the component's own width: a component weighs in proportion to
+  // its bandwidth, so isolated observations and the prior count as much as a tight cluster
+  // (as Optuna 3.1's truncated normal does; on the search benchmark this scored better than
+  // the normalised density, which over-exploits clusters).
   const double z = (x - mu) / sigma;
-  return -0.5 * z * z - std::log(sigma) - 0.5 * std::log(2 * std::numbers::pi) - std::log(mass);
+  return -0.5 * z * z - 0.5 * std::log(2 * std::numbers::pi) - std::log(mass);
 }
 
 ParzenPoint ParzenEstimator::sample(Rng& rng) const {

@@ -26,10 +26,10 @@ void addParzenPoint(const std::vector<const Parameter*>& params, const ParzenPoi
 /// width 1) weighted `priorWeight`; older observations weigh less once there are more than 25.
 /// Numeric parameters get truncated normals on [0, 1] (finite ones are scored by the mass of
 /// their value's bin, so a point scores as the trial that will run); categoricals get a
-/// categorical kernel that puts most of its mass on the observed value. Univariate bandwidths
-/// follow the distance to the neighbouring observations; multivariate ones (a group of
-/// several parameters scored jointly) shrink with the number of observations as
-/// 0.2 n^(-1 / (d + 4)).
+/// categorical kernel that puts most of its mass on the observed value. A component's width
+/// in each dimension is the distance to its farther neighbouring observation (at least
+/// 1 / (n + 2) of the range); a multivariate group draws and scores its dimensions jointly,
+/// one component for all of them.
 class ParzenEstimator {
  public:
   ParzenEstimator(std::vector<const Parameter*> params, const std::vector<ParzenPoint>& observed,
@@ -54,7 +54,6 @@ class ParzenEstimator {
 
   std::vector<Dimension> dims_;
   std::vector<double> weights_;  // normalised, the prior last
-  std::size_t groupSize_ = 1;
   bool multivariate_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include "core/Error.h"
 #include "core/Options.h"
 #include "search/Enumerate.h"
+#include "search/Halton.h"
 
 namespace tunelab {
 
@@ -53,7 +54,11 @@ TpeStrategy::TpeStrategy(const StrategyContext& context)
   std::vector<std::string> keys;
   for (const auto& p : space_.parameters()) {
     if (p.kind == Parameter::Kind::Constant) continue;
-    const std::string key = multivariate_ ? conditionKey(p) : p.name;
+    // A categorical scored jointly with the numbers tends to stay with the category of the
+    // first good trials; scored on its own, its ratio of densities keeps rarely tried
+    // categories attractive (measured on the search benchmark and in TpeStrategyTest).
+    const bool alone = !multivariate_ || p.kind == Parameter::Kind::Categorical;
+    const std::string key = alone ? "=" + p.name : conditionKey(p);
     const auto it = std::find(keys.begin(), keys.end(), key);
     if (it == keys.end()) {
       keys.push_back(key);
@@ -65,7 +70,7 @@ TpeStrategy::TpeStrategy(const StrategyContext& context)
 }
 
 Rng TpeStrategy::trialRng(TrialId id) const {
-  return Rng(seed_ ^ (0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(id) + 1)));
+  return Rng::derive(seed_, static_cast<std::uint64_t>(id));
 }
 
 bool TpeStrategy::resultsKnownFor(TrialId id) {
@@ -165,6 +170,14 @@ std::optional<nlohmann::json> TpeStrategy::choose(TrialId id) {
   std::size_t known = 0;
   for (const auto& [trial, value] : results_) {
     if (trial < id - lag_ && std::isfinite(value)) ++known;
+  }
+  if (static_cast<std::size_t>(id) < initialTrials_) {
+    // A quasi-random design (the same shift for the whole study) covers the space more evenly
+    // than random draws; on the search benchmark it beat Optuna's random start-up.
+    Rng shift(seed_ ^ 0x68616c746f6eULL);
+    const Halton design(space_.dimensions(), shift);
+    nlohmann::json point = space_.decode(design.point(static_cast<std::uint64_t>(id)));
+    if (!seen_.contains(point.dump())) return point;
   }
   if (static_cast<std::size_t>(id) < initialTrials_ || known < 2) return randomFresh(rng);
   for (int attempt = 0; attempt < kFreshAttempts; ++attempt) {

@@ -13,9 +13,10 @@
 namespace tunelab {
 
 /// The tree-structured Parzen estimator (search.tpe; Optuna's TPESampler is the anchor):
-///   initial_trials: 10     random trials before the model is used
+///   initial_trials: 10     quasi-random (Halton) trials before the model is used
 ///   candidates: 24         points drawn from the good trials' density per choice
-///   multivariate: true     score the parameters of a group jointly (false: one by one)
+///   multivariate: true     score the numeric parameters of a group jointly (false: one by one;
+///                          categoricals are always scored one by one)
 ///   prior_weight: 1.0      weight of the prior component of every density
 ///   lag: parallel_trials - 1 (1 with parallel_trials auto)
 /// Trial k is chosen from the results of trials 0 .. k-lag-1; the best ceil(0.1 n) (at most 25)
