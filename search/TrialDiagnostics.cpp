@@ -23,7 +23,9 @@ bool onEdge(const SearchSpace& space, const nlohmann::json& trial) {
   return false;
 }
 
-bool near(const SearchSpace& space, const nlohmann::json& a, const nlohmann::json& b) {
+}  // namespace
+
+bool nearDuplicate(const SearchSpace& space, const nlohmann::json& a, const nlohmann::json& b) {
   for (const auto& p : space.parameters()) {
     const bool inA = a.contains(p.name);
     if (inA != b.contains(p.name)) return false;
@@ -36,8 +38,6 @@ bool near(const SearchSpace& space, const nlohmann::json& a, const nlohmann::jso
   }
   return true;
 }
-
-}  // namespace
 
 nlohmann::json TrialDiagnostics::toJson() const {
   return {{"trials", trials},
@@ -56,7 +56,7 @@ TrialDiagnostics diagnoseTrials(const SearchSpace& space,
   for (std::size_t i = 0; i < trials.size(); ++i) {
     if (onEdge(space, trials[i])) ++edges;
     for (std::size_t j = 0; j < i; ++j) {
-      if (near(space, trials[i], trials[j])) {
+      if (nearDuplicate(space, trials[i], trials[j])) {
         ++duplicates;
         break;
       }

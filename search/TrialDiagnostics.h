@@ -20,6 +20,11 @@ struct TUNELAB_API TrialDiagnostics {
   nlohmann::json toJson() const;
 };
 
+/// Whether two assignments are the same up to 1e-3 of a continuous parameter's encoded range
+/// (the same active parameters, the same values of every finite one).
+TUNELAB_API bool nearDuplicate(const SearchSpace& space, const nlohmann::json& a,
+                               const nlohmann::json& b);
+
 /// The diagnostics of `trials` (assignments as strategies return them).
 TUNELAB_API TrialDiagnostics diagnoseTrials(const SearchSpace& space,
                                             const std::vector<nlohmann::json>& trials);
