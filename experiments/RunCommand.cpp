@@ -238,9 +238,11 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
 
   std::unique_ptr<Strategy> strategy;
   try {
+    // The file's parallel_trials (0 for auto, not the cores found here): strategies derive
+    // their default lag from it, so the same file gives the same trials on any machine.
     strategy = plugins.strategies().create(
-        study.strategy,
-        {&study.space, study.strategyOptions, study.seed, study.maxTrials, study.trainEpochs});
+        study.strategy, {&study.space, study.strategyOptions, study.seed, study.maxTrials,
+                         study.trainEpochs, study.parallelTrials});
   } catch (const ConfigError& e) {
     err << "error: "
         << document->describe(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
