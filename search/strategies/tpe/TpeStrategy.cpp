@@ -8,6 +8,7 @@
 #include "core/Options.h"
 #include "search/Enumerate.h"
 #include "search/Halton.h"
+#include "search/TrialDiagnostics.h"
 
 namespace tunelab {
 
@@ -220,7 +221,12 @@ nlohmann::json TpeStrategy::saveState() const {
       t["value"] = std::isfinite(it->second) ? nlohmann::json(it->second) : nlohmann::json(nullptr);
     trials.push_back(std::move(t));
   }
-  return {{"next_id", nextId_}, {"limit", limit_}, {"trials", trials}};
+  std::vector<nlohmann::json> proposed;
+  for (const auto& [id, params] : points_) proposed.push_back(params);
+  return {{"next_id", nextId_},
+          {"limit", limit_},
+          {"trials", trials},
+          {"diagnostics", diagnoseTrials(space_, proposed).toJson()}};
 }
 
 void TpeStrategy::loadState(const nlohmann::json& state) {

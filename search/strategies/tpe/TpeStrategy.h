@@ -26,7 +26,8 @@ namespace tunelab {
 /// groups of parameters active together (those without a condition, then one group per
 /// condition, in file order); a group is modelled on the trials where it was active. Choices
 /// depend on trial numbers only, so a study gives the same trials however many run at once.
-/// No point is proposed twice; a finite space ends when every point ran.
+/// No point is proposed twice; a finite space ends when every point ran. The saved state holds
+/// the study's diagnostics (TrialDiagnostics).
 class TpeStrategy final : public Strategy {
  public:
   explicit TpeStrategy(const StrategyContext& context);
