@@ -15,9 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "experiments/config/StudySpec.h"
+#include "experiments/store/StudyStore.h"
+#include "experiments/study/LocalExecutor.h"
 #include "experiments/study/StudyRunner.h"
-#include "experiments/study/StudySpec.h"
-#include "experiments/study/StudyStore.h"
 #include "search/strategies/random/RandomStrategy.h"
 
 namespace tunelab::bench {
@@ -71,18 +72,20 @@ double runUpTo(const std::filesystem::path& db, std::size_t trials) {
   StudySpec spec;
   spec.name = "runner-bench";
   spec.strategy = "random";
-  spec.metric = "loss";
+  spec.metric = MetricGoal::forName("loss");
   spec.maxTrials = trials;
   spec.space = SearchSpace::parse(
       nlohmann::json::parse(R"({"x": {"min": -1.0, "max": 1.0}, "y": {"min": -1.0, "max": 1.0}})"),
       {"x", "y"});
-  spec.storage = db;
+  spec.execution.storage = db;
   StudyStore store(db);
   store.openStudy(spec.name, "bench", spec.space.fingerprint(), "bench", false);
   RandomStrategy strategy({&spec.space, nlohmann::json::object(), 7, spec.maxTrials, 1});
   const TrivialObjective objective;
-  std::ostringstream progress;
-  StudyRunner runner(spec, store, strategy, objective, {2, 1}, progress, false);
+  std::ostringstream out;
+  const auto progress = makeProgressReporter(ProgressStyle::Lines, out);
+  LocalExecutor executor(objective, 2);
+  StudyRunner runner(spec, store, strategy, nullptr, executor, 1, *progress);
   const std::atomic<bool> stop{false};
   const auto start = Clock::now();
   const RunSummary summary = runner.run(stop);

@@ -48,7 +48,7 @@ FitOptions oneEpoch(std::size_t batch) {
   FitOptions o;
   o.epochs = 1;
   o.batchSize = batch;
-  o.optimizer = {{"type", "adam"}, {"learning_rate", 0.001}};
+  o.optimizer = parseOptimizer({{"type", "adam"}, {"learning_rate", 0.001}});
   return o;
 }
 

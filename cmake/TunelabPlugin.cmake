@@ -17,3 +17,15 @@ function(tunelab_add_plugin name)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${TUNELAB_PLUGIN_OUTPUT_DIR})
   endif()
 endfunction()
+
+# tunelab_add_plugin_test(NAME SOURCES...): a test executable for a plugin's code, linked with
+# tunelab::testing (the suites a plugin instantiates: BackendConformance, BackendThreads,
+# LayerGradientCheck, StrategyContract, PrunerContract) and GoogleTest's main; ctest runs each
+# of its tests. SOURCES are the tests and the plugin's code (not its Plugin.cpp).
+function(tunelab_add_plugin_test name)
+  add_executable(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE tunelab::testing GTest::gtest_main)
+  set_target_properties(${name} PROPERTIES CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON)
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -31,6 +31,17 @@ class TUNELAB_API ConfigError : public Error {
   std::string detail_;
 };
 
+/// Runs `read` and returns what it returns; a ConfigError it throws gets `prefix` in front of its
+/// key path, so a component's errors name their place in the file.
+template <typename F>
+auto withKeyPrefix(const std::string& prefix, F&& read) {
+  try {
+    return read();
+  } catch (const ConfigError& e) {
+    throw e.withPrefix(prefix);
+  }
+}
+
 /// A data file that cannot be read or does not fit what was asked of it.
 class TUNELAB_API DataError : public Error {
  public:

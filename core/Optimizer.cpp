@@ -17,9 +17,7 @@ namespace {
 
 // Keras' gradient clipping, applied before every update.
 struct Clipping {
-  double clipnorm = 0.0;
-  double globalClipnorm = 0.0;
-  double clipvalue = 0.0;
+  GradientClipping limits;
   std::vector<std::size_t> bounds;
 
   static double norm(std::span<const float> g) {
@@ -34,21 +32,21 @@ struct Clipping {
   }
 
   void apply(std::span<float> grads) const {
-    if (clipvalue > 0.0) {
-      const auto c = static_cast<float>(clipvalue);
+    if (limits.clipvalue > 0.0) {
+      const auto c = static_cast<float>(limits.clipvalue);
       for (auto& v : grads) v = std::clamp(v, -c, c);
     }
-    if (clipnorm > 0.0) {
+    if (limits.clipnorm > 0.0) {
       if (bounds.size() < 2) {
-        scale(grads, clipnorm, norm(grads));
+        scale(grads, limits.clipnorm, norm(grads));
       } else {
         for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
           auto tensor = grads.subspan(bounds[i], bounds[i + 1] - bounds[i]);
-          scale(tensor, clipnorm, norm(tensor));
+          scale(tensor, limits.clipnorm, norm(tensor));
         }
       }
     }
-    if (globalClipnorm > 0.0) scale(grads, globalClipnorm, norm(grads));
+    if (limits.globalClipnorm > 0.0) scale(grads, limits.globalClipnorm, norm(grads));
   }
 };
 
@@ -265,55 +263,65 @@ constexpr Range kNonNegative{.min = 0};
 
 std::vector<std::string> optimizerNames() { return {"sgd", "rmsprop", "adagrad", "adam", "adamw"}; }
 
-std::unique_ptr<Optimizer> makeOptimizer(const nlohmann::json& spec,
-                                         std::vector<std::size_t> tensorBounds) {
+OptimizerSpec parseOptimizer(const nlohmann::json& json) {
   const nlohmann::json object =
-      spec.is_string() ? nlohmann::json{{"type", spec.get<std::string>()}} : spec;
+      json.is_string() ? nlohmann::json{{"type", json.get<std::string>()}} : json;
   Options o(object, "the optimizer");
-  const std::string type = o.string("type");
+  OptimizerSpec spec;
+  spec.type = o.string("type");
   const auto names = optimizerNames();
-  if (std::find(names.begin(), names.end(), type) == names.end()) {
-    std::string message = "unknown optimizer '" + type + "'";
-    if (auto near = nearestName(type, names); !near.empty()) {
+  if (std::find(names.begin(), names.end(), spec.type) == names.end()) {
+    std::string message = "unknown optimizer '" + spec.type + "'";
+    if (auto near = nearestName(spec.type, names); !near.empty()) {
       message += " (did you mean '" + near + "'?)";
     }
-    throw ConfigError(spec.is_string() ? "" : "type",
+    throw ConfigError(json.is_string() ? "" : "type",
                       message + "; valid optimizers: " + joinNames(names));
   }
-  Clipping clip;
-  clip.clipnorm = o.number("clipnorm", 0.0, kNonNegative);
-  clip.globalClipnorm = o.number("global_clipnorm", 0.0, kNonNegative);
-  clip.clipvalue = o.number("clipvalue", 0.0, kNonNegative);
-  clip.bounds = std::move(tensorBounds);
-  auto f = [](double v) { return static_cast<float>(v); };
-  std::unique_ptr<Optimizer> optimizer;
-  if (type == "sgd") {
-    const float lr = f(o.number("learning_rate", 0.01, kPositive));
-    optimizer = std::make_unique<Sgd>(lr, clip, f(o.number("momentum", 0.0, kProbability)),
-                                      o.boolean("nesterov", false));
-  } else if (type == "rmsprop") {
-    const float lr = f(o.number("learning_rate", 0.001, kPositive));
-    optimizer = std::make_unique<RmsProp>(
-        lr, clip, f(o.number("rho", 0.9, kProbability)), f(o.number("momentum", 0.0, kProbability)),
-        f(o.number("epsilon", 1e-7, kPositive)), o.boolean("centered", false));
-  } else if (type == "adagrad") {
-    const float lr = f(o.number("learning_rate", 0.001, kPositive));
-    optimizer = std::make_unique<Adagrad>(
-        lr, clip, f(o.number("initial_accumulator_value", 0.1, kNonNegative)),
-        f(o.number("epsilon", 1e-7, kPositive)));
+  spec.clipping.clipnorm = o.number("clipnorm", 0.0, kNonNegative);
+  spec.clipping.globalClipnorm = o.number("global_clipnorm", 0.0, kNonNegative);
+  spec.clipping.clipvalue = o.number("clipvalue", 0.0, kNonNegative);
+  if (spec.type == "sgd") {
+    spec.learningRate = o.number("learning_rate", 0.01, kPositive);
+    spec.momentum = o.number("momentum", 0.0, kProbability);
+    spec.nesterov = o.boolean("nesterov", false);
+  } else if (spec.type == "rmsprop") {
+    spec.learningRate = o.number("learning_rate", 0.001, kPositive);
+    spec.rho = o.number("rho", 0.9, kProbability);
+    spec.momentum = o.number("momentum", 0.0, kProbability);
+    spec.epsilon = o.number("epsilon", 1e-7, kPositive);
+    spec.centered = o.boolean("centered", false);
+  } else if (spec.type == "adagrad") {
+    spec.learningRate = o.number("learning_rate", 0.001, kPositive);
+    spec.initialAccumulatorValue = o.number("initial_accumulator_value", 0.1, kNonNegative);
+    spec.epsilon = o.number("epsilon", 1e-7, kPositive);
   } else {
-    const bool adamw = type == "adamw";
-    const float lr = f(o.number("learning_rate", 0.001, kPositive));
-    const float b1 = f(o.number("beta_1", 0.9, kProbability));
-    const float b2 = f(o.number("beta_2", 0.999, kProbability));
-    const float eps = f(o.number("epsilon", 1e-7, kPositive));
-    const bool amsgrad = o.boolean("amsgrad", false);
-    const float wd = adamw ? f(o.number("weight_decay", 0.004, kNonNegative)) : 0.0F;
-    optimizer =
-        std::make_unique<Adam>(adamw ? "adamw" : "adam", lr, clip, b1, b2, eps, amsgrad, wd);
+    spec.learningRate = o.number("learning_rate", 0.001, kPositive);
+    spec.beta1 = o.number("beta_1", 0.9, kProbability);
+    spec.beta2 = o.number("beta_2", 0.999, kProbability);
+    spec.epsilon = o.number("epsilon", 1e-7, kPositive);
+    spec.amsgrad = o.boolean("amsgrad", false);
+    if (spec.type == "adamw") spec.weightDecay = o.number("weight_decay", 0.004, kNonNegative);
   }
   o.finish();
-  return optimizer;
+  return spec;
+}
+
+std::unique_ptr<Optimizer> makeOptimizer(const OptimizerSpec& spec,
+                                         std::vector<std::size_t> tensorBounds) {
+  const Clipping clip{spec.clipping, std::move(tensorBounds)};
+  auto f = [](double v) { return static_cast<float>(v); };
+  const float lr = f(spec.learningRate);
+  if (spec.type == "sgd") return std::make_unique<Sgd>(lr, clip, f(spec.momentum), spec.nesterov);
+  if (spec.type == "rmsprop") {
+    return std::make_unique<RmsProp>(lr, clip, f(spec.rho), f(spec.momentum), f(spec.epsilon),
+                                     spec.centered);
+  }
+  if (spec.type == "adagrad") {
+    return std::make_unique<Adagrad>(lr, clip, f(spec.initialAccumulatorValue), f(spec.epsilon));
+  }
+  return std::make_unique<Adam>(spec.type == "adamw" ? "adamw" : "adam", lr, clip, f(spec.beta1),
+                                f(spec.beta2), f(spec.epsilon), spec.amsgrad, f(spec.weightDecay));
 }
 
 }  // namespace tunelab

@@ -45,10 +45,38 @@ class TUNELAB_API Optimizer {
   Backend* backend_ = nullptr;
 };
 
-/// Everything about the optimizer the file says: {type: adam, learning_rate: 0.001, ...}.
-/// `tensorBounds` are the offsets that split the flat buffer into parameter tensors, for
-/// per-tensor clipnorm. Throws ConfigError listing valid types / keys.
-TUNELAB_API std::unique_ptr<Optimizer> makeOptimizer(const nlohmann::json& spec,
+/// Keras' gradient clipping, applied before every update (0: off). clipnorm is per parameter
+/// tensor, as Keras applies it.
+struct GradientClipping {
+  double clipnorm = 0.0;
+  double globalClipnorm = 0.0;
+  double clipvalue = 0.0;
+};
+
+/// An optimizer as the file describes it, checked, with Keras' defaults filled in.
+struct OptimizerSpec {
+  std::string type = "adam";
+  double learningRate = 0.001;
+  GradientClipping clipping;
+  double momentum = 0.0;                 // sgd, rmsprop
+  bool nesterov = false;                 // sgd
+  double rho = 0.9;                      // rmsprop
+  double epsilon = 1e-7;                 // rmsprop, adagrad, adam, adamw
+  bool centered = false;                 // rmsprop
+  double initialAccumulatorValue = 0.1;  // adagrad
+  double beta1 = 0.9;                    // adam, adamw
+  double beta2 = 0.999;                  // adam, adamw
+  bool amsgrad = false;                  // adam, adamw
+  double weightDecay = 0.0;              // adamw (0.004)
+};
+
+/// Everything about the optimizer the file says: {type: adam, learning_rate: 0.001, ...} or a
+/// bare name. Throws ConfigError (keyed by the option) listing valid types and keys.
+TUNELAB_API OptimizerSpec parseOptimizer(const nlohmann::json& json);
+
+/// The optimizer `spec` describes. `tensorBounds` are the offsets that split the flat buffer
+/// into parameter tensors, for per-tensor clipnorm.
+TUNELAB_API std::unique_ptr<Optimizer> makeOptimizer(const OptimizerSpec& spec,
                                                      std::vector<std::size_t> tensorBounds = {});
 TUNELAB_API std::vector<std::string> optimizerNames();
 

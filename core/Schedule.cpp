@@ -119,44 +119,50 @@ class ReduceOnPlateau final : public LearningRateSchedule {
 
 }  // namespace
 
-std::unique_ptr<LearningRateSchedule> makeSchedule(const nlohmann::json& spec) {
-  if (spec.is_null() || (spec.is_string() && spec.get<std::string>() == "constant")) {
-    return std::make_unique<ConstantRate>();
-  }
+ScheduleSpec parseSchedule(const nlohmann::json& json) {
+  ScheduleSpec spec;
+  if (json.is_null()) return spec;
   const nlohmann::json object =
-      spec.is_string() ? nlohmann::json{{"type", spec.get<std::string>()}} : spec;
+      json.is_string() ? nlohmann::json{{"type", json.get<std::string>()}} : json;
   Options o(object, "the learning-rate schedule");
-  const std::string type = o.choice(
-      "type", {"constant", "exponential_decay", "step_decay", "reduce_on_plateau"}, "constant");
-  std::unique_ptr<LearningRateSchedule> schedule;
-  if (type == "constant") {
-    schedule = std::make_unique<ConstantRate>();
-  } else if (type == "exponential_decay") {
-    const double rate = o.number("decay_rate", {.min = 0, .minExclusive = true});
-    const double steps = o.number("decay_steps", {.min = 0, .minExclusive = true});
-    schedule = std::make_unique<ExponentialDecay>(rate, steps, o.boolean("staircase", false));
-  } else if (type == "step_decay") {
-    const double factor = o.number("factor", 0.5, {.min = 0, .minExclusive = true});
-    const auto step = static_cast<int>(o.integer("step_size", {.min = 1}));
-    schedule = std::make_unique<StepDecay>(factor, step);
-  } else {
-    const std::string monitor = o.string("monitor", "val_loss");
-    const double factor =
+  spec.type = o.choice("type", {"constant", "exponential_decay", "step_decay", "reduce_on_plateau"},
+                       "constant");
+  if (spec.type == "exponential_decay") {
+    spec.decayRate = o.number("decay_rate", {.min = 0, .minExclusive = true});
+    spec.decaySteps = o.number("decay_steps", {.min = 0, .minExclusive = true});
+    spec.staircase = o.boolean("staircase", false);
+  } else if (spec.type == "step_decay") {
+    spec.factor = o.number("factor", 0.5, {.min = 0, .minExclusive = true});
+    spec.stepSize = static_cast<int>(o.integer("step_size", {.min = 1}));
+  } else if (spec.type == "reduce_on_plateau") {
+    spec.monitor = o.string("monitor", "val_loss");
+    spec.factor =
         o.number("factor", 0.1, {.min = 0, .max = 1, .minExclusive = true, .maxExclusive = true});
-    const auto patience = static_cast<int>(o.integer("patience", 10, {.min = 0}));
-    const double minDelta = o.number("min_delta", 1e-4, {.min = 0});
-    const auto cooldown = static_cast<int>(o.integer("cooldown", 0, {.min = 0}));
-    const double minLr = o.number("min_lr", 0.0, {.min = 0});
+    spec.patience = static_cast<int>(o.integer("patience", 10, {.min = 0}));
+    spec.minDelta = o.number("min_delta", 1e-4, {.min = 0});
+    spec.cooldown = static_cast<int>(o.integer("cooldown", 0, {.min = 0}));
+    spec.minLr = o.number("min_lr", 0.0, {.min = 0});
     const std::string mode = o.choice("mode", {"auto", "min", "max"}, "auto");
-    const bool higher =
-        mode == "max" || (mode == "auto" && (monitor.find("acc") != std::string::npos ||
-                                             monitor.find("auc") != std::string::npos ||
-                                             monitor.find("r2") != std::string::npos));
-    schedule = std::make_unique<ReduceOnPlateau>(monitor, factor, patience, minDelta, cooldown,
-                                                 minLr, higher);
+    spec.higherIsBetter =
+        mode == "max" || (mode == "auto" && (spec.monitor.find("acc") != std::string::npos ||
+                                             spec.monitor.find("auc") != std::string::npos ||
+                                             spec.monitor.find("r2") != std::string::npos));
   }
   o.finish();
-  return schedule;
+  return spec;
+}
+
+std::unique_ptr<LearningRateSchedule> makeSchedule(const ScheduleSpec& spec) {
+  if (spec.type == "exponential_decay") {
+    return std::make_unique<ExponentialDecay>(spec.decayRate, spec.decaySteps, spec.staircase);
+  }
+  if (spec.type == "step_decay") return std::make_unique<StepDecay>(spec.factor, spec.stepSize);
+  if (spec.type == "reduce_on_plateau") {
+    return std::make_unique<ReduceOnPlateau>(spec.monitor, spec.factor, spec.patience,
+                                             spec.minDelta, spec.cooldown, spec.minLr,
+                                             spec.higherIsBetter);
+  }
+  return std::make_unique<ConstantRate>();
 }
 
 }  // namespace tunelab

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/Export.h"
 
@@ -26,7 +27,26 @@ class TUNELAB_API LearningRateSchedule {
   virtual void loadState(const nlohmann::json& state);
 };
 
-/// null / "constant" / {type: exponential_decay, ...}. Throws ConfigError.
-TUNELAB_API std::unique_ptr<LearningRateSchedule> makeSchedule(const nlohmann::json& spec);
+/// A schedule as the file describes it, checked, with Keras' defaults filled in.
+struct ScheduleSpec {
+  std::string type = "constant";  // constant | exponential_decay | step_decay | reduce_on_plateau
+  double decayRate = 0.0;         // exponential_decay
+  double decaySteps = 0.0;        // exponential_decay (epochs)
+  bool staircase = false;         // exponential_decay
+  double factor = 0.5;            // step_decay (0.5), reduce_on_plateau (0.1)
+  int stepSize = 1;               // step_decay (epochs)
+  std::string monitor = "val_loss";  // reduce_on_plateau
+  int patience = 10;
+  double minDelta = 1e-4;
+  int cooldown = 0;
+  double minLr = 0.0;
+  bool higherIsBetter = false;  // mode max, or auto for an accuracy/auc/r2 monitor
+};
+
+/// null / "constant" / {type: exponential_decay, ...}. Throws ConfigError keyed by the option.
+TUNELAB_API ScheduleSpec parseSchedule(const nlohmann::json& json);
+
+/// The schedule `spec` describes (a fresh state).
+TUNELAB_API std::unique_ptr<LearningRateSchedule> makeSchedule(const ScheduleSpec& spec);
 
 }  // namespace tunelab

@@ -87,18 +87,14 @@ struct Trainer::Impl {
   std::vector<std::uint32_t> order;
 
   Impl(Graph& g, Backend& b, const Loss& l, FitOptions o, Rng r)
-      : graph(g), backend(b), loss(l), options(std::move(o)), rng(r) {
-    try {
-      optimizer = makeOptimizer(options.optimizer, graph.tensorBounds());
-      optimizer->useBackend(&backend);
-    } catch (const ConfigError& e) {
-      throw e.withPrefix("optimizer");
-    }
-    try {
-      schedule = makeSchedule(options.schedule);
-    } catch (const ConfigError& e) {
-      throw e.withPrefix("learning_rate_schedule");
-    }
+      : graph(g),
+        backend(b),
+        loss(l),
+        options(std::move(o)),
+        rng(r),
+        optimizer(makeOptimizer(options.optimizer, graph.tensorBounds())),
+        schedule(makeSchedule(options.schedule)) {
+    optimizer->useBackend(&backend);
     optimizer->initialize(graph.params().size());
   }
 
@@ -143,6 +139,11 @@ struct Trainer::Impl {
     return out;
   }
 
+  double trainEpoch(const Dataset& train, float lr, std::vector<std::unique_ptr<Metric>>& metrics,
+                    bool& diverged);
+  bool earlyStoppingSaysStop(const EpochRecord& record, bool monitorHigher);
+  void restoreBestWeights(FitResult& result);
+
   void updateMetrics(std::vector<std::unique_ptr<Metric>>& metrics, ConstMatrixView logits,
                      ConstMatrixView y) {
     if (metrics.empty()) return;
@@ -160,79 +161,134 @@ Trainer::Trainer(Graph& graph, Backend& backend, const Loss& loss, FitOptions op
 
 Trainer::~Trainer() = default;
 
+namespace {
+
+// The rows to train and validate on: validation_split takes the last rows of `train` before any
+// shuffling, as Keras does, when no validation set is given.
+struct FitData {
+  Dataset splitTrain;
+  Dataset splitValidation;
+  const Dataset* train = nullptr;
+  const Dataset* validation = nullptr;
+
+  FitData(const Dataset& trainIn, const Dataset* validationIn, double validationSplit)
+      : train(&trainIn), validation(validationIn) {
+    if (validation == nullptr && validationSplit > 0.0) {
+      const auto n = trainIn.size();
+      const auto nValid = static_cast<std::size_t>(static_cast<double>(n) * validationSplit);
+      std::vector<std::uint32_t> head(n - nValid);
+      std::vector<std::uint32_t> tail(nValid);
+      std::iota(head.begin(), head.end(), 0U);
+      std::iota(tail.begin(), tail.end(), static_cast<std::uint32_t>(n - nValid));
+      splitTrain = selectRows(trainIn, head);
+      splitValidation = selectRows(trainIn, tail);
+      train = &splitTrain;
+      validation = &splitValidation;
+    }
+    if (validation != nullptr && validation->size() == 0) validation = nullptr;
+    if (train->size() == 0) throw DataError("the training set is empty");
+  }
+};
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// The sum of the batches' losses over one pass of the shuffled rows; stops at the first batch
+// whose loss is not finite and returns that loss.
+double Trainer::Impl::trainEpoch(const Dataset& train, float lr,
+                                 std::vector<std::unique_ptr<Metric>>& metrics, bool& diverged) {
+  const std::size_t n = train.size();
+  order.resize(n);
+  std::iota(order.begin(), order.end(), 0U);
+  if (options.shuffle) rng.shuffle(order);
+  for (auto& m : metrics) m->reset();
+  LayerContext ctx{backend, rng, true};
+  double lossSum = 0.0;
+  for (std::size_t begin = 0; begin < n; begin += options.batchSize) {
+    const std::size_t count = std::min(options.batchSize, n - begin);
+    gatherRows(train.x, order, begin, count, xBatch);
+    gatherRows(train.y, order, begin, count, yBatch);
+    const ConstMatrixView logits = graph.forward(ctx, xBatch.cview());
+    gradient.resize(logits.rows, logits.cols);
+    const double batchLoss = loss.compute(logits, yBatch.cview(), gradient.view());
+    if (!std::isfinite(batchLoss)) {
+      diverged = true;
+      return batchLoss;
+    }
+    lossSum += batchLoss;
+    updateMetrics(metrics, logits, yBatch.cview());
+    graph.backward(ctx, xBatch.cview(), gradient.cview());
+    optimizer->step(graph.params(), graph.grads(), lr);
+  }
+  return lossSum;
+}
+
+// Keras EarlyStopping after an epoch: true when training should stop.
+bool Trainer::Impl::earlyStoppingSaysStop(const EpochRecord& record, bool monitorHigher) {
+  const EarlyStopping& es = options.earlyStopping;
+  auto it = record.values.find(es.monitor);
+  if (it == record.values.end()) {
+    std::vector<std::string> names;
+    for (const auto& [key, value] : record.values) names.push_back(key);
+    throw ConfigError("early_stopping.monitor",
+                      "'" + es.monitor + "' is not recorded; available: " + joinNames(names));
+  }
+  const double value = it->second;
+  const bool improved = !watch.hasBest || (monitorHigher ? value - es.minDelta > watch.best
+                                                         : value + es.minDelta < watch.best);
+  if (improved) {
+    watch.best = value;
+    watch.hasBest = true;
+    watch.wait = 0;
+    watch.bestEpoch = record.epoch;
+    if (es.restoreBestWeights) {
+      watch.bestParams.assign(graph.params().begin(), graph.params().end());
+      watch.bestState.assign(graph.state().begin(), graph.state().end());
+    }
+    return false;
+  }
+  if (record.epoch <= es.startFromEpoch) return false;
+  return ++watch.wait >= es.patience;
+}
+
+// Best weights are restored whenever asked, also after divergence: the model is then usable.
+void Trainer::Impl::restoreBestWeights(FitResult& result) {
+  result.bestEpoch = epochsDone;
+  const EarlyStopping& es = options.earlyStopping;
+  if (es.enabled && es.restoreBestWeights && !watch.bestParams.empty()) {
+    std::copy(watch.bestParams.begin(), watch.bestParams.end(), graph.params().begin());
+    std::copy(watch.bestState.begin(), watch.bestState.end(), graph.state().begin());
+    result.bestEpoch = watch.bestEpoch;
+  }
+  result.history = history;
+}
+
 FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
                        const EpochCallback& onEpoch) {
   const FlushDenormals flush;
   Impl& s = *impl_;
   const FitOptions& opt = s.options;
   if (opt.batchSize == 0) throw ConfigError("batch_size", "must be at least 1");
-
-  // validation_split takes the last rows before any shuffling, as Keras does.
-  Dataset splitTrain;
-  Dataset splitValidation;
-  const Dataset* train = &trainIn;
-  const Dataset* validation = validationIn;
-  if (validation == nullptr && opt.validationSplit > 0.0) {
-    const auto n = trainIn.size();
-    const auto nValid = static_cast<std::size_t>(static_cast<double>(n) * opt.validationSplit);
-    std::vector<std::uint32_t> head(n - nValid);
-    std::vector<std::uint32_t> tail(nValid);
-    std::iota(head.begin(), head.end(), 0U);
-    std::iota(tail.begin(), tail.end(), static_cast<std::uint32_t>(n - nValid));
-    splitTrain = selectRows(trainIn, head);
-    splitValidation = selectRows(trainIn, tail);
-    train = &splitTrain;
-    validation = &splitValidation;
-  }
-  if (validation != nullptr && validation->size() == 0) validation = nullptr;
-  if (train->size() == 0) throw DataError("the training set is empty");
-
+  const FitData data(trainIn, validationIn, opt.validationSplit);
   const EarlyStopping& es = opt.earlyStopping;
-  const bool monitorHigher = es.enabled && s.higherIsBetter(es.monitor, train->task);
-  auto trainMetrics = s.makeMetrics(train->task);
-
+  const bool monitorHigher = es.enabled && s.higherIsBetter(es.monitor, data.train->task);
+  auto trainMetrics = s.makeMetrics(data.train->task);
   FitResult result;
-  result.status = FitStatus::Completed;
-  const std::size_t n = train->size();
-  s.order.resize(n);
-  LayerContext ctx{s.backend, s.rng, true};
-
   for (int epoch = s.epochsDone; epoch < opt.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
-    const float lr = s.schedule->rate(epoch, s.optimizer->learningRate());
-    std::iota(s.order.begin(), s.order.end(), 0U);
-    if (opt.shuffle) s.rng.shuffle(s.order);
-    for (auto& m : trainMetrics) m->reset();
-
-    double lossSum = 0.0;
-    bool diverged = false;
-    for (std::size_t begin = 0; begin < n; begin += opt.batchSize) {
-      const std::size_t count = std::min(opt.batchSize, n - begin);
-      gatherRows(train->x, s.order, begin, count, s.xBatch);
-      gatherRows(train->y, s.order, begin, count, s.yBatch);
-      const ConstMatrixView logits = s.graph.forward(ctx, s.xBatch.cview());
-      s.gradient.resize(logits.rows, logits.cols);
-      const double batchLoss = s.loss.compute(logits, s.yBatch.cview(), s.gradient.view());
-      if (!std::isfinite(batchLoss)) {
-        lossSum = batchLoss;
-        diverged = true;
-        break;
-      }
-      lossSum += batchLoss;
-      s.updateMetrics(trainMetrics, logits, s.yBatch.cview());
-      s.graph.backward(ctx, s.xBatch.cview(), s.gradient.cview());
-      s.optimizer->step(s.graph.params(), s.graph.grads(), lr);
-    }
-
     EpochRecord record;
     record.epoch = epoch + 1;
+    const float lr = s.schedule->rate(epoch, s.optimizer->learningRate());
     record.learningRate = lr;
-    const double penalty = s.graph.regularizationPenalty();
-    record.values["loss"] = diverged ? lossSum : lossSum / static_cast<double>(n) + penalty;
-    if (!diverged && !std::isfinite(record.values["loss"])) diverged = true;
-    if (diverged) {
-      record.seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    bool diverged = false;
+    const double lossSum = s.trainEpoch(*data.train, lr, trainMetrics, diverged);
+    const auto n = static_cast<double>(data.train->size());
+    record.values["loss"] = diverged ? lossSum : lossSum / n + s.graph.regularizationPenalty();
+    if (diverged || !std::isfinite(record.values["loss"])) {
+      record.seconds = secondsSince(started);
       s.history.push_back(record);
       s.epochsDone = epoch + 1;
       result.status = FitStatus::Diverged;
@@ -242,41 +298,15 @@ FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
       break;
     }
     for (const auto& m : trainMetrics) record.values[m->name()] = m->result();
-    if (validation != nullptr) {
-      for (const auto& [key, value] : s.evaluate(*validation)) record.values["val_" + key] = value;
+    if (data.validation != nullptr) {
+      for (const auto& [key, value] : s.evaluate(*data.validation)) {
+        record.values["val_" + key] = value;
+      }
     }
-    record.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    record.seconds = secondsSince(started);
     s.history.push_back(record);
     s.epochsDone = epoch + 1;
-
-    bool stop = false;
-    if (es.enabled) {
-      auto it = record.values.find(es.monitor);
-      if (it == record.values.end()) {
-        std::vector<std::string> names;
-        for (const auto& [key, value] : record.values) names.push_back(key);
-        throw ConfigError("early_stopping.monitor",
-                          "'" + es.monitor + "' is not recorded; available: " + joinNames(names));
-      }
-      const double value = it->second;
-      const bool improved =
-          !s.watch.hasBest ||
-          (monitorHigher ? value - es.minDelta > s.watch.best : value + es.minDelta < s.watch.best);
-      if (improved) {
-        s.watch.best = value;
-        s.watch.hasBest = true;
-        s.watch.wait = 0;
-        s.watch.bestEpoch = epoch + 1;
-        if (es.restoreBestWeights) {
-          s.watch.bestParams.assign(s.graph.params().begin(), s.graph.params().end());
-          s.watch.bestState.assign(s.graph.state().begin(), s.graph.state().end());
-        }
-      } else if (epoch + 1 > es.startFromEpoch) {
-        ++s.watch.wait;
-        if (s.watch.wait >= es.patience) stop = true;
-      }
-    }
+    const bool stop = es.enabled && s.earlyStoppingSaysStop(record, monitorHigher);
     if (auto monitored = s.schedule->monitor()) {
       auto it = record.values.find(*monitored);
       if (it != record.values.end()) s.schedule->onEpochEnd(epoch, it->second);
@@ -292,15 +322,7 @@ FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
       break;
     }
   }
-
-  // Best weights are restored whenever asked, also after divergence: the model is then usable.
-  result.bestEpoch = s.epochsDone;
-  if (es.enabled && es.restoreBestWeights && !s.watch.bestParams.empty()) {
-    std::copy(s.watch.bestParams.begin(), s.watch.bestParams.end(), s.graph.params().begin());
-    std::copy(s.watch.bestState.begin(), s.watch.bestState.end(), s.graph.state().begin());
-    result.bestEpoch = s.watch.bestEpoch;
-  }
-  result.history = s.history;
+  s.restoreBestWeights(result);
   return result;
 }
 

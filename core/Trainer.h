@@ -40,9 +40,9 @@ struct FitOptions {
   bool shuffle = true;
   double validationSplit = 0.0;  // taken from the end of the training data, as Keras
   EarlyStopping earlyStopping;
-  nlohmann::json optimizer = {{"type", "adam"}};
-  nlohmann::json schedule;  // null = constant
-  std::vector<std::string> metrics;
+  OptimizerSpec optimizer;
+  ScheduleSpec schedule;
+  std::vector<std::string> metrics;  // names metricNames() knows
 };
 
 /// One epoch of history: loss, val_loss and every metric and val_metric (by Keras names).
@@ -61,6 +61,12 @@ struct FitResult {
   std::vector<EpochRecord> history;
   int bestEpoch = 0;    // 1-based epoch whose weights the model holds at the end
   std::string message;  // why it ended, for Diverged ("loss became NaN at epoch 3")
+};
+
+/// A trained model's weights: its parameters and its layer state (batch-norm statistics).
+struct ModelWeights {
+  std::vector<float> params;
+  std::vector<float> state;
 };
 
 /// Everything needed to continue training exactly where it stopped.

@@ -5,7 +5,7 @@
 //   extern "C" const tunelab::PluginInfo* tunelab_plugin_info();
 //
 // which returns a description of the plugin (ABI version, name, version, build tag) and a
-// function that registers its layer types, backends and search strategies by name. tunelab
+// function that registers its layer types, backends, search strategies and pruners by name. tunelab
 // loads every plugin at start-up, before any worker thread, and keeps it loaded until exit.
 // It refuses a plugin, with a message naming the file, when:
 //   - abiVersion differs from kPluginAbiVersion (the plugin was built against another tunelab),
@@ -41,12 +41,13 @@
 #include "core/BackendRegistry.h"
 #include "core/LayerRegistry.h"
 #include "core/Version.h"
+#include "search/PrunerRegistry.h"
 #include "search/StrategyRegistry.h"
 
 namespace tunelab {
 
 /// Bumped whenever PluginInfo, Registrar or an interface a plugin implements changes.
-inline constexpr std::uint32_t kPluginAbiVersion = 2;
+inline constexpr std::uint32_t kPluginAbiVersion = 3;
 
 /// What a plugin registers into. Registrations take effect only if the whole registration
 /// succeeds.
@@ -55,6 +56,7 @@ class Registrar {
   virtual void addLayer(std::string_view type, LayerFactory factory) = 0;
   virtual void addBackend(std::string_view name, BackendFactory factory) = 0;
   virtual void addStrategy(std::string_view name, StrategyFactory factory) = 0;
+  virtual void addPruner(std::string_view name, PrunerFactory factory) = 0;
   /// Refuses the plugin with `why` (the macro calls this for an escaping exception).
   virtual void fail(std::string_view why) = 0;
 

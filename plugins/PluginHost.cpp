@@ -36,11 +36,15 @@ class StagingRegistrar final : public Registrar {
   void addStrategy(std::string_view name, StrategyFactory factory) override {
     strategies.emplace_back(std::string(name), std::move(factory));
   }
+  void addPruner(std::string_view name, PrunerFactory factory) override {
+    pruners.emplace_back(std::string(name), std::move(factory));
+  }
   void fail(std::string_view why) override { failure = why; }
 
   std::vector<std::pair<std::string, LayerFactory>> layers;
   std::vector<std::pair<std::string, BackendFactory>> backends;
   std::vector<std::pair<std::string, StrategyFactory>> strategies;
+  std::vector<std::pair<std::string, PrunerFactory>> pruners;
   std::string failure;
 };
 
@@ -122,6 +126,7 @@ void PluginHost::loadDirectories(const std::vector<fs::path>& directories) {
   layers_.setUnknownHint(hint);
   backends_.setUnknownHint(hint);
   strategies_.setUnknownHint(hint);
+  pruners_.setUnknownHint(hint);
 }
 
 bool PluginHost::loadFile(const fs::path& file) {
@@ -171,13 +176,15 @@ bool PluginHost::loadFile(const fs::path& file) {
   }
   for (const auto& clash : {firstClash(layers_, staging.layers, "layer type"),
                             firstClash(backends_, staging.backends, "backend"),
-                            firstClash(strategies_, staging.strategies, "strategy")}) {
+                            firstClash(strategies_, staging.strategies, "strategy"),
+                            firstClash(pruners_, staging.pruners, "pruner")}) {
     if (!clash.empty()) return refuse(clash);
   }
   const std::string origin = file.string();
   loaded.layers = commit(layers_, staging.layers, origin);
   loaded.backends = commit(backends_, staging.backends, origin);
   loaded.strategies = commit(strategies_, staging.strategies, origin);
+  loaded.pruners = commit(pruners_, staging.pruners, origin);
   libraries_.push_back(std::move(library));
   plugins_.push_back(std::move(loaded));
   return true;

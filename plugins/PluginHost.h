@@ -8,6 +8,7 @@
 
 #include "core/BackendRegistry.h"
 #include "core/LayerRegistry.h"
+#include "search/PrunerRegistry.h"
 #include "search/StrategyRegistry.h"
 
 namespace tunelab {
@@ -21,6 +22,7 @@ struct LoadedPlugin {
   std::vector<std::string> layers;
   std::vector<std::string> backends;
   std::vector<std::string> strategies;
+  std::vector<std::string> pruners;
 };
 
 /// A file that was refused, and why.
@@ -57,6 +59,8 @@ class PluginHost {
   const BackendRegistry& backends() const { return backends_; }
   StrategyRegistry& strategies() { return strategies_; }
   const StrategyRegistry& strategies() const { return strategies_; }
+  PrunerRegistry& pruners() { return pruners_; }
+  const PrunerRegistry& pruners() const { return pruners_; }
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
   const std::vector<PluginProblem>& problems() const { return problems_; }
   const std::vector<std::filesystem::path>& searchedDirectories() const { return searched_; }
@@ -67,6 +71,7 @@ class PluginHost {
   LayerRegistry layers_;
   BackendRegistry backends_;
   StrategyRegistry strategies_;
+  PrunerRegistry pruners_;
   std::vector<LoadedPlugin> plugins_;
   std::vector<PluginProblem> problems_;
   std::vector<std::filesystem::path> searched_;

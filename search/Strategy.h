@@ -50,8 +50,6 @@ class TUNELAB_API Strategy {
   /// Up to maxTrials new trials (maxTrials >= 1), Wait while it needs results first, or
   /// Exhausted when it has nothing more to propose.
   virtual AskResult ask(std::size_t maxTrials) = 0;
-  /// An intermediate value after `epoch` (1-based); Stop ends the trial early (pruned).
-  virtual Decision report(TrialId id, int epoch, double value);
   virtual void tell(const TrialOutcome& outcome) = 0;
   virtual nlohmann::json saveState() const = 0;
   virtual void loadState(const nlohmann::json& state) = 0;

@@ -4,10 +4,6 @@ namespace tunelab {
 
 Strategy::~Strategy() = default;
 
-Decision Strategy::report(TrialId /*id*/, int /*epoch*/, double /*value*/) {
-  return Decision::Continue;
-}
-
 StrategyRegistry::StrategyRegistry() : NamedRegistry("strategy") {}
 StrategyRegistry::~StrategyRegistry() = default;
 

@@ -1,7 +1,7 @@
 // The real tasks of the search benchmark: tunelab trains an MLP (in this process, through the
 // same ModelObjective as `tunelab run`), or tunelab's command objective runs this program as
 // an external command that trains one and prints its value as a JSON line.
-#include <cmath>
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <memory>
@@ -9,12 +9,12 @@
 
 #include "bench/search/SearchProblems.h"
 #include "core/Error.h"
-#include "experiments/ExperimentData.h"
-#include "experiments/TrainingSpec.h"
-#include "experiments/YamlDocument.h"
-#include "experiments/study/CommandObjective.h"
-#include "experiments/study/ModelObjective.h"
-#include "experiments/study/StudySpec.h"
+#include "experiments/config/ExperimentSpec.h"
+#include "experiments/config/MetricGoal.h"
+#include "experiments/config/YamlDocument.h"
+#include "experiments/objective/CommandObjective.h"
+#include "experiments/objective/ExperimentData.h"
+#include "experiments/objective/ModelObjective.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab::bench {
@@ -26,7 +26,7 @@ using nlohmann::json;
 // One experiment file, parsed and its data prepared once.
 struct LoadedExperiment {
   YamlDocument document;
-  StudySpec study;
+  ExperimentSpec experiment;
   PreparedData data;
   std::unique_ptr<ModelObjective> objective;
 };
@@ -46,28 +46,27 @@ LoadedExperiment& load(const std::filesystem::path& experiment) {
   auto& slot = loaded[experiment];
   if (slot) return *slot;
   YamlDocument document = YamlDocument::load(experiment);
-  StudySpec study = parseStudySpec(document.root(), document.keysInFileOrder("search.parameters"));
-  const nlohmann::json probe =
-      study.space.decode(std::vector<double>(study.space.dimensions(), 0.5));
-  const TrainingSpec spec =
-      parseTrainingSpec(bindTrialParameters(document.root(), study.space, probe));
+  ExperimentSpec spec = parseExperiment(document);
+  DataSpec dataSpec = spec.probe->data;
+  // With k-fold scoring every non-test row is in the folds (as `tunelab run` prepares it).
+  if (spec.probe->validationFolds > 0) dataSpec.validationFraction = 0;
   std::ostringstream errors;
-  auto data = prepareExperimentData(spec.data, {}, study.seed, document, errors);
+  auto data = prepareExperimentData(dataSpec, {}, spec.study.execution.seed, document, errors);
   if (!data) throw Error(errors.str());
   slot = std::unique_ptr<LoadedExperiment>(
-      new LoadedExperiment{std::move(document), std::move(study), std::move(*data), nullptr});
-  slot->objective =
-      std::make_unique<ModelObjective>(slot->document.root(), slot->study, slot->data, plugins());
+      new LoadedExperiment{std::move(document), std::move(spec), std::move(*data), nullptr});
+  // The objective keeps references to the experiment and the data: both stay in the slot.
+  slot->objective = std::make_unique<ModelObjective>(slot->experiment, slot->data, plugins());
   return *slot;
 }
 
-// The best value of the metric over a run's epochs; +inf for a failed run (a diverged loss).
-double bestValue(const TrialRun& run, const std::string& metric) {
+// The best value of the metric over a run's epochs, as the value to minimise; +inf for a
+// failed run (a diverged loss).
+double bestValue(const TrialRun& run, const MetricGoal& metric) {
   double best = std::numeric_limits<double>::infinity();
   if (run.ending == TrialRun::Ending::Failed) return best;
   for (const auto& epoch : run.fit.history) {
-    if (auto it = epoch.values.find(metric); it != epoch.values.end() && std::isfinite(it->second))
-      best = std::min(best, it->second);
+    if (const auto value = metric.valueIn(epoch)) best = std::min(best, metric.minimised(*value));
   }
   return best;
 }
@@ -87,11 +86,12 @@ SearchProblem taskFromFile(const std::string& name, const std::filesystem::path&
 double trainExperimentPoint(const std::filesystem::path& experiment, const json& params) {
   LoadedExperiment& e = load(experiment);
   TrialContext context;
-  context.backend = e.study.backends.front();
-  context.seed = e.study.seed;  // every point trained from the same initial stream
+  const StudySpec& study = e.experiment.study;
+  context.backend = primaryBackend(study);
+  context.seed = study.execution.seed;  // every point trained from the same initial stream
   const TrialRun run = e.objective->run({0, params, 0, std::nullopt}, context,
                                         [](const EpochRecord&) { return true; });
-  return bestValue(run, e.study.metric);
+  return bestValue(run, study.metric);
 }
 
 std::vector<SearchProblem> realTasks(const RealTaskPaths& paths) {
@@ -112,7 +112,7 @@ std::vector<SearchProblem> realTasks(const RealTaskPaths& paths) {
   command.evaluate = [objective](const json& params) {
     const TrialRun run = objective->run({0, params, 0, std::nullopt}, TrialContext{},
                                         [](const EpochRecord&) { return true; });
-    return bestValue(run, "val_loss");
+    return bestValue(run, MetricGoal::forName("val_loss"));
   };
   return {inProcess, command};
 }

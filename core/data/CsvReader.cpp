@@ -89,15 +89,10 @@ class RecordReader {
 
 }  // namespace
 
-Table parseCsv(const std::string& text, const std::string& source, const CsvOptions& options) {
-  Table table;
-  table.source = source;
-  RecordReader reader(text, options.delimiter);
-  std::vector<std::string> fields;
-  std::size_t line = 0;
-  if (!reader.next(fields, line)) throw DataError(source + ": the file is empty (no header row)");
-  for (auto& name : fields) table.columns.push_back({std::string(trim(name))});
-  const std::size_t width = table.columns.size();
+namespace {
+
+void checkDeclaredColumns(const Table& table, const std::string& source,
+                          const CsvOptions& options) {
   for (const auto& [name, type] : options.columnTypes) {
     if (table.find(name) == static_cast<std::size_t>(-1)) {
       throw ConfigError("columns." + name, "no column '" + name + "' in " + source +
@@ -107,8 +102,15 @@ Table parseCsv(const std::string& text, const std::string& source, const CsvOpti
       throw ConfigError("columns." + name, "must be numeric or categorical, got '" + type + "'");
     }
   }
+}
 
+// The cells of every data row, column by column; the rows' line numbers go to table.lines.
+std::vector<std::vector<std::string>> readCells(RecordReader& reader, Table& table,
+                                                const std::string& source) {
+  const std::size_t width = table.columns.size();
   std::vector<std::vector<std::string>> cells(width);
+  std::vector<std::string> fields;
+  std::size_t line = 0;
   while (reader.next(fields, line)) {
     if (fields.size() != width) {
       throw DataError(source + ":" + std::to_string(line) + ": expected " + std::to_string(width) +
@@ -118,44 +120,63 @@ Table parseCsv(const std::string& text, const std::string& source, const CsvOpti
     table.lines.push_back(line);
   }
   if (table.lines.empty()) throw DataError(source + ": no data rows after the header");
+  return cells;
+}
 
+// A column is numeric when every cell but the missing ones is a number, unless declared.
+void typeColumn(Column& column, const std::vector<std::string>& cells,
+                const std::vector<std::size_t>& lines, const std::string& source,
+                const CsvOptions& options) {
   auto isMissing = [&](std::string_view cell) {
     const auto t = trim(cell);
     return std::find(options.missingMarkers.begin(), options.missingMarkers.end(), t) !=
            options.missingMarkers.end();
   };
-  const std::size_t rows = table.lines.size();
-  for (std::size_t c = 0; c < width; ++c) {
-    Column& column = table.columns[c];
-    auto declared = options.columnTypes.find(column.name);
-    std::vector<double> numbers(rows);
-    bool numeric = true;
-    for (std::size_t r = 0; r < rows && numeric; ++r) {
-      if (isMissing(cells[c][r])) {
-        numbers[r] = std::numeric_limits<double>::quiet_NaN();
-      } else if (!parseNumber(cells[c][r], numbers[r])) {
-        if (declared != options.columnTypes.end() && declared->second == "numeric") {
-          throw DataError(source + ":" + std::to_string(table.lines[r]) + ": column '" +
-                          column.name + "' is declared numeric, but holds '" + cells[c][r] + "'");
-        }
-        numeric = false;
+  const auto declared = options.columnTypes.find(column.name);
+  const bool declaredNumeric =
+      declared != options.columnTypes.end() && declared->second == "numeric";
+  const std::size_t rows = cells.size();
+  std::vector<double> numbers(rows);
+  bool numeric = declared == options.columnTypes.end() || declaredNumeric;
+  for (std::size_t r = 0; r < rows && numeric; ++r) {
+    if (isMissing(cells[r])) {
+      numbers[r] = std::numeric_limits<double>::quiet_NaN();
+    } else if (!parseNumber(cells[r], numbers[r])) {
+      if (declaredNumeric) {
+        throw DataError(source + ":" + std::to_string(lines[r]) + ": column '" + column.name +
+                        "' is declared numeric, but holds '" + cells[r] + "'");
       }
-    }
-    if (declared != options.columnTypes.end() && declared->second == "categorical") {
       numeric = false;
     }
-    if (numeric) {
-      column.kind = Column::Kind::Numeric;
-      column.numbers = std::move(numbers);
-    } else {
-      column.kind = Column::Kind::Categorical;
-      column.missing.resize(rows);
-      column.text.resize(rows);
-      for (std::size_t r = 0; r < rows; ++r) {
-        column.missing[r] = isMissing(cells[c][r]) ? 1 : 0;
-        column.text[r] = std::string(trim(cells[c][r]));
-      }
-    }
+  }
+  if (numeric) {
+    column.kind = Column::Kind::Numeric;
+    column.numbers = std::move(numbers);
+    return;
+  }
+  column.kind = Column::Kind::Categorical;
+  column.missing.resize(rows);
+  column.text.resize(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    column.missing[r] = isMissing(cells[r]) ? 1 : 0;
+    column.text[r] = std::string(trim(cells[r]));
+  }
+}
+
+}  // namespace
+
+Table parseCsv(const std::string& text, const std::string& source, const CsvOptions& options) {
+  Table table;
+  table.source = source;
+  RecordReader reader(text, options.delimiter);
+  std::vector<std::string> fields;
+  std::size_t line = 0;
+  if (!reader.next(fields, line)) throw DataError(source + ": the file is empty (no header row)");
+  for (auto& name : fields) table.columns.push_back({std::string(trim(name))});
+  checkDeclaredColumns(table, source, options);
+  const auto cells = readCells(reader, table, source);
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    typeColumn(table.columns[c], cells[c], table.lines, source, options);
   }
   return table;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "core/Error.h"
@@ -57,44 +58,45 @@ Dataset makeDataset(const Table& table, const Preprocessor& p,
   return d;
 }
 
-PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, std::uint64_t seed) {
-  CsvOptions csv;
-  csv.delimiter = spec.delimiter;
-  csv.missingMarkers = spec.missingMarkers;
-  csv.columnTypes = spec.columnTypes;
-  Table table = readCsv(source.file, csv);
-  std::size_t testStart = table.rows();
-  if (!source.testFile.empty()) {
-    // A data set with its own test file: append it, keeping note of where it starts.
-    Table test = readCsv(source.testFile, csv);
-    if (test.names() != table.names()) {
-      throw DataError(source.testFile.string() + ": its columns differ from " +
-                      source.file.filename().string());
-    }
-    for (std::size_t c = 0; c < table.columns.size(); ++c) {
-      auto& to = table.columns[c];
-      auto& from = test.columns[c];
-      if (to.kind != from.kind) {
-        throw DataError(source.testFile.string() + ": column '" + to.name +
-                        "' is numeric in one file and text in the other; declare it under "
-                        "data.columns");
-      }
-      to.numbers.insert(to.numbers.end(), from.numbers.begin(), from.numbers.end());
-      to.text.insert(to.text.end(), from.text.begin(), from.text.end());
-      to.missing.insert(to.missing.end(), from.missing.begin(), from.missing.end());
-    }
-    table.lines.insert(table.lines.end(), test.lines.begin(), test.lines.end());
+// A data set with its own test file: the test rows are appended; returns where they start.
+std::size_t appendTestFile(Table& table, const ResolvedSource& source, const CsvOptions& csv) {
+  const std::size_t testStart = table.rows();
+  if (source.testFile.empty()) return testStart;
+  Table test = readCsv(source.testFile, csv);
+  if (test.names() != table.names()) {
+    throw DataError(source.testFile.string() + ": its columns differ from " +
+                    source.file.filename().string());
   }
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    auto& to = table.columns[c];
+    auto& from = test.columns[c];
+    if (to.kind != from.kind) {
+      throw DataError(source.testFile.string() + ": column '" + to.name +
+                      "' is numeric in one file and text in the other; declare it under "
+                      "data.columns");
+    }
+    to.numbers.insert(to.numbers.end(), from.numbers.begin(), from.numbers.end());
+    to.text.insert(to.text.end(), from.text.begin(), from.text.end());
+    to.missing.insert(to.missing.end(), from.missing.begin(), from.missing.end());
+  }
+  table.lines.insert(table.lines.end(), test.lines.begin(), test.lines.end());
+  return testStart;
+}
 
+std::size_t targetColumn(const DataSpec& spec, const Table& table, const ResolvedSource& source) {
   const std::size_t target =
       spec.target.empty() ? table.columns.size() - 1 : table.find(spec.target);
-  if (target == static_cast<std::size_t>(-1)) {
-    std::string message = "no column '" + spec.target + "' in " + source.file.filename().string();
-    if (auto near = nearestName(spec.target, table.names()); !near.empty()) {
-      message += " (did you mean '" + near + "'?)";
-    }
-    throw ConfigError("target", message + "; columns: " + joinNames(table.names()));
+  if (target != static_cast<std::size_t>(-1)) return target;
+  std::string message = "no column '" + spec.target + "' in " + source.file.filename().string();
+  if (auto near = nearestName(spec.target, table.names()); !near.empty()) {
+    message += " (did you mean '" + near + "'?)";
   }
+  throw ConfigError("target", message + "; columns: " + joinNames(table.names()));
+}
+
+// Every column but the target and the dropped ones.
+std::vector<std::size_t> inputColumns(const DataSpec& spec, const Table& table,
+                                      std::size_t target) {
   for (const auto& name : spec.dropColumns) {
     if (table.find(name) == static_cast<std::size_t>(-1)) {
       throw ConfigError("drop",
@@ -110,55 +112,60 @@ PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, st
     }
   }
   if (inputs.empty()) throw ConfigError("target", "no input columns are left besides the target");
+  return inputs;
+}
 
-  // Rows without a target are unusable; with missing: drop, so are rows missing any input.
-  const Column& targetColumn = table.columns[target];
+// Rows without a target are unusable; with missing: drop, so are rows missing any input.
+std::vector<std::uint32_t> usableRows(const DataSpec& spec, const Table& table, std::size_t target,
+                                      const std::vector<std::size_t>& inputs) {
   std::vector<std::uint32_t> usable;
-  std::size_t usableTrainPart = 0;
   for (std::size_t r = 0; r < table.rows(); ++r) {
-    bool keep = !targetColumn.isMissing(r);
+    bool keep = !table.columns[target].isMissing(r);
     if (keep && spec.missing == "drop") {
       for (auto c : inputs) keep = keep && !table.columns[c].isMissing(r);
     }
-    if (keep) {
-      usable.push_back(static_cast<std::uint32_t>(r));
-      if (r < testStart) ++usableTrainPart;
-    }
+    if (keep) usable.push_back(static_cast<std::uint32_t>(r));
   }
-  if (usable.empty())
-    throw DataError(source.file.string() + ": no usable rows (all are missing values)");
+  return usable;
+}
 
-  const auto labels = distinctLabels(targetColumn, usable);
-  TaskKind task = spec.task ? *spec.task : inferTask(targetColumn, labels);
-  if (task == TaskKind::Regression && targetColumn.kind != Column::Kind::Numeric) {
-    throw ConfigError(
-        "task", "regression needs a numeric target, but '" + targetColumn.name + "' holds text");
+TaskKind checkedTask(const DataSpec& spec, const Column& target,
+                     const std::vector<std::string>& labels) {
+  const TaskKind task = spec.task ? *spec.task : inferTask(target, labels);
+  if (task == TaskKind::Regression && target.kind != Column::Kind::Numeric) {
+    throw ConfigError("task",
+                      "regression needs a numeric target, but '" + target.name + "' holds text");
   }
   if (task == TaskKind::Binary && labels.size() != 2) {
-    throw ConfigError("task", "binary needs a target with 2 classes; '" + targetColumn.name +
-                                  "' has " + std::to_string(labels.size()));
+    throw ConfigError("task", "binary needs a target with 2 classes; '" + target.name + "' has " +
+                                  std::to_string(labels.size()));
   }
-  std::vector<std::string> classNames;
-  if (task != TaskKind::Regression) classNames = labels;
+  return task;
+}
 
-  // Split positions within `usable`, then map back to table rows.
+// Train, validation and test rows of the table; with an own test file (rows from `testStart`
+// on), those are the test rows and validation comes from the train file only.
+SplitIndices splitTable(const DataSpec& spec, const Column& target,
+                        const std::vector<std::uint32_t>& usable,
+                        std::optional<std::size_t> testStart,
+                        const std::vector<std::string>& classNames, std::uint64_t seed) {
   std::vector<std::uint32_t> classOf(usable.size());
-  for (std::size_t i = 0; i < usable.size(); ++i) {
-    if (task != TaskKind::Regression) {
-      const std::string label = labelText(targetColumn, usable[i]);
-      classOf[i] = static_cast<std::uint32_t>(
-          std::find(classNames.begin(), classNames.end(), label) - classNames.begin());
-    }
+  for (std::size_t i = 0; i < usable.size() && !classNames.empty(); ++i) {
+    const std::string label = labelText(target, usable[i]);
+    classOf[i] = static_cast<std::uint32_t>(std::find(classNames.begin(), classNames.end(), label) -
+                                            classNames.begin());
   }
-  const bool stratified = spec.stratify && task != TaskKind::Regression;
+  const bool stratified = spec.stratify && !classNames.empty();
   SplitIndices split;
-  if (!source.testFile.empty()) {
-    // Own test file: validation comes from the train file only.
+  if (testStart) {
+    const auto trainPart = static_cast<std::size_t>(
+        std::lower_bound(usable.begin(), usable.end(), static_cast<std::uint32_t>(*testStart)) -
+        usable.begin());
     std::vector<std::uint32_t> trainLabels(
-        classOf.begin(), classOf.begin() + static_cast<std::ptrdiff_t>(usableTrainPart));
-    split = splitRows(usableTrainPart, 0.0, spec.validationFraction, seed,
+        classOf.begin(), classOf.begin() + static_cast<std::ptrdiff_t>(trainPart));
+    split = splitRows(trainPart, 0.0, spec.validationFraction, seed,
                       stratified ? &trainLabels : nullptr);
-    for (std::size_t i = usableTrainPart; i < usable.size(); ++i) {
+    for (std::size_t i = trainPart; i < usable.size(); ++i) {
       split.test.push_back(static_cast<std::uint32_t>(i));
     }
   } else {
@@ -168,6 +175,27 @@ PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, st
   for (auto* part : {&split.train, &split.validation, &split.test}) {
     for (auto& i : *part) i = usable[i];
   }
+  return split;
+}
+
+PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, std::uint64_t seed) {
+  const CsvOptions csv = csvOptionsFor(spec);
+  Table table = readCsv(source.file, csv);
+  const std::size_t testStart = appendTestFile(table, source, csv);
+  const std::size_t target = targetColumn(spec, table, source);
+  const auto inputs = inputColumns(spec, table, target);
+  const auto usable = usableRows(spec, table, target, inputs);
+  if (usable.empty()) {
+    throw DataError(source.file.string() + ": no usable rows (all are missing values)");
+  }
+  const Column& targetValues = table.columns[target];
+  const auto labels = distinctLabels(targetValues, usable);
+  const TaskKind task = checkedTask(spec, targetValues, labels);
+  std::vector<std::string> classNames;
+  if (task != TaskKind::Regression) classNames = labels;
+  const SplitIndices split = splitTable(
+      spec, targetValues, usable, source.testFile.empty() ? std::nullopt : std::optional(testStart),
+      classNames, seed);
   if (split.train.empty()) throw DataError(source.file.string() + ": no rows left to train on");
 
   PreparedData out;
@@ -238,6 +266,14 @@ PreparedData prepareImages(const DataSpec& spec, const ResolvedSource& source, s
 }
 
 }  // namespace
+
+CsvOptions csvOptionsFor(const DataSpec& spec) {
+  CsvOptions csv;
+  csv.delimiter = spec.delimiter;
+  csv.missingMarkers = spec.missingMarkers;
+  csv.columnTypes = spec.columnTypes;
+  return csv;
+}
 
 PreparedData prepareData(const DataSpec& spec, const DataLocations& where, std::uint64_t seed) {
   const ResolvedSource source = resolveSource(spec.source, where);

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/Export.h"
+#include "core/data/CsvReader.h"
 #include "core/data/DataSpec.h"
 #include "core/data/Dataset.h"
 #include "core/data/DatasetResolver.h"
@@ -24,6 +25,9 @@ struct PreparedData {
 /// DataSpec describes; every transform is fitted on the training rows only. Throws DataError
 /// (file problems, naming file and line) or ConfigError (settings that do not fit the data,
 /// with key paths relative to the data section).
+/// How the CSV files of `spec` are read (delimiter, missing-value markers, column types).
+TUNELAB_API CsvOptions csvOptionsFor(const DataSpec& spec);
+
 TUNELAB_API PreparedData prepareData(const DataSpec& spec, const DataLocations& where,
                                      std::uint64_t seed);
 

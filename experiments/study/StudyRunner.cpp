@@ -1,26 +1,13 @@
 #include "experiments/study/StudyRunner.h"
 
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/task_group.h>
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
-#include <iomanip>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <ostream>
-#include <sstream>
+#include <limits>
 
 #include "core/Options.h"
 #include "core/Rng.h"
-#include "experiments/study/CheckpointCodec.h"
 #include "search/Enumerate.h"
 
 namespace tunelab {
@@ -29,84 +16,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kEpochBatchTime = std::chrono::milliseconds(50);
+constexpr auto kIdleWait = std::chrono::milliseconds(100);
 
-// One trial on one backend, trained by a worker. The coordinator answers every epoch before
-// the worker goes on, so a decision to stop takes effect at the same epoch however busy the
-// machine is.
-struct Job {
-  TrialRecord record;
-  TrialSpec spec;
-  bool primary = true;  // the first backend's run is the one the strategy hears about
-  std::mutex mutex;
-  std::condition_variable answered;
-  int acknowledged = 0;
-  bool stop = false;
-  bool interrupted = false;
-  bool abandoned = false;         // the coordinator failed: stop without waiting for answers
-  std::vector<double> bestSoFar;  // metric (as minimised) after each epoch
-  std::string metricError;
-  std::optional<Checkpoint> resume;  // its progress, or the parent's training it continues
-  int parentEpochs = 0;              // epochs of the resume checkpoint that are the parent's
-  bool keepCheckpoint = false;
-  TrialRun result;
-};
-
-struct Event {
-  Job* job = nullptr;
-  bool done = false;
-  EpochRecord record;
-  std::optional<Checkpoint> progress;  // a progress checkpoint to store (no epoch)
-};
-
-class EventQueue {
- public:
-  void push(Event event) {
-    // Notified under the lock: once the coordinator can see the last event, this thread no
-    // longer touches the queue, which may then be destroyed.
-    const std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
-    ready_.notify_one();
-  }
-  std::optional<Event> popFor(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    if (!ready_.wait_for(lock, timeout, [&] { return !events_.empty(); })) return std::nullopt;
-    Event event = std::move(events_.front());
-    events_.pop_front();
-    return event;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<Event> events_;
-};
-
-std::mutex& launchLock() {
-  static std::mutex lock;
-  return lock;
-}
-
-std::int64_t peakMemoryKiB() {
+std::int64_t processPeakMemoryKiB() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss;
 }
 
-std::string formatValue(double v) {
-  std::ostringstream s;
-  s << std::setprecision(5) << v;
-  return s.str();
-}
-
-std::string formatDuration(double seconds) {
-  std::ostringstream s;
-  if (seconds < 60) {
-    s << std::fixed << std::setprecision(1) << seconds << "s";
-  } else {
-    s << static_cast<int>(seconds / 60) << "m" << std::setw(2) << std::setfill('0')
-      << static_cast<int>(seconds) % 60 << "s";
+TrialOutcome::State outcomeState(TrialStatus status) {
+  switch (status) {
+    case TrialStatus::Complete:
+      return TrialOutcome::State::Complete;
+    case TrialStatus::Pruned:
+      return TrialOutcome::State::Pruned;
+    default:
+      return TrialOutcome::State::Failed;
   }
-  return s.str();
 }
 
 }  // namespace
@@ -115,394 +41,322 @@ std::uint64_t trialSeed(std::uint64_t studySeed, TrialId id) {
   return mixSeed(studySeed ^ mixSeed(static_cast<std::uint64_t>(id) + 0x9e3779b97f4a7c15ULL));
 }
 
-ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParameters, int cores) {
-  ThreadBudget budget;
-  cores = std::max(1, cores);
-  // Below ~100k parameters a step is too short to share between threads.
-  const int autoThreads = modelParameters >= 100'000 ? cores : 1;
-  budget.threadsPerTrial = spec.threadsPerTrial > 0 ? spec.threadsPerTrial : autoThreads;
-  budget.threadsPerTrial = std::min(budget.threadsPerTrial, cores);
-  budget.parallelTrials =
-      spec.parallelTrials > 0 ? spec.parallelTrials : std::max(1, cores / budget.threadsPerTrial);
-  return budget;
+std::optional<std::size_t> expectedTrials(const StudySpec& spec) {
+  std::optional<std::size_t> total;
+  if (spec.maxTrials) {
+    total = *spec.maxTrials;
+  } else if (spec.space.finite()) {
+    try {
+      total = enumeratePoints(spec.space, spec.strategy, 100'000).size();
+    } catch (const std::exception&) {
+      // Too many points to count: the progress line shows no total.
+    }
+  }
+  if (total) *total *= spec.execution.backends.size();
+  return total;
 }
 
 StudyRunner::StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy,
-                         const Objective& objective, ThreadBudget budget, std::ostream& progress,
-                         bool terminal)
+                         Pruner* pruner, Executor& executor, int threadsPerTrial,
+                         ProgressReporter& progress)
     : spec_(spec),
       store_(store),
       strategy_(strategy),
-      objective_(objective),
-      budget_(budget),
+      pruner_(pruner),
+      executor_(executor),
+      threadsPerTrial_(threadsPerTrial),
       progress_(progress),
-      terminal_(terminal) {}
+      epochs_(store, kEpochBatchTime) {}
 
 RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
-  const auto started = Clock::now();
-  RunSummary summary;
-  const int parallel = budget_.parallelTrials;
-  const double sign = spec_.maximize ? -1.0 : 1.0;
-  // The best value of the metric (as minimised) after each epoch of a history.
-  auto bestSoFar = [&](const std::vector<EpochRecord>& history) {
-    std::vector<double> curve;
-    double best = std::numeric_limits<double>::infinity();
-    for (const auto& e : history) {
-      auto it = e.values.find(spec_.metric);
-      if (it != e.values.end() && std::isfinite(it->second))
-        best = std::min(best, sign * it->second);
-      curve.push_back(best);
-    }
-    return curve;
-  };
+  started_ = Clock::now();
+  resume();
+  total_ = expectedTrials(spec_);
+  // An error on the coordinator (a full disk, a missing checkpoint) must not leave trials
+  // waiting for answers that never come: they are released, then the error goes on.
+  try {
+    loop(stop);
+  } catch (...) {
+    executor_.abandon();
+    throw;
+  }
+  executor_.waitForAll();
+  progress_.done();
+  if (stopping_) {
+    std::vector<std::pair<TrialId, std::string>> left;
+    for (const auto& trial : pending_) left.emplace_back(trial.record.id, trial.record.backend);
+    store_.markInterrupted(left);
+  }
+  summary_.interrupted = stopping_;
+  summary_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+  return summary_;
+}
 
-  // Finished trials of earlier runs feed the median rule; unfinished ones run again.
-  std::map<TrialId, std::vector<double>> finishedCurves;
-  std::deque<std::unique_ptr<Job>> pending;
-  std::optional<double> best;
-  TrialId bestId = -1;
-  int finished = 0;
+// Trials finished in earlier runs stay (and feed the pruner); unfinished ones run again.
+void StudyRunner::resume() {
   if (auto state = store_.strategyState()) strategy_.loadState(*state);
   for (auto& record : store_.trials()) {
     if (record.status == TrialStatus::Running || record.status == TrialStatus::Interrupted) {
-      auto job = std::make_unique<Job>();
-      job->primary = record.backend == spec_.backends.front();
-      job->spec = {record.id, record.params, record.budget, record.resumeFrom};
-      if (auto progress = store_.progress(record.id, record.backend)) {
-        job->resume = decodeCheckpoint(*progress);
-        ++summary.trialsFromCheckpoint;
-      }
-      store_.clearEpochsAfter(record.id, record.backend, job->resume ? job->resume->epochsDone : 0);
-      record.status = TrialStatus::Running;
-      job->record = std::move(record);
-      pending.push_back(std::move(job));
-      ++summary.trialsResumed;
+      resumeUnfinished(std::move(record));
       continue;
     }
-    ++summary.trialsSkipped;
-    ++finished;
-    if (record.backend != spec_.backends.front()) continue;
+    ++summary_.trialsSkipped;
+    ++finished_;
+    if (record.backend != primaryBackend(spec_)) continue;
     if (record.status == TrialStatus::Complete && record.value &&
-        (!best || sign * *record.value < sign * *best)) {
-      best = record.value;
-      bestId = record.id;
+        (!best_ || spec_.metric.better(*record.value, *best_))) {
+      best_ = record.value;
+      bestId_ = record.id;
     }
-    finishedCurves[record.id] = bestSoFar(store_.epochs(record.id, record.backend));
+    replayFinished(record);
   }
-  if (summary.trialsSkipped > 0 || summary.trialsResumed > 0) {
-    progress_ << "Resuming study: " << summary.trialsSkipped << " trials finished earlier, "
-              << summary.trialsResumed << " to run again (" << summary.trialsFromCheckpoint
-              << " from a checkpoint)\n"
-              << std::flush;
+  if (summary_.trialsSkipped > 0 || summary_.trialsResumed > 0) {
+    progress_.resuming(summary_.trialsSkipped, summary_.trialsResumed,
+                       summary_.trialsFromCheckpoint);
   }
+}
 
-  std::optional<std::size_t> total;
-  if (spec_.maxTrials) {
-    total = *spec_.maxTrials;
-  } else if (spec_.space.finite()) {
-    try {
-      total = enumeratePoints(spec_.space, spec_.strategy, 100'000).size();
-    } catch (const std::exception&) {
+void StudyRunner::resumeUnfinished(TrialRecord record) {
+  Trial trial;
+  trial.primary = record.backend == primaryBackend(spec_);
+  trial.spec = {record.id, record.params, record.budget, record.resumeFrom};
+  if (auto progress = store_.progress(record.id, record.backend)) {
+    trial.resume = std::move(progress);
+    ++summary_.trialsFromCheckpoint;
+  }
+  store_.clearEpochsAfter(record.id, record.backend, trial.resume ? trial.resume->epochsDone : 0);
+  record.status = TrialStatus::Running;
+  trial.record = std::move(record);
+  pending_.push_back(std::move(trial));
+  ++summary_.trialsResumed;
+}
+
+void StudyRunner::replayFinished(const TrialRecord& record) {
+  if (pruner_ == nullptr) return;
+  for (const auto& epoch : store_.epochs(record.id, record.backend)) {
+    const auto value = spec_.metric.valueIn(epoch);
+    pruner_->report(record.id, epoch.epoch, spec_.metric.minimised(value ? *value : std::nan("")));
+  }
+  pruner_->finished(record.id, outcomeState(record.status));
+}
+
+void StudyRunner::loop(const std::atomic<bool>& stop) {
+  for (;;) {
+    if (stop && !stopping_) stopRunningTrials();
+    while (!stopping_ && !exhausted_ && askForTrials()) {
+    }
+    launchPending();
+    if (running_.empty()) {
+      if (stopping_ || pending_.empty()) break;
+      continue;
+    }
+    epochs_.storeIfDue();
+    if (auto event = executor_.next(epochs_.patience(kIdleWait))) handle(std::move(*event));
+  }
+  epochs_.store();
+}
+
+void StudyRunner::stopRunningTrials() {
+  stopping_ = true;
+  for (auto& [handle, trial] : running_) trial.interrupted = true;
+  executor_.stopAll();
+}
+
+// Asks for as many trials as there is room for; false when there was none or none came.
+bool StudyRunner::askForTrials() {
+  const auto capacity = static_cast<std::size_t>(executor_.capacity());
+  if (running_.size() + pending_.size() >= capacity) return false;
+  const std::size_t free = capacity - running_.size() - pending_.size();
+  const std::size_t backends = spec_.execution.backends.size();
+  AskResult asked = strategy_.ask(std::max<std::size_t>(1, (free + backends - 1) / backends));
+  if (asked.kind == AskResult::Kind::Exhausted) exhausted_ = true;
+  if (asked.kind != AskResult::Kind::Ready) return false;
+  std::vector<TrialRecord> records;
+  for (const auto& spec : asked.trials) {
+    for (const auto& backend : spec_.execution.backends) {
+      Trial trial;
+      trial.spec = spec;
+      trial.primary = backend == primaryBackend(spec_);
+      trial.record.id = spec.id;
+      trial.record.backend = backend;
+      trial.record.params = spec.params;
+      trial.record.budget = spec.budget;
+      trial.record.resumeFrom = spec.resumeFrom;
+      trial.record.seed = trialSeed(spec_.execution.seed, spec.id);
+      records.push_back(trial.record);
+      pending_.push_back(std::move(trial));
     }
   }
-  if (total) *total *= spec_.backends.size();
+  store_.addTrials(records, strategy_.saveState());
+  return true;
+}
 
-  tbb::global_control control(tbb::global_control::max_allowed_parallelism,
-                              static_cast<std::size_t>(parallel) + 1);
-  // One slot is reserved for this thread, so that arena.execute() runs here (not on a worker)
-  // and only hands the trials to the `parallel` workers.
-  tbb::task_arena arena(parallel + 1, 1);
-  tbb::task_group group;
-  EventQueue queue;
-  std::map<Job*, std::unique_ptr<Job>> running;
-  bool exhausted = false;
-  bool stopping = false;
+void StudyRunner::launchPending() {
+  while (!stopping_ && !pending_.empty() &&
+         running_.size() < static_cast<std::size_t>(executor_.capacity())) {
+    launch(std::move(pending_.front()));
+    pending_.pop_front();
+  }
+}
 
-  const int fullEpochs = spec_.trainEpochs;
-  auto launch = [&](std::unique_ptr<Job> owned) {
-    Job* job = owned.get();
-    const bool resumable = objective_.resumesFromCheckpoints();
-    job->keepCheckpoint = resumable && job->spec.budget > 0 && job->spec.budget < fullEpochs;
-    if (resumable && job->spec.resumeFrom) {
-      Checkpoint parent =
-          decodeCheckpoint(store_.checkpoint(*job->spec.resumeFrom, job->record.backend));
-      job->parentEpochs = parent.epochsDone;
-      if (!job->resume) job->resume = std::move(parent);
+void StudyRunner::launch(Trial trial) {
+  const bool resumable = executor_.resumesFromCheckpoints();
+  TrialTask task;
+  task.handle = nextHandle_++;
+  task.spec = trial.spec;
+  task.backend = trial.record.backend;
+  task.seed = trial.record.seed;
+  task.threads = threadsPerTrial_;
+  task.keepCheckpoint = resumable && trial.spec.budget > 0 && trial.spec.budget < spec_.trainEpochs;
+  task.progressCheckpoints = resumable;
+  task.checkpointEverySeconds = spec_.execution.checkpointEverySeconds;
+  if (resumable && trial.spec.resumeFrom) {
+    Checkpoint parent = store_.checkpoint(*trial.spec.resumeFrom, trial.record.backend);
+    trial.parentEpochs = parent.epochsDone;
+    if (!trial.resume) trial.resume = std::move(parent);
+  }
+  if (trial.resume) {
+    trial.bestSoFar = bestSoFar(trial.resume->history);
+    // The pruner hears the epochs the trial goes on from (its decisions about them are moot).
+    for (const auto& epoch : trial.resume->history) {
+      const auto value = spec_.metric.valueIn(epoch);
+      if (trial.primary && pruner_ != nullptr) {
+        pruner_->report(trial.record.id, epoch.epoch,
+                        spec_.metric.minimised(value ? *value : std::nan("")));
+      }
     }
-    if (job->resume) job->bestSoFar = bestSoFar(job->resume->history);
-    running.emplace(job, std::move(owned));
-    const int threads = budget_.threadsPerTrial;
-    const double checkpointEvery = spec_.checkpointEverySeconds;
-    // libtbb is not instrumented, so ThreadSanitizer cannot see that handing a task to a worker
-    // orders it after everything the coordinator wrote. The launch lock says so: the worker
-    // takes it before it touches anything the coordinator prepared.
-    const std::lock_guard launching(launchLock());
-    arena.execute([&] {
-      group.run([&, job, threads, resumable, checkpointEvery] {
-        { const std::lock_guard launched(launchLock()); }
-        TrialContext context{job->record.backend,
-                             job->record.seed,
-                             threads,
-                             job->resume ? &*job->resume : nullptr,
-                             job->keepCheckpoint,
-                             [job] {
-                               const std::lock_guard lock(job->mutex);
-                               return job->stop;
-                             },
-                             {},
-                             checkpointEvery};
-        if (resumable) {
-          context.onCheckpoint = [&queue, job](Checkpoint checkpoint) {
-            queue.push({job, false, {}, std::move(checkpoint)});
-          };
-        }
-        job->result = objective_.run(job->spec, context, [&, job](const EpochRecord& record) {
-          queue.push({job, false, record});
-          std::unique_lock lock(job->mutex);
-          job->answered.wait(lock,
-                             [&] { return job->acknowledged >= record.epoch || job->abandoned; });
-          return !job->stop;
-        });
-        queue.push({job, true, {}});
-      });
-    });
-  };
+    task.resume = std::move(trial.resume);
+    trial.resume.reset();
+  }
+  running_.emplace(task.handle, std::move(trial));
+  executor_.launch(std::move(task));
+}
 
-  // Epochs are stored in batches: a commit per epoch made the coordinator a third runnable
-  // thread beside two training ones in 6% of a study's time (bench/cores_busy.py). A batch goes to
-  // the store before anything that depends on it (a progress checkpoint, the trial's end) and at
-  // the latest kEpochBatchTime after its first epoch; epochs lost with a killed process are the
-  // ones a resumed trial trains again anyway (those after its last checkpoint).
-  std::vector<TrialEpoch> unstoredEpochs;
-  auto firstUnstored = Clock::now();
-  auto storeEpochs = [&] {
-    store_.addEpochs(unstoredEpochs);
-    unstoredEpochs.clear();
-  };
+std::vector<double> StudyRunner::bestSoFar(const std::vector<EpochRecord>& history) const {
+  std::vector<double> curve;
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& epoch : history) {
+    const auto value = spec_.metric.valueIn(epoch);
+    if (value) best = std::min(best, spec_.metric.minimised(*value));
+    curve.push_back(best);
+  }
+  return curve;
+}
 
-  auto medianSaysStop = [&](const Job& job, int epoch) {
-    const auto& rule = spec_.earlyTermination;
-    if (!rule.enabled || epoch < rule.warmupEpochs) return false;
-    std::vector<double> others;
-    for (const auto& [id, curve] : finishedCurves) {
-      if (static_cast<int>(curve.size()) >= epoch) others.push_back(curve[epoch - 1]);
+void StudyRunner::handle(TrialEvent event) {
+  switch (event.kind) {
+    case TrialEvent::Kind::Epoch:
+      onEpoch(event.handle, event.epoch);
+      break;
+    case TrialEvent::Kind::Progress: {
+      epochs_.store();  // the checkpoint's epochs are in the store before it
+      const TrialRecord& record = running_.at(event.handle).record;
+      store_.saveProgress(record.id, record.backend, *event.progress);
+      break;
     }
-    if (static_cast<int>(others.size()) < rule.minTrials) return false;
-    std::sort(others.begin(), others.end());
-    const std::size_t n = others.size();
-    const double median = n % 2 == 1 ? others[n / 2] : 0.5 * (others[n / 2 - 1] + others[n / 2]);
-    return job.bestSoFar.back() > median;
-  };
+    case TrialEvent::Kind::Done:
+      epochs_.store();
+      onDone(event.handle, event.result);
+      break;
+  }
+}
 
-  auto onEpoch = [&](Job& job, const EpochRecord& record) {
-    bool stopIt = job.stop;
-    auto it = record.values.find(spec_.metric);
-    const auto loss = record.values.find("loss");
-    const bool diverged = loss != record.values.end() && !std::isfinite(loss->second);
-    if (it == record.values.end() && diverged) {
-      // The trainer ends the run itself and says why; a diverged epoch has no other values.
-      job.bestSoFar.push_back(std::numeric_limits<double>::infinity());
-    } else if (it == record.values.end()) {
-      std::vector<std::string> names;
-      for (const auto& [name, value] : record.values) names.push_back(name);
-      job.metricError = "search.metric '" + spec_.metric +
+void StudyRunner::onEpoch(std::uint64_t handle, const EpochRecord& epoch) {
+  Trial& trial = running_.at(handle);
+  bool stop = false;
+  const auto value = spec_.metric.valueIn(epoch);
+  const auto loss = epoch.values.find("loss");
+  const bool diverged = loss != epoch.values.end() && !std::isfinite(loss->second);
+  if (!value && diverged) {
+    // The trainer ends the run itself and says why; a diverged epoch has no other values.
+    trial.bestSoFar.push_back(std::numeric_limits<double>::infinity());
+  } else if (!value) {
+    std::vector<std::string> names;
+    for (const auto& [name, v] : epoch.values) names.push_back(name);
+    trial.metricError = "search.metric '" + spec_.metric.name +
                         "' is not among the values training records: " + joinNames(names);
-      stopIt = true;
-    } else {
-      const double v =
-          !std::isfinite(it->second) ? std::numeric_limits<double>::infinity() : sign * it->second;
-      job.bestSoFar.push_back(job.bestSoFar.empty() ? v : std::min(job.bestSoFar.back(), v));
-      if (job.primary && !stopIt) {
-        stopIt =
-            strategy_.report(job.record.id, record.epoch, job.bestSoFar.back()) == Decision::Stop ||
-            medianSaysStop(job, record.epoch);
-      }
+    stop = true;
+  } else {
+    const double v = spec_.metric.minimised(*value);
+    trial.bestSoFar.push_back(trial.bestSoFar.empty() ? v : std::min(trial.bestSoFar.back(), v));
+    if (trial.primary && !trial.interrupted && pruner_ != nullptr) {
+      stop = pruner_->report(trial.record.id, epoch.epoch, v) == Decision::Stop;
     }
-    {
-      const std::lock_guard lock(job.mutex);
-      job.stop = stopIt;
-      job.acknowledged = record.epoch;
-    }
-    job.answered.notify_one();
-    if (unstoredEpochs.empty()) firstUnstored = Clock::now();
-    unstoredEpochs.push_back({job.record.id, job.record.backend, record});
-  };
-
-  auto onDone = [&](std::unique_ptr<Job> owned) {
-    Job& job = *owned;
-    TrialRecord& r = job.record;
-    const TrialRun& run = job.result;
-    r.epochs = static_cast<int>(run.fit.history.size()) - job.parentEpochs;
-    r.bestEpoch = run.fit.bestEpoch;
-    r.seconds = run.seconds;
-    r.peakMemoryKiB = run.peakMemoryKiB > 0 ? run.peakMemoryKiB : peakMemoryKiB();
-    if (!run.fit.history.empty()) r.finalValues = run.fit.history.back().values;
-    for (const auto& [name, value] : run.test) r.finalValues[name] = value;
-    if (run.value) {
-      r.value = run.value;
-    } else if (!job.bestSoFar.empty() && std::isfinite(job.bestSoFar.back())) {
-      r.value = sign * job.bestSoFar.back();
-    }
-    TrialOutcome outcome{r.id, TrialOutcome::State::Complete,
-                         r.value ? sign * *r.value : std::nan(""), r.epochs};
-    if (!job.metricError.empty()) {
-      r.status = TrialStatus::Failed;
-      r.error = job.metricError;
-      r.value.reset();
-    } else if (run.ending == TrialRun::Ending::Failed) {
-      r.status = TrialStatus::Failed;
-      r.error = run.error;
-      r.value.reset();
-    } else if (run.ending == TrialRun::Ending::Stopped) {
-      r.status = job.interrupted ? TrialStatus::Interrupted : TrialStatus::Pruned;
-    } else {
-      r.status = TrialStatus::Complete;
-    }
-    if (r.status == TrialStatus::Failed) {
-      outcome.state = TrialOutcome::State::Failed;
-      outcome.value = std::nan("");
-    } else if (r.status == TrialStatus::Pruned) {
-      outcome.state = TrialOutcome::State::Pruned;
-    }
-    nlohmann::json state;
-    if (job.primary && r.status != TrialStatus::Interrupted) {
-      strategy_.tell(outcome);
-      state = strategy_.saveState();
-    }
-    if (r.status == TrialStatus::Interrupted) {
-      store_.markInterrupted({{r.id, r.backend}});
-    } else {
-      const bool newBest = job.primary && r.status == TrialStatus::Complete && r.value &&
-                           (!best || sign * *r.value < sign * *best);
-      store_.finishTrial(
-          r, state,
-          run.checkpoint ? encodeCheckpoint(*run.checkpoint) : std::vector<std::uint8_t>{},
-          newBest && run.weights ? encodeWeights(*run.weights) : std::vector<std::uint8_t>{});
-      ++finished;
-      ++summary.trialsRun;
-      if (job.primary) finishedCurves[r.id] = job.bestSoFar;
-      if (newBest) {
-        best = r.value;
-        bestId = r.id;
-      }
-    }
-    // Progress: one line per trial when not a terminal; a bar that redraws when it is.
-    std::ostringstream line;
-    line << "[" << finished;
-    if (total) line << "/" << *total;
-    line << "] trial " << r.id;
-    if (spec_.backends.size() > 1) line << " (" << r.backend << ")";
-    line << " " << trialStatusName(r.status);
-    if (r.value) line << " " << spec_.metric << "=" << formatValue(*r.value);
-    line << " in " << formatDuration(r.seconds);
-    if (!r.error.empty()) line << ": " << r.error.substr(0, r.error.find('\n'));
-    if (best) line << " | best " << formatValue(*best) << " (trial " << bestId << ")";
-    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    if (total && summary.trialsRun > 0 && static_cast<std::size_t>(finished) < *total) {
-      const double eta = elapsed / summary.trialsRun *
-                         static_cast<double>(*total - static_cast<std::size_t>(finished));
-      line << " | ETA " << formatDuration(eta);
-    }
-    if (terminal_) {
-      progress_ << "\r\033[K" << line.str() << std::flush;
-    } else {
-      progress_ << line.str() << "\n" << std::flush;
-    }
-  };
-
-  // An error on the coordinator (a full disk, a missing checkpoint) must not leave workers
-  // waiting for answers that never come: they are released, then the error goes on.
-  try {
-    for (;;) {
-      if (stop && !stopping) {
-        stopping = true;
-        for (auto& [job, owned] : running) {
-          const std::lock_guard lock(job->mutex);
-          job->stop = true;
-          job->interrupted = true;
-        }
-        for (auto& [job, owned] : running) job->answered.notify_one();
-      }
-      // Ask for as many trials as there are free workers.
-      while (!stopping && !exhausted && running.size() + pending.size() < std::size_t(parallel)) {
-        const std::size_t free = std::size_t(parallel) - running.size() - pending.size();
-        const std::size_t wanted = (free + spec_.backends.size() - 1) / spec_.backends.size();
-        AskResult asked = strategy_.ask(std::max<std::size_t>(1, wanted));
-        if (asked.kind == AskResult::Kind::Exhausted) exhausted = true;
-        if (asked.kind != AskResult::Kind::Ready) break;
-        std::vector<TrialRecord> records;
-        for (const auto& trial : asked.trials) {
-          for (const auto& backend : spec_.backends) {
-            auto job = std::make_unique<Job>();
-            job->spec = trial;
-            job->primary = backend == spec_.backends.front();
-            job->record.id = trial.id;
-            job->record.backend = backend;
-            job->record.params = trial.params;
-            job->record.budget = trial.budget;
-            job->record.resumeFrom = trial.resumeFrom;
-            job->record.seed = trialSeed(spec_.seed, trial.id);
-            records.push_back(job->record);
-            pending.push_back(std::move(job));
-          }
-        }
-        store_.addTrials(records, strategy_.saveState());
-      }
-      while (!stopping && !pending.empty() && running.size() < std::size_t(parallel)) {
-        launch(std::move(pending.front()));
-        pending.pop_front();
-      }
-      if (running.empty()) {
-        if (stopping || pending.empty()) break;
-        continue;
-      }
-      if (!unstoredEpochs.empty() && Clock::now() - firstUnstored >= kEpochBatchTime) {
-        storeEpochs();
-      }
-      auto event =
-          queue.popFor(unstoredEpochs.empty() ? std::chrono::milliseconds(100) : kEpochBatchTime);
-      if (!event) continue;
-      if (event->progress) {
-        storeEpochs();
-        const Job& job = *event->job;
-        store_.saveProgress(job.record.id, job.record.backend, encodeCheckpoint(*event->progress));
-        continue;
-      }
-      if (!event->done) {
-        onEpoch(*event->job, event->record);
-        continue;
-      }
-      storeEpochs();
-      auto node = running.extract(event->job);
-      onDone(std::move(node.mapped()));
-    }
-    storeEpochs();
-  } catch (...) {
-    for (auto& [job, owned] : running) {
-      {
-        const std::lock_guard lock(job->mutex);
-        job->abandoned = true;
-        job->stop = true;
-      }
-      job->answered.notify_one();
-    }
-    arena.execute([&] { group.wait(); });
-    // Each worker's last act is to queue its result; taking those events orders everything
-    // the workers wrote before the jobs are destroyed (ThreadSanitizer does not see TBB's wait).
-    while (queue.popFor(std::chrono::milliseconds(0))) {
-    }
-    throw;
   }
-  arena.execute([&] { group.wait(); });
-  if (terminal_) progress_ << "\n";
-  if (stopping) {
-    std::vector<std::pair<TrialId, std::string>> left;
-    for (const auto& job : pending) left.emplace_back(job->record.id, job->record.backend);
-    store_.markInterrupted(left);
+  executor_.answer(handle, !stop);
+  epochs_.add({trial.record.id, trial.record.backend, epoch});
+}
+
+void StudyRunner::onDone(std::uint64_t handle, const TrialRun& result) {
+  auto node = running_.extract(handle);
+  Trial& trial = node.mapped();
+  settle(trial, result);
+  if (trial.record.status == TrialStatus::Interrupted) {
+    store_.markInterrupted({{trial.record.id, trial.record.backend}});
+  } else {
+    tellAndStore(trial, result);
   }
-  summary.interrupted = stopping;
-  summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  return summary;
+  report(trial.record);
+}
+
+// The trial's record from how it ended.
+void StudyRunner::settle(Trial& trial, const TrialRun& result) {
+  TrialRecord& r = trial.record;
+  r.epochs = static_cast<int>(result.fit.history.size()) - trial.parentEpochs;
+  r.bestEpoch = result.fit.bestEpoch;
+  r.seconds = result.seconds;
+  r.peakMemoryKiB = result.peakMemoryKiB > 0 ? result.peakMemoryKiB : processPeakMemoryKiB();
+  if (!result.fit.history.empty()) r.finalValues = result.fit.history.back().values;
+  for (const auto& [name, value] : result.test) r.finalValues[name] = value;
+  if (result.value) {
+    r.value = result.value;
+  } else if (!trial.bestSoFar.empty() && std::isfinite(trial.bestSoFar.back())) {
+    r.value = spec_.metric.maximize ? -trial.bestSoFar.back() : trial.bestSoFar.back();
+  }
+  if (!trial.metricError.empty() || result.ending == TrialRun::Ending::Failed) {
+    r.status = TrialStatus::Failed;
+    r.error = trial.metricError.empty() ? result.error : trial.metricError;
+    r.value.reset();
+  } else if (result.ending == TrialRun::Ending::Stopped) {
+    r.status = trial.interrupted ? TrialStatus::Interrupted : TrialStatus::Pruned;
+  } else {
+    r.status = TrialStatus::Complete;
+  }
+}
+
+void StudyRunner::tellAndStore(Trial& trial, const TrialRun& result) {
+  const TrialRecord& r = trial.record;
+  const TrialOutcome outcome{r.id, outcomeState(r.status),
+                             r.value ? spec_.metric.minimised(*r.value) : std::nan(""), r.epochs};
+  nlohmann::json state;
+  if (trial.primary) {
+    strategy_.tell(outcome);
+    state = strategy_.saveState();
+  }
+  const bool newBest = trial.primary && r.status == TrialStatus::Complete && r.value &&
+                       (!best_ || spec_.metric.better(*r.value, *best_));
+  store_.finishTrial(r, state, result.checkpoint ? &*result.checkpoint : nullptr,
+                     newBest && result.weights ? &*result.weights : nullptr);
+  ++finished_;
+  ++summary_.trialsRun;
+  if (trial.primary && pruner_ != nullptr) pruner_->finished(r.id, outcome.state);
+  if (newBest) {
+    best_ = r.value;
+    bestId_ = r.id;
+  }
+}
+
+void StudyRunner::report(const TrialRecord& record) {
+  FinishedTrial line{record,      static_cast<std::size_t>(finished_),
+                     total_,      spec_.execution.backends.size() > 1,
+                     best_,       bestId_,
+                     std::nullopt};
+  if (total_ && summary_.trialsRun > 0 && static_cast<std::size_t>(finished_) < *total_) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
+    line.etaSeconds = elapsed / summary_.trialsRun *
+                      static_cast<double>(*total_ - static_cast<std::size_t>(finished_));
+  }
+  progress_.trialFinished(line, spec_.metric);
 }
 
 }  // namespace tunelab

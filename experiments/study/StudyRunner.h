@@ -1,13 +1,18 @@
 #pragma once
 
 #include <atomic>
-#include <iosfwd>
-#include <string>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
 #include <vector>
 
-#include "experiments/study/Objective.h"
-#include "experiments/study/StudySpec.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/config/StudySpec.h"
+#include "experiments/store/StudyStore.h"
+#include "experiments/study/EpochBatch.h"
+#include "experiments/study/Executor.h"
+#include "experiments/study/ProgressReporter.h"
+#include "search/Pruner.h"
 #include "search/Strategy.h"
 
 namespace tunelab {
@@ -22,38 +27,75 @@ struct RunSummary {
   double seconds = 0;
 };
 
-/// Thread budget of a study: parallel trials x threads per trial <= cores.
-struct ThreadBudget {
-  int parallelTrials = 1;
-  int threadsPerTrial = 1;
-};
-
-/// Resolves `auto` settings: small models train one per core on one thread each; a model
-/// with many parameters gets several threads.
-ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParameters, int cores);
-
-/// Runs a study: a coordinator (the calling thread) owns the strategy and the store; trials
-/// train on TBB workers. Resumes what the store already holds. `stop` (set by a signal
-/// handler) ends it cleanly: running trials are marked interrupted and resume next time.
+/// The study's coordinator: it owns the strategy, the pruner and the store, and hands trials to
+/// an executor. Its algorithm: resume what the store holds, then until the strategy is
+/// exhausted and every trial is done: ask for as many trials as the executor has room for,
+/// launch them, answer each epoch (pruning), and on each trial's end tell the strategy and
+/// store the result. `stop` (set by a signal handler) ends it cleanly: running trials are
+/// marked interrupted and resume next time.
 class StudyRunner {
  public:
-  StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy,
-              const Objective& objective, ThreadBudget budget, std::ostream& progress,
-              bool terminal);
+  /// `pruner` may be null (no early termination); `threadsPerTrial` goes to every trial.
+  StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy, Pruner* pruner,
+              Executor& executor, int threadsPerTrial, ProgressReporter& progress);
   RunSummary run(const std::atomic<bool>& stop);
 
  private:
+  // A trial on one backend as the coordinator follows it.
+  struct Trial {
+    TrialRecord record;
+    TrialSpec spec;
+    bool primary = true;  // the primary backend's run: the one the strategy hears of
+    std::optional<Checkpoint> resume;
+    int parentEpochs = 0;           // epochs of `resume` that are a Hyperband parent's
+    std::vector<double> bestSoFar;  // the metric, minimised, best after each epoch
+    std::string metricError;
+    bool interrupted = false;
+  };
+
+  void resume();
+  void resumeUnfinished(TrialRecord record);
+  void replayFinished(const TrialRecord& record);
+  void loop(const std::atomic<bool>& stop);
+  void stopRunningTrials();
+  bool askForTrials();
+  void launchPending();
+  void launch(Trial trial);
+  void handle(TrialEvent event);
+  void onEpoch(std::uint64_t handle, const EpochRecord& epoch);
+  void onDone(std::uint64_t handle, const TrialRun& result);
+  void settle(Trial& trial, const TrialRun& result);
+  void tellAndStore(Trial& trial, const TrialRun& result);
+  void report(const TrialRecord& record);
+  std::vector<double> bestSoFar(const std::vector<EpochRecord>& history) const;
+
   const StudySpec& spec_;
   StudyStore& store_;
   Strategy& strategy_;
-  const Objective& objective_;
-  ThreadBudget budget_;
-  std::ostream& progress_;
-  bool terminal_;
+  Pruner* pruner_;
+  Executor& executor_;
+  int threadsPerTrial_;
+  ProgressReporter& progress_;
+  EpochBatch epochs_;
+
+  std::chrono::steady_clock::time_point started_;
+  RunSummary summary_;
+  std::optional<std::size_t> total_;
+  std::deque<Trial> pending_;
+  std::map<std::uint64_t, Trial> running_;
+  std::uint64_t nextHandle_ = 0;
+  int finished_ = 0;
+  std::optional<double> best_;
+  TrialId bestId_ = -1;
+  bool exhausted_ = false;
+  bool stopping_ = false;
 };
 
 /// Seed of a trial: from the study seed and the trial id only, so results do not depend on
 /// how many trials run at once.
 std::uint64_t trialSeed(std::uint64_t studySeed, TrialId id);
+
+/// How many trials the study will have (across its backends), when that is known.
+std::optional<std::size_t> expectedTrials(const StudySpec& spec);
 
 }  // namespace tunelab

@@ -20,4 +20,4 @@ elif [ "$status" -ne 0 ]; then
   echo "SKIP: this OpenBLAS does not run core $core when asked (see above)"
   exit 77
 fi
-exec "$test" --gtest_filter='OpenBlasCore.*:ThreadCount.*:Backends/Conformance.*/openblas*'
+exec "$test" --gtest_filter='OpenBlasCore.*:*/BackendThreads.*:*/BackendConformance.*/openblas*'

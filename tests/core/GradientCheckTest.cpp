@@ -1,168 +1,66 @@
-// Every layer, activation and loss against central finite differences: the analytic gradient
-// a model trains with must be the derivative of the loss it reports.
+// Every bundled layer and activation through the plugin kit's gradient check, and every loss
+// against central finite differences: the analytic gradient a model trains with must be the
+// derivative of the loss it reports.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <functional>
 
-#include "backends/reference/ReferenceBackend.h"
 #include "core/LayerRegistry.h"
 #include "core/Loss.h"
 #include "core/layers/StandardLayers.h"
+#include "plugins/testing/LayerGradientCheck.h"
 
 namespace tunelab {
 namespace {
 
-Matrix randomMatrix(std::size_t rows, std::size_t cols, Rng& rng, float scale = 1.0F) {
-  Matrix m(rows, cols);
-  for (auto& v : m.values()) v = scale * static_cast<float>(rng.normal());
-  return m;
-}
+using testing::LayerCase;
+using testing::LayerGradientCheck;
+using testing::LayerHarness;
+using testing::randomMatrix;
 
-// Relative error that tolerates tiny absolute values.
-double mismatch(double analytic, double numeric) {
-  return std::fabs(analytic - numeric) / std::max({1e-2, std::fabs(analytic), std::fabs(numeric)});
-}
-
-// A layer under test with its own buffers, and the scalar objective sum(out * weights).
-struct LayerHarness {
-  std::unique_ptr<Layer> layer;
-  std::vector<float> params, grads, state;
-  Shape input;
-  ReferenceBackend backend;
-
-  LayerHarness(const std::string& type, const nlohmann::json& options, std::size_t features) {
+// A bundled layer as its plugin module registers it.
+testing::LayerMaker standard(const std::string& type, const nlohmann::json& options) {
+  return [type, options] {
     LayerRegistry registry;
     registerStandardLayers(registry);
-    layer = registry.create(type, options);
-    input = Shape{features};
-    params.resize(layer->parameterCount(input));
-    grads.resize(params.size());
-    state.resize(layer->stateCount(input));
-    layer->bind(input, LayerBuffers{params, grads, state});
-    Rng rng(11);
-    layer->initialize(rng);
-    // Non-trivial biases and BN parameters, so that their gradients are exercised.
-    for (auto& p : params) p += 0.1F * static_cast<float>(rng.normal());
-  }
-
-  // Objective L = sum(out .* w) + regularisation, with the same random stream every call so
-  // that dropout draws the same mask.
-  double objective(const Matrix& x, const Matrix& w, bool training) {
-    const std::size_t outCols = layer->outputShape(input).elements();
-    Matrix out(x.rows(), outCols);
-    Rng rng(99);
-    LayerContext ctx{backend, rng, training};
-    std::vector<float> savedState = state;
-    layer->forward(ctx, x.cview(), out.view());
-    state = savedState;  // moving statistics must not drift between evaluations
-    double sum = layer->regularizationPenalty();
-    for (std::size_t i = 0; i < out.size(); ++i)
-      sum += static_cast<double>(out.data()[i]) * w.data()[i];
-    return sum;
-  }
-
-  void check(std::size_t batch, bool training, double tolerance = 2e-2) {
-    Rng rng(batch * 31 + 7);
-    const Matrix x = randomMatrix(batch, input.elements(), rng);
-    const std::size_t outCols = layer->outputShape(input).elements();
-    const Matrix w = randomMatrix(batch, outCols, rng);
-
-    // Analytic gradients.
-    Matrix out(batch, outCols);
-    Matrix dIn(batch, input.elements());
-    Rng maskRng(99);
-    LayerContext ctx{backend, maskRng, training};
-    std::vector<float> savedState = state;
-    layer->forward(ctx, x.cview(), out.view());
-    layer->backward(ctx, x.cview(), out.cview(), w.cview(), dIn.view());
-    state = savedState;
-
-    // Small enough that the third-order error of gelu/swish stays below float rounding.
-    const float h = 4e-3F;
-    Matrix probe = x;
-    for (std::size_t i = 0; i < probe.size(); ++i) {
-      const float keep = probe.data()[i];
-      probe.data()[i] = keep + h;
-      const double up = objective(probe, w, training);
-      probe.data()[i] = keep - h;
-      const double down = objective(probe, w, training);
-      probe.data()[i] = keep;
-      const double numeric = (up - down) / (2.0 * h);
-      EXPECT_LT(mismatch(dIn.data()[i], numeric), tolerance)
-          << layer->type() << " d/dx[" << i << "] analytic " << dIn.data()[i] << " numeric "
-          << numeric << " batch " << batch;
-    }
-    const std::vector<float> analytic = grads;
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const float keep = params[i];
-      params[i] = keep + h;
-      const double up = objective(x, w, training);
-      params[i] = keep - h;
-      const double down = objective(x, w, training);
-      params[i] = keep;
-      const double numeric = (up - down) / (2.0 * h);
-      EXPECT_LT(mismatch(analytic[i], numeric), tolerance)
-          << layer->type() << " d/dparam[" << i << "] analytic " << analytic[i] << " numeric "
-          << numeric << " batch " << batch;
-    }
-  }
-};
-
-struct LayerCase {
-  std::string name;
-  std::string type;
-  nlohmann::json options;
-  std::size_t features;
-  bool training;
-};
-
-class LayerGradient : public ::testing::TestWithParam<LayerCase> {};
-
-TEST_P(LayerGradient, MatchesFiniteDifferences) {
-  const auto& c = GetParam();
-  for (std::size_t batch : {1U, 7U}) {
-    LayerHarness harness(c.type, c.options, c.features);
-    harness.check(batch, c.training);
-  }
+    return registry.create(type, options);
+  };
 }
 
-std::vector<LayerCase> layerCases() {
+std::vector<LayerCase> bundledLayers() {
   std::vector<LayerCase> cases;
   for (const auto& act : activationNames()) {
-    cases.push_back({"dense_" + act, "dense", {{"units", 5}, {"activation", act}}, 13, true});
-    cases.push_back({"activation_" + act, "activation", {{"activation", act}}, 6, true});
+    cases.push_back(
+        {"dense_" + act, standard("dense", {{"units", 5}, {"activation", act}}), Shape{13}});
+    cases.push_back({"activation_" + act, standard("activation", {{"activation", act}}), Shape{6}});
   }
   cases.push_back({"dense_l1_l2",
-                   "dense",
-                   {{"units", 4},
-                    {"activation", "tanh"},
-                    {"kernel_regularizer", {{"l1", 0.01}, {"l2", 0.02}}},
-                    {"bias_regularizer", "l2"}},
-                   3,
-                   true});
-  cases.push_back({"dense_no_bias", "dense", {{"units", 1}, {"use_bias", false}}, 1, true});
-  cases.push_back({"dropout_training", "dropout", {{"rate", 0.3}}, 9, true});
-  cases.push_back({"dropout_evaluation", "dropout", {{"rate", 0.3}}, 9, false});
-  cases.push_back({"batch_norm_training", "batch_normalization", {}, 5, true});
-  cases.push_back({"batch_norm_evaluation", "batch_normalization", {}, 5, false});
+                   standard("dense", {{"units", 4},
+                                      {"activation", "tanh"},
+                                      {"kernel_regularizer", {{"l1", 0.01}, {"l2", 0.02}}},
+                                      {"bias_regularizer", "l2"}}),
+                   Shape{3}});
+  cases.push_back(
+      {"dense_no_bias", standard("dense", {{"units", 1}, {"use_bias", false}}), Shape{1}});
+  cases.push_back({"dense_image_input", standard("dense", {{"units", 3}}), Shape{2, 3}});
+  cases.push_back({"dropout_training", standard("dropout", {{"rate", 0.3}}), Shape{9}});
+  cases.push_back({"dropout_evaluation", standard("dropout", {{"rate", 0.3}}), Shape{9}, false});
+  cases.push_back({"batch_norm_training", standard("batch_normalization", {}), Shape{5}});
+  cases.push_back({"batch_norm_evaluation", standard("batch_normalization", {}), Shape{5}, false});
   return cases;
 }
 
-INSTANTIATE_TEST_SUITE_P(AllLayers, LayerGradient, ::testing::ValuesIn(layerCases()),
-                         [](const auto& testInfo) { return testInfo.param.name; });
+INSTANTIATE_TEST_SUITE_P(Bundled, LayerGradientCheck, ::testing::ValuesIn(bundledLayers()),
+                         testing::CaseName{});
 
 // Batch norm with one sample normalises to zero: its input gradient is exactly zero.
-TEST(LayerGradient, BatchNormWithOneSampleHasZeroInputGradient) {
-  LayerHarness harness("batch_normalization", {}, 4);
+TEST(BatchNormalization, WithOneSampleHasZeroInputGradient) {
+  LayerHarness harness(standard("batch_normalization", {}), Shape{4});
   Rng rng(1);
   const Matrix x = randomMatrix(1, 4, rng);
-  Matrix out(1, 4);
-  Matrix dIn(1, 4);
   const Matrix w = randomMatrix(1, 4, rng);
-  LayerContext ctx{harness.backend, rng, true};
-  harness.layer->forward(ctx, x.cview(), out.view());
-  harness.layer->backward(ctx, x.cview(), out.cview(), w.cview(), dIn.view());
+  const Matrix dIn = harness.backward(x, w, true);
   for (float v : dIn.values()) EXPECT_NEAR(v, 0.0F, 1e-5F);
 }
 
@@ -211,7 +109,7 @@ TEST_P(LossGradient, MatchesFiniteDifferences) {
       input.data()[i] = keep;
       // compute() returns the batch sum; the gradient is of the batch mean.
       const double numeric = (up - down) / (2.0 * h) / static_cast<double>(batch);
-      EXPECT_LT(mismatch(grad.data()[i], numeric), 2e-2)
+      EXPECT_LT(testing::gradientMismatch(grad.data()[i], numeric), 2e-2)
           << c.name << "[" << i << "] analytic " << grad.data()[i] << " numeric " << numeric;
     }
   }

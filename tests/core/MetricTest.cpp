@@ -8,6 +8,8 @@
 namespace tunelab {
 namespace {
 
+// ROC AUC with ties counted half (scikit-learn's roc_auc_score): the share of (positive,
+// negative) pairs the scores order right, a tie between them worth half a pair.
 TEST(Metric, AucEqualsThePairwiseCountWithTies) {
   Rng rng(3);
   const std::size_t n = 300;
@@ -15,23 +17,48 @@ TEST(Metric, AucEqualsThePairwiseCountWithTies) {
   Matrix y(n, 1);
   for (std::size_t i = 0; i < n; ++i) {
     y(i, 0) = static_cast<float>(rng.below(2));
-    // Coarse scores make many ties.
-    p(i, 0) = static_cast<float>(rng.below(10)) / 10.0F + 0.05F * y(i, 0);
+    // Eight score levels shared by both classes, positives a little higher: many ties between
+    // a positive and a negative.
+    p(i, 0) = static_cast<float>(rng.below(6) + 2 * static_cast<std::uint64_t>(y(i, 0))) / 8.0F;
   }
   double wins = 0;
   double pairs = 0;
+  double ties = 0;
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       if (y(i, 0) == 1 && y(j, 0) == 0) {
         pairs += 1;
+        ties += p(i, 0) == p(j, 0) ? 1.0 : 0.0;
         wins += p(i, 0) > p(j, 0) ? 1.0 : (p(i, 0) == p(j, 0) ? 0.5 : 0.0);
       }
     }
   }
+  ASSERT_GT(ties, 0.1 * pairs) << "the scores must tie across the classes";
   auto auc = makeMetric("auc", TaskKind::Binary);
   auc->update(p.cview().rowRange(0, 100), y.cview().rowRange(0, 100));  // streamed in parts
   auc->update(p.cview().rowRange(100, 200), y.cview().rowRange(100, 200));
   EXPECT_NEAR(auc->result(), wins / pairs, 1e-12);
+}
+
+TEST(Metric, AucCountsATieBetweenAPositiveAndANegativeAsHalf) {
+  // Pairs (positive, negative): (0.4, 0.1) right, (0.4, 0.4) tied, (0.8, 0.1) and (0.8, 0.4)
+  // right: 3.5 of 4, as scikit-learn's roc_auc_score([0, 0, 1, 1], [.1, .4, .4, .8]) gives.
+  Matrix p(4, 1);
+  Matrix y(4, 1);
+  const float scores[] = {0.1F, 0.4F, 0.4F, 0.8F};
+  const float labels[] = {0, 0, 1, 1};
+  for (int i = 0; i < 4; ++i) {
+    p(i, 0) = scores[i];
+    y(i, 0) = labels[i];
+  }
+  auto auc = makeMetric("auc", TaskKind::Binary);
+  auc->update(p.cview(), y.cview());
+  EXPECT_DOUBLE_EQ(auc->result(), 0.875);
+  // Every score the same: no pair is ordered, AUC one half.
+  Matrix same(4, 1, 0.3F);
+  auto flat = makeMetric("auc", TaskKind::Binary);
+  flat->update(same.cview(), y.cview());
+  EXPECT_DOUBLE_EQ(flat->result(), 0.5);
 }
 
 TEST(Metric, BinaryAccuracyPrecisionRecall) {
@@ -100,23 +127,26 @@ TEST(Metric, NameThatDoesNotFitTheTask) {
 }
 
 TEST(Schedule, RatesPerEpoch) {
-  auto exp = makeSchedule({{"type", "exponential_decay"}, {"decay_rate", 0.5}, {"decay_steps", 2}});
+  auto exp = makeSchedule(
+      parseSchedule({{"type", "exponential_decay"}, {"decay_rate", 0.5}, {"decay_steps", 2}}));
   EXPECT_FLOAT_EQ(exp->rate(0, 0.1F), 0.1F);
   EXPECT_NEAR(exp->rate(2, 0.1F), 0.05F, 1e-7);
   EXPECT_NEAR(exp->rate(1, 0.1F), 0.1F * std::sqrt(0.5F), 1e-7);
-  auto stair = makeSchedule({{"type", "exponential_decay"},
-                             {"decay_rate", 0.5},
-                             {"decay_steps", 2},
-                             {"staircase", true}});
+  auto stair = makeSchedule(parseSchedule({{"type", "exponential_decay"},
+                                           {"decay_rate", 0.5},
+                                           {"decay_steps", 2},
+                                           {"staircase", true}}));
   EXPECT_FLOAT_EQ(stair->rate(1, 0.1F), 0.1F);
-  auto step = makeSchedule({{"type", "step_decay"}, {"factor", 0.1}, {"step_size", 3}});
+  auto step =
+      makeSchedule(parseSchedule({{"type", "step_decay"}, {"factor", 0.1}, {"step_size", 3}}));
   EXPECT_FLOAT_EQ(step->rate(2, 1.0F), 1.0F);
   EXPECT_NEAR(step->rate(3, 1.0F), 0.1F, 1e-7);
   EXPECT_NEAR(step->rate(6, 1.0F), 0.01F, 1e-8);
 }
 
 TEST(Schedule, ReduceOnPlateauAfterPatience) {
-  auto s = makeSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}});
+  auto s = makeSchedule(
+      parseSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}}));
   EXPECT_EQ(s->monitor(), "val_loss");
   const double losses[] = {1.0, 0.9, 0.95, 0.95, 0.95, 0.95};
   std::vector<float> rates;
@@ -130,7 +160,8 @@ TEST(Schedule, ReduceOnPlateauAfterPatience) {
   EXPECT_FLOAT_EQ(rates[3], 0.1F);
   EXPECT_FLOAT_EQ(rates[4], 0.05F);
   EXPECT_FLOAT_EQ(rates[6], 0.025F);
-  auto restored = makeSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}});
+  auto restored = makeSchedule(
+      parseSchedule({{"type", "reduce_on_plateau"}, {"patience", 2}, {"factor", 0.5}}));
   restored->loadState(s->saveState());
   EXPECT_FLOAT_EQ(restored->rate(7, 0.1F), 0.025F);
 }

@@ -11,7 +11,7 @@ namespace {
 
 // Runs `steps` updates of a one-parameter model from p = 1 with gradient g(p) = 2p (L = p^2).
 std::vector<float> trajectory(const nlohmann::json& spec, int steps) {
-  auto opt = makeOptimizer(spec);
+  auto opt = makeOptimizer(parseOptimizer(spec));
   opt->initialize(1);
   std::vector<float> p{1.0F};
   std::vector<float> out;
@@ -84,7 +84,8 @@ TEST(Optimizer, AdamWDecaysWeightsBeforeTheAdamStep) {
 }
 
 TEST(Optimizer, ClipnormScalesEachTensorToTheNorm) {
-  auto opt = makeOptimizer({{"type", "sgd"}, {"learning_rate", 1.0}, {"clipnorm", 1.0}}, {0, 2, 3});
+  auto opt = makeOptimizer(
+      parseOptimizer({{"type", "sgd"}, {"learning_rate", 1.0}, {"clipnorm", 1.0}}), {0, 2, 3});
   opt->initialize(3);
   std::vector<float> p{0, 0, 0};
   std::vector<float> g{3, 4, 0.5F};  // first tensor norm 5 -> scaled to 1; second stays
@@ -95,13 +96,15 @@ TEST(Optimizer, ClipnormScalesEachTensorToTheNorm) {
 }
 
 TEST(Optimizer, GlobalClipnormAndClipvalue) {
-  auto global = makeOptimizer({{"type", "sgd"}, {"learning_rate", 1.0}, {"global_clipnorm", 1.0}});
+  auto global = makeOptimizer(
+      parseOptimizer({{"type", "sgd"}, {"learning_rate", 1.0}, {"global_clipnorm", 1.0}}));
   global->initialize(2);
   std::vector<float> p{0, 0};
   std::vector<float> g{3, 4};
   global->step(p, g, 1.0F);
   EXPECT_FLOAT_EQ(p[0], -0.6F);
-  auto value = makeOptimizer({{"type", "sgd"}, {"learning_rate", 1.0}, {"clipvalue", 0.5}});
+  auto value =
+      makeOptimizer(parseOptimizer({{"type", "sgd"}, {"learning_rate", 1.0}, {"clipvalue", 0.5}}));
   value->initialize(2);
   std::vector<float> q{0, 0};
   std::vector<float> h{3, -0.25F};
@@ -114,9 +117,9 @@ TEST(Optimizer, SavedStateContinuesBitForBit) {
   for (const char* type : {"sgd", "rmsprop", "adagrad", "adam", "adamw"}) {
     nlohmann::json spec = {{"type", type}, {"learning_rate", 0.05}};
     if (std::string(type) == "sgd") spec["momentum"] = 0.9;
-    auto whole = makeOptimizer(spec);
-    auto first = makeOptimizer(spec);
-    auto second = makeOptimizer(spec);
+    auto whole = makeOptimizer(parseOptimizer(spec));
+    auto first = makeOptimizer(parseOptimizer(spec));
+    auto second = makeOptimizer(parseOptimizer(spec));
     whole->initialize(3);
     first->initialize(3);
     second->initialize(3);
@@ -147,19 +150,19 @@ TEST(Optimizer, EveryOptimizerMinimisesAQuadratic) {
 
 TEST(Optimizer, BadSettingsNameTheKey) {
   try {
-    makeOptimizer({{"type", "adam"}, {"learning_rate", -1}});
+    makeOptimizer(parseOptimizer({{"type", "adam"}, {"learning_rate", -1}}));
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.keyPath(), "learning_rate");
   }
   try {
-    makeOptimizer({{"type", "sgd"}, {"momentun", 0.9}});
+    makeOptimizer(parseOptimizer({{"type", "sgd"}, {"momentun", 0.9}}));
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("did you mean 'momentum'"), std::string::npos) << e.what();
   }
   try {
-    makeOptimizer("adamm");
+    parseOptimizer("adamm");
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("rmsprop"), std::string::npos);

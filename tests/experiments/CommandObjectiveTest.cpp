@@ -7,12 +7,17 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <regex>
+#include <set>
 #include <sstream>
 
-#include "experiments/ExitCode.h"
-#include "experiments/StudyCommands.h"
-#include "experiments/study/ChildProcess.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/cli/BestCommand.h"
+#include "experiments/cli/CompareCommand.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/ExportCommand.h"
+#include "experiments/cli/StatusCommand.h"
+#include "experiments/objective/ChildProcess.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/StudyFixture.h"
 
 namespace tunelab {
@@ -88,7 +93,9 @@ echo "{\"loss\": $1}"
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_LT(seconds, 10.0);  // the hanging program and its child were killed, not waited for
   EXPECT_THAT(o.out, HasSubstr("Trials: 3 complete 1 failed"));
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 4U);
+  for (const auto& t : all) {
     if (t.params.at("x") == 2) {
       EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("ran past objective.timeout (0.5 s) and was killed"));
@@ -105,7 +112,9 @@ echo "{\"loss\": $1}"
 )");
   const test::Outcome o = run(commandStudy());
   ASSERT_EQ(o.code, kExitOk) << o.err;
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 4U);
+  for (const auto& t : all) {
     if (t.params.at("x") == 1) {
       EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("'sh' killed by signal 11 (Segmentation fault)"));
@@ -129,14 +138,19 @@ echo "{\"loss\": $1}"
 )");
   const test::Outcome o = run(commandStudy());
   ASSERT_EQ(o.code, kExitOk) << o.err;
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 4U);
+  for (const auto& t : all) {
     if (t.params.at("x") == 1) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("printed no JSON line on stdout; its last line must hold "
                                      "the metric, such as {\"loss\": 0.25}"));
     } else if (t.params.at("x") == 2) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_THAT(t.error, HasSubstr("the last JSON line of 'sh' has no 'loss' (search.metric); "
                                      "it has accuracy, epoch"));
     } else if (t.params.at("x") == 3) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_EQ(t.error, "'sh' reported a non-finite loss (nan)");
     } else {
       EXPECT_EQ(t.status, TrialStatus::Complete);
@@ -150,7 +164,9 @@ search: {strategy: grid, metric: loss, parameters: {x: {values: [1, 2]}}}
 execution: {storage: study.db}
 )");
   ASSERT_EQ(o.code, kExitOk) << o.err;
-  for (const auto& t : trials()) {
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 2U);
+  for (const auto& t : all) {
     EXPECT_EQ(t.status, TrialStatus::Failed);
     EXPECT_EQ(t.error, "cannot run 'no-such-program-tunelab': No such file or directory");
   }
@@ -186,6 +202,87 @@ search: {strategy: grid, metric: loss, parameters: {x: {values: [1]}}}
 )");
   EXPECT_EQ(o.code, kExitBadInput);
   EXPECT_THAT(o.err, HasSubstr("model: an experiment with an objective command has no model"));
+}
+
+// What program.sh below recorded for trial `id`: its arguments, then three variables of its
+// environment, one per line.
+std::vector<std::string> recorded(const std::filesystem::path& dir, TrialId id) {
+  std::ifstream in(dir / ("trial-" + std::to_string(id) + ".txt"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+constexpr const char* kRecordingProgram = R"(out="trial-$TUNELAB_TRIAL_ID.txt"
+for a in "$@"; do echo "$a"; done > "$out"
+echo "TUNELAB_TRIAL_ID=$TUNELAB_TRIAL_ID" >> "$out"
+echo "TUNELAB_SEED=$TUNELAB_SEED" >> "$out"
+echo "OMP_NUM_THREADS=$OMP_NUM_THREADS" >> "$out"
+echo '{"loss": 1}'
+)";
+
+TEST_F(CommandObjectiveTest, ArgumentsTakeTheTrialsValuesAndTheEnvironmentNamesTheTrial) {
+  write("program.sh", kRecordingProgram);
+  const test::Outcome o = run(R"(objective:
+  command: [sh, program.sh, $x, "--x=${x}mm", "${x}$x", "$$x", $words, "--trial=$trial_id",
+            "--seed=${seed}", "--threads=$threads"]
+search:
+  strategy: grid
+  metric: loss
+  parameters:
+    x: {values: [3, 0.5]}
+    words: {values: ["two words; no shell"]}
+execution: {seed: 5, storage: study.db, threads_per_trial: 2, parallel_trials: 1}
+)");
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  std::smatch threads;
+  ASSERT_TRUE(std::regex_search(o.out, threads, std::regex(R"(x (\d+) threads)"))) << o.out;
+  const auto all = trials();
+  ASSERT_EQ(all.size(), 2U);
+  for (const auto& t : all) {
+    const std::string x = t.params.at("x").dump();
+    const std::string id = std::to_string(t.id);
+    const std::string seed = std::to_string(t.seed);
+    const std::string threadCount = threads[1].str();
+    const std::vector<std::string> expected{x,                           // $x
+                                            "--x=" + x + "mm",           // ${x} inside a word
+                                            x + x,                       // ${x}$x
+                                            "$x",                        // $$ is a $
+                                            "two words; no shell",       // one argument, as it is
+                                            "--trial=" + id,             // $trial_id
+                                            "--seed=" + seed,            // ${seed}
+                                            "--threads=" + threadCount,  // $threads
+                                            "TUNELAB_TRIAL_ID=" + id,    // the environment
+                                            "TUNELAB_SEED=" + seed,
+                                            "OMP_NUM_THREADS=" + threadCount};
+    EXPECT_EQ(recorded(dir_, t.id), expected) << "trial " << t.id;
+  }
+}
+
+// Hyperband gives each trial an epoch budget, and the program gets it as $budget.
+TEST_F(CommandObjectiveTest, BudgetIsTheEpochBudgetHyperbandGaveTheTrial) {
+  write("program.sh", kRecordingProgram);
+  const test::Outcome o = run(R"(objective: {command: [sh, program.sh, $x, $budget]}
+search:
+  strategy: hyperband
+  hyperband: {min_epochs: 1, eta: 3, max_epochs: 9}
+  metric: loss
+  parameters:
+    x: {values: [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+execution: {seed: 5, storage: study.db, parallel_trials: 1}
+)");
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  std::set<int> budgets;
+  const auto all = trials();
+  ASSERT_GT(all.size(), 9U) << "some configurations were promoted";
+  for (const auto& t : all) {
+    const auto lines = recorded(dir_, t.id);
+    ASSERT_GE(lines.size(), 2U) << "trial " << t.id;
+    EXPECT_EQ(lines[0], t.params.at("x").dump());
+    EXPECT_EQ(lines[1], std::to_string(t.budget)) << "trial " << t.id;
+    budgets.insert(t.budget);
+  }
+  EXPECT_EQ(budgets, (std::set<int>{1, 3, 9}));
 }
 
 TEST(ChildProcess, CancelKillsTheProgramAndItsChildrenPromptly) {

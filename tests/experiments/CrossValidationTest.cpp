@@ -5,10 +5,10 @@
 
 #include <set>
 
-#include "experiments/ExitCode.h"
-#include "experiments/TrainCommand.h"
-#include "experiments/study/CrossValidation.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/TrainCommand.h"
+#include "experiments/objective/CrossValidation.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/StudyFixture.h"
 
 namespace tunelab {

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "experiments/ExitCode.h"
-#include "experiments/TrainCommand.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/TrainCommand.h"
 #include "tests/support/TestData.h"
 
 namespace tunelab {

@@ -8,13 +8,14 @@
 #include "core/Graph.h"
 #include "core/Loss.h"
 #include "core/data/PrepareData.h"
-#include "experiments/ExitCode.h"
-#include "experiments/ModelFile.h"
-#include "experiments/PredictCommand.h"
-#include "experiments/TrainingSpec.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/PredictCommand.h"
+#include "experiments/config/TrainingSpec.h"
+#include "experiments/files/ModelFile.h"
+#include "experiments/store/StudyStore.h"
 #include "plugins/PluginHost.h"
 #include "tests/support/StudyFixture.h"
+#include "tests/support/TunelabProcess.h"
 
 namespace tunelab {
 namespace {
@@ -105,13 +106,42 @@ TEST_F(PredictTest, SavedBestModelScoresTheTestSplitAsItsTrialDid) {
   EXPECT_EQ(rows, 400);
 }
 
-TEST_F(PredictTest, CrossValidatedStudyRefitsTheBestConfigurationOnAllRows) {
-  const test::Outcome o = run(kStudy, {"train.validation={kfold: 3}"});
-  ASSERT_EQ(o.code, kExitOk) << o.err;
-  const SavedModel model = loadModel(dir_ / "out" / "best_model.tunelab");
-  EXPECT_TRUE(model.info.at("refit_on_all_folds").get<bool>());
-  const test::Outcome p = predict(dir_ / "out" / "best_model.tunelab", dir_ / "toy.csv");
+// With k-fold scoring the saved model is the best configuration trained again on every non-test
+// row, for the epochs where its mean curve was best: it predicts exactly what a study without
+// folds and without a validation split trains from the same configuration, seed and epochs.
+TEST_F(PredictTest, CrossValidatedStudyRefitsTheBestConfigurationOnEveryNonTestRow) {
+  std::string one = kStudy;
+  one.replace(one.find("{values: [2, 8, 16]}"), 20, "{values: [8]}");
+  const test::Outcome folds = run(one, {"train.validation={kfold: 3}", "train.epochs=8"});
+  ASSERT_EQ(folds.code, kExitOk) << folds.err;
+  const auto refit = dir_ / "refit.tunelab";
+  std::filesystem::rename(dir_ / "out" / "best_model.tunelab", refit);
+  EXPECT_TRUE(loadModel(refit).info.at("refit_on_all_folds").get<bool>());
+  const int bestEpoch = StudyStore(dir_ / "study.db").trials().at(0).bestEpoch;
+  ASSERT_GE(bestEpoch, 1);
+
+  const test::Outcome whole =
+      run(one, {"data.split.validation=0", "search.metric=loss",
+                "train.epochs=" + std::to_string(bestEpoch), "execution.storage=whole.db"});
+  ASSERT_EQ(whole.code, kExitOk) << whole.err;
+  ASSERT_EQ(predict(dir_ / "out" / "best_model.tunelab", dir_ / "toy.csv").code, kExitOk);
+  const auto expected = test::readCsvCells(dir_ / "predictions.csv");
+  const test::Outcome p = predict(refit, dir_ / "toy.csv");
   ASSERT_EQ(p.code, kExitOk) << p.err;
+  const auto got = test::readCsvCells(dir_ / "predictions.csv");
+  ASSERT_EQ(got.size(), 401U);
+  ASSERT_EQ(expected.size(), got.size());
+  std::size_t differing = 0;
+  std::string first;
+  for (std::size_t r = 1; r < got.size(); ++r) {
+    if (got[r] == expected[r]) continue;
+    if (differing++ == 0) {
+      first = "row " + std::to_string(r) + ": " + got[r].at(1) + " instead of " + expected[r].at(1);
+    }
+  }
+  EXPECT_EQ(differing, 0U) << "predictions of the refit model that differ from those of the "
+                              "configuration trained on every non-test row; the first, "
+                           << first;
 }
 
 TEST_F(PredictTest, BadModelOrDataFilesAreClearErrors) {

@@ -20,10 +20,14 @@
 #include <thread>
 
 #include "core/Rng.h"
-#include "experiments/ExitCode.h"
-#include "experiments/RunCommand.h"
-#include "experiments/StudyCommands.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/cli/BestCommand.h"
+#include "experiments/cli/CompareCommand.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/ExportCommand.h"
+#include "experiments/cli/RunCommand.h"
+#include "experiments/cli/StatusCommand.h"
+#include "experiments/store/Sqlite.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/StudyFixture.h"
 #include "tests/support/TestData.h"
 
@@ -96,13 +100,24 @@ class StudyTest : public test::StudyFixture {
     return waitFor(startChild(exp, storage, fileSizeLimit));
   }
 
-  // Epochs stored in a study no process is writing (0 before it exists).
+  // Epochs stored in a study (0 before it exists); another process may be writing it.
   static double storedEpochs(const std::filesystem::path& db) {
     if (!std::filesystem::exists(db)) return 0;
-    StudyStore store(db);
-    std::size_t epochs = 0;
-    for (const auto& t : store.trials()) epochs += store.epochs(t.id, t.backend).size();
-    return static_cast<double>(epochs);
+    SqliteDatabase connection(db);
+    connection.execute("PRAGMA busy_timeout = 10000");
+    auto count = connection.prepare("SELECT count(*) FROM epochs");
+    return count.next() ? static_cast<double>(count.integer(0)) : 0;
+  }
+
+  // Waits until `db` holds at least `epochs` epochs or the child has ended; true when it does.
+  static bool waitForStoredEpochs(const std::filesystem::path& db, double epochs, pid_t child) {
+    while (true) {
+      siginfo_t ended{};
+      waitid(P_PID, static_cast<id_t>(child), &ended, WEXITED | WNOHANG | WNOWAIT);
+      if (storedEpochs(db) >= epochs) return true;
+      if (ended.si_pid != 0) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 
   [[nodiscard]] std::filesystem::path logOf(const std::string& storage) const {
@@ -465,21 +480,22 @@ TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
   Rng rng(11);
   int killed = 0;
   runs = 0;
-  // Each run trains for a random part of `longest` (at first 4% of the whole run's time: 40% of
-  // the study over the 20 runs), so the kills land while trials train. The machine may be less
-  // busy now than during the whole run: a run that stored more than 4% of the study's epochs
-  // halves `longest`, so the study stays unfinished before the last kill.
+  // Each run is killed at a random moment after it has stored training of its own (an epoch
+  // beyond what the store held when it started), within `longest` seconds (at first 4% of the
+  // whole run's time: 40% of the study over the 20 runs). Waiting for stored progress instead of
+  // a fixed time keeps the kills inside training however busy the machine is; a run that stored
+  // more than 4% of the study's epochs halves `longest`, so the study stays unfinished.
   const double totalEpochs = storedEpochs(dir_ / "whole.db");
   double longest = training * 0.04;
   for (int i = 0; i < 20; ++i) {
     const double before = storedEpochs(dir_ / "killed.db");
     const auto [pid, started] = start("killed.db");
-    std::this_thread::sleep_until(
-        started + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::duration<double>(longest * rng.uniformDouble())));
+    const bool trained = waitForStoredEpochs(dir_ / "killed.db", before + 1, pid);
+    std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(longest * rng.uniformDouble())));
     kill(pid, SIGKILL);
     const int status = waitFor(pid);
-    killed += WIFSIGNALED(status) ? 1 : 0;
+    killed += trained && WIFSIGNALED(status) ? 1 : 0;
     if (storedEpochs(dir_ / "killed.db") - before > 0.04 * totalEpochs) longest /= 2;
   }
   const int last = runInChild(exp, "killed.db");

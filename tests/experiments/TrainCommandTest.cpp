@@ -3,11 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
-#include "experiments/ExitCode.h"
-#include "experiments/TrainCommand.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/cli/TrainCommand.h"
 #include "tests/support/TestData.h"
 
 namespace tunelab {
@@ -240,6 +241,23 @@ TEST_F(TrainCommandTest, DivergentRunEndsAsDivergedAndKeepsHistory) {
   EXPECT_GE(rows, 1);
   EXPECT_LT(rows, 20);
   EXPECT_THAT(last, ::testing::AnyOf(HasSubstr("nan"), HasSubstr("inf")));
+}
+
+// Exit code 4: the results cannot be written (here the model file's name is taken by a
+// directory). The user is told which file, and no half-written file is left behind.
+TEST_F(TrainCommandTest, ModelThatCannotBeWrittenExitsFourAndLeavesNoPartialFile) {
+  std::filesystem::create_directories(dir_ / "out" / "model.tunelab");
+  const auto o = train(toyExperiment(goodModel()));
+  EXPECT_EQ(o.code, kExitOutput) << o.out << o.err;
+  EXPECT_THAT(o.err,
+              HasSubstr((dir_ / "out" / "model.tunelab").string() + ": cannot replace the file"));
+  std::vector<std::string> left;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "out")) {
+    left.push_back(entry.path().filename().string());
+  }
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"history.csv", "model.tunelab", "summary.txt"}));
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "out" / "model.tunelab"));
 }
 
 }  // namespace

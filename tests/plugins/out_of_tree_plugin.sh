@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs tunelab into a scratch prefix, builds the example plugin as its own project with
-# find_package(tunelab), and trains with its layer through the installed tunelab.
+# Installs tunelab into a scratch prefix, builds the example plugins (a layer, a strategy, a
+# pruner) and their tests as their own project with find_package(tunelab), runs those tests on
+# the installed plugin test kit, and uses each plugin through the installed tunelab.
 #   out_of_tree_plugin.sh <source dir> <build dir> <data dir>
 set -euo pipefail
 source_dir=$1
@@ -11,13 +12,29 @@ rm -rf "$scratch"
 mkdir -p "$scratch"
 
 cmake --install "$build_dir" --prefix "$scratch/prefix" > "$scratch/install.log"
-cmake -S "$source_dir/plugins/examples" -B "$scratch/build" -G Ninja \
+launcher=()
+if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S "$source_dir/plugins/examples" -B "$scratch/build" -G Ninja "${launcher[@]}" \
   -DCMAKE_PREFIX_PATH="$scratch/prefix" -DCMAKE_BUILD_TYPE=Release > "$scratch/configure.log"
 cmake --build "$scratch/build" > "$scratch/build.log"
 
+# The examples' own tests: the kit's suites (tunelab::testing) instantiated with their factories.
+ctest --test-dir "$scratch/build" -j 2 --output-on-failure > "$scratch/ctest.log" || {
+  cat "$scratch/ctest.log"
+  exit 1
+}
+for suite in GaussianNoise/LayerGradientCheck LatinHypercube/StrategyContract \
+    Percentile/PrunerContract; do
+  passed=$(grep -c "Test *#[0-9]*: $suite\..* Passed" "$scratch/ctest.log" || true)
+  echo "kit suite $suite: $passed tests passed"
+  [ "$passed" -gt 0 ]
+done
+grep -E "tests passed|tests failed" "$scratch/ctest.log"
+
 "$scratch/prefix/bin/tunelab" plugins --plugin-dir "$scratch/build" | tee "$scratch/plugins.txt"
-grep -q "gaussian_noise" "$scratch/plugins.txt"
-grep -q "latin_hypercube" "$scratch/plugins.txt"
+grep -q "layers: gaussian_noise" "$scratch/plugins.txt"
+grep -q "strategies: latin_hypercube" "$scratch/plugins.txt"
+grep -q "pruners: percentile" "$scratch/plugins.txt"
 
 if [ ! -f "$data_dir/magic04.csv" ]; then
   echo "SKIP: magic04.csv not found in '$data_dir' (set TUNELAB_DATA_DIR, or put the data sets in ../shared/datasets beside the checkout); the plugin built and loaded"
@@ -51,4 +68,10 @@ YAML
   --data-dir "$data_dir" --set execution.output="$scratch/lhs" | tee "$scratch/lhs.txt"
 grep -q "latin_hypercube search" "$scratch/lhs.txt"
 grep -q "Trials: 4 complete" "$scratch/lhs.txt"
-echo "out-of-tree plugin built against the installed package and trained"
+
+# The example pruner, by name, stops trials of a study run by the installed tunelab.
+"$scratch/prefix/bin/tunelab" run "$source_dir/plugins/examples/percentile/study.yaml" \
+  --plugin-dir "$scratch/build" --data-dir "$data_dir" \
+  --set execution.output="$scratch/percentile" | tee "$scratch/percentile.txt"
+grep -qE "Trials: [0-9]+ complete [1-9][0-9]* pruned" "$scratch/percentile.txt"
+echo "out-of-tree plugins built against the installed package, passed the kit's suites, trained and pruned"

@@ -1,6 +1,6 @@
-// Contract tests for the bundled strategies: grid, random and Hyperband by their own rules,
-// and every strategy that proposes points by trial number (random, gp, tpe) by one
-// parameterised suite.
+// The bundled strategies against the plugin kit's strategy contract, and what each promises
+// beyond it: grid, random and Hyperband by their own rules, and every strategy that proposes
+// points by trial number (random, gp, tpe) by one parameterised suite.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -10,6 +10,7 @@
 
 #include "core/Error.h"
 #include "core/Rng.h"
+#include "plugins/testing/StrategyContract.h"
 #include "search/Enumerate.h"
 #include "search/strategies/gp/GpStrategy.h"
 #include "search/strategies/grid/GridStrategy.h"
@@ -21,6 +22,29 @@ namespace tunelab {
 namespace {
 
 using nlohmann::json;
+using testing::StrategyCase;
+using testing::StrategyContract;
+
+template <class S>
+StrategyFactory factoryOf() {
+  return [](const StrategyContext& context) { return std::make_unique<S>(context); };
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bundled, StrategyContract,
+    ::testing::Values(
+        StrategyCase{"grid", factoryOf<GridStrategy>(), {}, 1, {}, false},
+        StrategyCase{"random", factoryOf<RandomStrategy>()},
+        // The kit's context says parallel_trials 1, whose default lag is 0.
+        StrategyCase{"gp", factoryOf<GpStrategy>(), {{"initial_trials", 4}, {"lag", 1}}},
+        StrategyCase{"gp_without_lag", factoryOf<GpStrategy>(), {{"initial_trials", 4}}},
+        StrategyCase{"tpe", factoryOf<TpeStrategy>(), {{"initial_trials", 4}, {"lag", 1}}},
+        StrategyCase{"tpe_without_lag", factoryOf<TpeStrategy>(), {{"initial_trials", 4}}},
+        StrategyCase{"hyperband", factoryOf<HyperbandStrategy>()},
+        StrategyCase{"hyperband_lag_two_brackets",
+                     factoryOf<HyperbandStrategy>(),
+                     {{"lag", 1}, {"brackets", 2}}}),
+    testing::CaseName{});
 
 SearchSpace referenceGrid() {
   const json j = json::parse(R"({"nodes": {"values": [16, 32, 64]}, "dropout": {"values": [0, 0.2]},
@@ -231,7 +255,10 @@ TEST(HyperbandStrategy, WithALagTrialsDoNotDependOnHowManyRunAtOnce) {
   EXPECT_NE(driveHyperband(asynchronous, 2, 1), driveHyperband(asynchronous, 1, 1));
 }
 
-// Every strategy that proposes points (rather than a fixed grid) by trial number.
+// Every strategy that proposes points (rather than a fixed grid) by trial number, on what the
+// kit's StrategyContract leaves open (it checks resumes, repeats and max_trials): parameters
+// within their bounds and active only under their condition, trials independent of how many
+// run at once (with a lag), every point of a finite space before Exhausted, and the seed.
 class PointStrategy : public ::testing::TestWithParam<const char*> {
  protected:
   std::unique_ptr<Strategy> make(const SearchSpace& space, json options, std::uint64_t seed,
@@ -280,7 +307,7 @@ std::map<TrialId, json> drive(Strategy& strategy, std::size_t parallel, std::uin
   return trials;
 }
 
-TEST_P(PointStrategy, ProposesActiveParametersOnlyWithinTheirBoundsAndNeverTwice) {
+TEST_P(PointStrategy, ProposesActiveParametersOnlyWithinTheirBounds) {
   const SearchSpace space = conditionalMixedSpace();
   auto strategy = make(space, json::object(), 3, 30);
   const auto trials = drive(*strategy, 1, 1);
@@ -310,26 +337,7 @@ TEST_P(PointStrategy, TrialsDoNotDependOnHowManyRunAtOnceOrWhichFinishesFirst) {
   }
 }
 
-TEST_P(PointStrategy, ResumedFromSavedStateProposesWhatAnUninterruptedOneWould) {
-  const SearchSpace space = conditionalMixedSpace();
-  auto a = make(space, json::object(), 9, 30);
-  drive(*a, 1, 1);  // nothing left: start over with a larger budget
-  a = make(space, json::object(), 9, 40);
-  for (int i = 0; i < 14; ++i) {
-    const TrialSpec t = a->ask(1).trials.at(0);
-    a->tell({t.id, TrialOutcome::State::Complete, contractValue(t.params), 1});
-  }
-  const AskResult pending = a->ask(1);  // running when the state is saved
-  auto b = make(space, json::object(), 9, 40);
-  b->loadState(json::parse(a->saveState().dump()));
-  for (const auto& t : pending.trials) {
-    a->tell({t.id, TrialOutcome::State::Complete, contractValue(t.params), 1});
-    b->tell({t.id, TrialOutcome::State::Complete, contractValue(t.params), 1});
-  }
-  EXPECT_EQ(drive(*a, 1, 1), drive(*b, 1, 1));
-}
-
-TEST_P(PointStrategy, ExhaustsAFiniteSpaceWithoutRepeatingAPoint) {
+TEST_P(PointStrategy, ProposesEveryPointOfAFiniteSpaceBeforeItEnds) {
   const SearchSpace space = SearchSpace::parse(
       json::parse(R"({"a": {"values": [1, 2, 3]}, "b": {"min": 1, "max": 4}})"), {"a", "b"});
   const bool modelled = std::string(GetParam()) != "random";

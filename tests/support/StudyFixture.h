@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "experiments/RunCommand.h"
-#include "experiments/study/StudyStore.h"
+#include "experiments/cli/RunCommand.h"
+#include "experiments/store/StudyStore.h"
 #include "tests/support/TestData.h"
 
 namespace tunelab::test {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <utility>
 
 namespace tunelab {
 
@@ -102,7 +103,7 @@ ParzenEstimator::ParzenEstimator(std::vector<const Parameter*> params,
 
 void ParzenEstimator::addNumeric(Dimension& dim, std::vector<double> observed) const {
   const std::size_t n = observed.size();
-  dim.mu = observed;
+  dim.mu = std::move(observed);
   dim.mu.push_back(0.5);  // the prior
   // Optuna's "magic clip": no component narrower than 1 / (observations + 2) of the range.
   const double minSigma = 1.0 / std::min(100.0, 1.0 + double(n + 1));

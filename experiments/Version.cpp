@@ -1,7 +1,0 @@
-#include "experiments/Version.h"
-
-namespace tunelab {
-
-std::string versionString() { return "tunelab " TUNELAB_VERSION; }
-
-}  // namespace tunelab

@@ -1,0 +1,67 @@
+#include "experiments/cli/ExportCommand.h"
+
+#include <ostream>
+
+#include "core/Error.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/files/AtomicFile.h"
+#include "experiments/report/HtmlReport.h"
+#include "experiments/report/ResultsTable.h"
+
+namespace tunelab {
+
+namespace {
+
+nlohmann::json trialJson(const TrialRecord& t, StudyStore& store) {
+  nlohmann::json epochs = nlohmann::json::array();
+  for (const auto& e : store.epochs(t.id, t.backend)) {
+    epochs.push_back({{"epoch", e.epoch},
+                      {"seconds", e.seconds},
+                      {"learning_rate", e.learningRate},
+                      {"values", e.values}});
+  }
+  return {{"trial", t.id},
+          {"backend", t.backend},
+          {"status", trialStatusName(t.status)},
+          {"value", t.value ? nlohmann::json(*t.value) : nlohmann::json()},
+          {"params", t.params},
+          {"seed", t.seed},
+          {"seconds", t.seconds},
+          {"peak_memory_kib", t.peakMemoryKiB},
+          {"final", t.finalValues},
+          {"error", t.error},
+          {"epochs", epochs}};
+}
+
+void writeJson(const std::filesystem::path& output, StoredStudy& s,
+               const std::vector<TrialRecord>& trials) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& t : trials) all.push_back(trialJson(t, *s.store));
+  const nlohmann::json document{{"study", s.spec.name},
+                                {"metric", s.spec.metric.name},
+                                {"goal", s.spec.metric.goalName()},
+                                {"trials", all}};
+  writeFileAtomically(output, document.dump(2) + "\n");
+}
+
+}  // namespace
+
+int runExport(const StudyLocation& where, const std::string& format,
+              const std::filesystem::path& output, std::ostream& out, std::ostream& err) {
+  return readStudy(where, err, [&](StoredStudy& s) {
+    const auto trials = s.store->trials();
+    if (format == "csv") {
+      writeResultsCsv(output, trials);
+    } else if (format == "json") {
+      writeJson(output, s, trials);
+    } else if (format == "html") {
+      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store, trials));
+    } else {
+      throw Error("unknown export format '" + format + "': choose csv, json or html");
+    }
+    out << "Wrote " << trials.size() << " trials to " << output.string() << "\n";
+    return kExitOk;
+  });
+}
+
+}  // namespace tunelab

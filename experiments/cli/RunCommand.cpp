@@ -1,0 +1,244 @@
+#include "experiments/cli/RunCommand.h"
+
+#include <atomic>
+#include <csignal>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+#include <thread>
+
+#include "core/Error.h"
+#include "core/data/PrepareData.h"
+#include "experiments/cli/CommandSteps.h"
+#include "experiments/cli/ExitCode.h"
+#include "experiments/config/ExperimentSpec.h"
+#include "experiments/config/Overrides.h"
+#include "experiments/config/YamlDocument.h"
+#include "experiments/objective/CommandObjective.h"
+#include "experiments/objective/ExperimentData.h"
+#include "experiments/objective/ModelObjective.h"
+#include "experiments/report/StudyOutputs.h"
+#include "experiments/store/StudyStore.h"
+#include "experiments/study/BestModel.h"
+#include "experiments/study/LocalExecutor.h"
+#include "experiments/study/StudyRunner.h"
+#include "experiments/study/ThreadBudget.h"
+#include "plugins/PluginHost.h"
+
+namespace tunelab {
+
+namespace {
+
+std::atomic<bool> gStopRequested{false};
+
+extern "C" void requestStop(int /*signal*/) { gStopRequested = true; }
+
+// SIGINT/SIGTERM stop the study cleanly while this is in scope.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    gStopRequested = false;
+    previousInt_ = std::signal(SIGINT, requestStop);
+    previousTerm_ = std::signal(SIGTERM, requestStop);
+  }
+  ~StopOnSignal() {
+    std::signal(SIGINT, previousInt_);
+    std::signal(SIGTERM, previousTerm_);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  void (*previousInt_)(int);
+  void (*previousTerm_)(int);
+};
+
+// Everything a run builds, in the order it is built. Each step prints what went wrong and
+// returns an exit code, or nothing when the run goes on.
+using Failure = std::optional<int>;
+
+struct Run {
+  Run(const RunArguments& a, std::ostream& o, std::ostream& e) : args(a), out(o), err(e) {}
+  const RunArguments& args;
+  std::ostream& out;
+  std::ostream& err;
+  PluginHost plugins;  // before everything a plugin creates, so it is destroyed after all of it
+  std::optional<YamlDocument> document;
+  ExperimentSpec experiment;
+  std::optional<PreparedData> data;
+  std::unique_ptr<Objective> objective;
+  const ModelObjective* model = nullptr;  // the objective, when it trains the built-in model
+  std::unique_ptr<Strategy> strategy;
+  std::unique_ptr<Pruner> pruner;
+  std::optional<StudyStore> store;
+  ThreadBudget budget;
+
+  const StudySpec& study() const { return experiment.study; }
+  int located(const ConfigError& e) const {
+    err << "error: " << document->describe(e) << "\n";
+    return kExitBadInput;
+  }
+};
+
+Failure readExperiment(Run& run) {
+  return readExperimentFile(run.args.experiment, run.args.overrides, run.document, run.err,
+                            [&](const YamlDocument& d) { run.experiment = parseExperiment(d); });
+}
+
+Failure loadPlugins(Run& run) {
+  loadPluginsWarning(run.plugins, run.args.pluginDirs, run.err);
+  if (run.experiment.command) return std::nullopt;
+  return checkBackends(run.plugins, run.study().execution.backends, *run.document, run.err);
+}
+
+// The built-in objective needs the data, prepared once, and a model to size the threads.
+Failure buildObjective(Run& run) {
+  const StudySpec& study = run.study();
+  std::size_t parameters = 0;
+  try {
+    if (run.experiment.command) {
+      run.objective = std::make_unique<CommandObjective>(*run.experiment.command, study.space,
+                                                         study.metric.name);
+    } else {
+      DataSpec data = run.experiment.probe->data;
+      // With k-fold scoring every non-test row is in the folds.
+      if (run.experiment.probe->validationFolds > 0) data.validationFraction = 0;
+      run.data = prepareExperimentData(data, run.args.dataDirs, study.execution.seed, *run.document,
+                                       run.err);
+      if (!run.data) return kExitBadInput;
+      auto model = std::make_unique<ModelObjective>(run.experiment, *run.data, run.plugins);
+      parameters = model->parameterCount(
+          study.space.decode(std::vector<double>(study.space.dimensions(), 0.5)));
+      run.model = model.get();
+      run.objective = std::move(model);
+    }
+  } catch (const ConfigError& e) {
+    return run.located(e);
+  }
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  run.budget = chooseThreadBudget(study, parameters, cores);
+  return std::nullopt;
+}
+
+Failure buildSearch(Run& run) {
+  const StudySpec& study = run.study();
+  try {
+    // The file's parallel_trials (0 for auto, not the cores found here): strategies derive
+    // their default lag from it, so the same file gives the same trials on any machine.
+    run.strategy = run.plugins.strategies().create(
+        study.strategy, {&study.space, study.strategyOptions, study.execution.seed, study.maxTrials,
+                         study.trainEpochs, study.execution.parallelTrials});
+  } catch (const ConfigError& e) {
+    return run.located(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
+                                             : e.withPrefix("search"));
+  }
+  if (study.pruner.empty()) return std::nullopt;
+  try {
+    run.pruner = run.plugins.pruners().create(
+        study.pruner, {study.prunerOptions, study.execution.seed, study.trainEpochs});
+  } catch (const ConfigError& e) {
+    return run.located(e.keyPath() == "type"
+                           ? ConfigError("search.early_terminate.type", e.detail())
+                           : e.withPrefix("search.early_terminate"));
+  }
+  return std::nullopt;
+}
+
+Failure openStore(Run& run) {
+  const ExecutionSpec& execution = run.study().execution;
+  try {
+    std::filesystem::create_directories(execution.output);
+    if (execution.storage.has_parent_path()) {
+      std::filesystem::create_directories(execution.storage.parent_path());
+    }
+    run.store.emplace(execution.storage);
+    run.store->openStudy(run.study().name, run.document->text(), run.study().space.fingerprint(),
+                         resultFingerprint(run.document->root()), run.args.newStudy);
+  } catch (const std::filesystem::filesystem_error& e) {
+    run.err << "error: cannot create " << e.path1().string() << ": " << e.code().message() << "\n";
+    return kExitOutput;
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  return std::nullopt;
+}
+
+void printHeader(const Run& run) {
+  const StudySpec& study = run.study();
+  run.out << "Study '" << study.name << "': " << study.strategy << " search, metric "
+          << study.metric.name << " (" << study.metric.goalName() << "), "
+          << run.budget.parallelTrials << " parallel trials x " << run.budget.threadsPerTrial
+          << " threads";
+  if (run.experiment.command) {
+    run.out << "\nObjective:";
+    for (const auto& arg : run.experiment.command->argv) run.out << " " << arg;
+  } else {
+    const auto& backends = study.execution.backends;
+    run.out << ", backend" << (backends.size() > 1 ? "s " : " ");
+    for (std::size_t i = 0; i < backends.size(); ++i) run.out << (i ? ", " : "") << backends[i];
+    const PreparedData& data = *run.data;
+    run.out << "\nData: " << data.resolvedSource.string() << ": train " << data.train.size()
+            << ", validation " << data.validation.size() << ", test " << data.test.size()
+            << " rows";
+  }
+  run.out << "\nStore: " << study.execution.storage.string() << "\n" << std::flush;
+}
+
+std::optional<RunSummary> execute(Run& run) {
+  try {
+    const StopOnSignal signals;
+    LocalExecutor executor(*run.objective, run.budget.parallelTrials);
+    const auto progress = makeProgressReporter(
+        run.args.progressBar ? ProgressStyle::Terminal : ProgressStyle::Lines, run.out);
+    StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), executor,
+                       run.budget.threadsPerTrial, *progress);
+    return runner.run(gStopRequested);
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+Failure writeOutputs(Run& run, const RunSummary& summary) {
+  const StudySpec& study = run.study();
+  const auto trials = run.store->trials();
+  try {
+    writeStudyOutputs(run.out, study, *run.store, trials);
+    run.out << std::fixed << std::setprecision(1) << "Ran " << summary.trialsRun << " trials in "
+            << summary.seconds << " s; results in "
+            << (study.execution.output / "results.csv").string() << ", report in "
+            << (study.execution.output / "report.html").string() << "\n";
+    if (summary.interrupted || run.model == nullptr) return std::nullopt;
+    const ModelSource source{run.experiment, *run.model, run.data->preprocessor,
+                             run.budget.threadsPerTrial * run.budget.parallelTrials};
+    if (auto saved = saveBestModel(*run.store, trials, source)) {
+      run.out << "Best model (trial " << saved->first << ") saved to " << saved->second.string()
+              << "\n";
+    }
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
+  Run run{args, out, err};
+  for (auto* step : {readExperiment, loadPlugins, buildObjective, buildSearch, openStore}) {
+    if (auto failed = step(run)) return *failed;
+  }
+  printHeader(run);
+  const auto summary = execute(run);
+  if (!summary) return kExitOutput;
+  if (auto failed = writeOutputs(run, *summary)) return *failed;
+  if (summary->interrupted) {
+    out << "Interrupted: run the same command again to resume.\n";
+    return kExitInterrupted;
+  }
+  return kExitOk;
+}
+
+}  // namespace tunelab

@@ -1,0 +1,72 @@
+#include "experiments/objective/LoadedModel.h"
+
+#include <numeric>
+
+#include "core/Error.h"
+#include "core/Graph.h"
+#include "core/Loss.h"
+#include "core/Trainer.h"
+#include "experiments/config/TrainingSpec.h"
+#include "plugins/PluginHost.h"
+
+namespace tunelab {
+
+struct LoadedModel::Impl {
+  TrainingSpec spec;
+  std::unique_ptr<Loss> loss;
+  Graph graph;
+  std::unique_ptr<Backend> backend;
+  Trainer trainer;
+
+  Impl(TrainingSpec s, std::unique_ptr<Loss> l, Graph g, std::unique_ptr<Backend> b)
+      : spec(std::move(s)),
+        loss(std::move(l)),
+        graph(std::move(g)),
+        backend(std::move(b)),
+        trainer(graph, *backend, *loss, spec.fit, Rng(0)) {}
+};
+
+LoadedModel::LoadedModel(SavedModel saved, const PluginHost& plugins,
+                         const std::filesystem::path& file)
+    : saved_(std::move(saved)) {
+  TrainingSpec spec = parseTrainingSpec(saved_.experiment);
+  auto loss = makeLoss(spec.loss);
+  Graph graph(spec.layers, saved_.preprocessor.sampleShape(), *loss, plugins.layers());
+  if (graph.params().size() != saved_.params.size() ||
+      graph.state().size() != saved_.state.size()) {
+    throw DataError(file.string() + ": its weights (" + std::to_string(saved_.params.size()) +
+                    ") do not fit its layers (" + std::to_string(graph.params().size()) +
+                    " parameters)");
+  }
+  std::copy(saved_.params.begin(), saved_.params.end(), graph.params().begin());
+  std::copy(saved_.state.begin(), saved_.state.end(), graph.state().begin());
+  impl_ = std::make_unique<Impl>(std::move(spec), std::move(loss), std::move(graph),
+                                 plugins.backends().create("reference"));
+}
+
+LoadedModel::~LoadedModel() = default;
+
+Matrix LoadedModel::predict(const Table& table) {
+  const Preprocessor& p = saved_.preprocessor;
+  const Matrix x = p.transformFeatures(table);
+  Matrix outputs = impl_->trainer.predict(x.cview());
+  if (p.task() == TaskKind::Regression) p.inverseTargets(outputs.view());
+  return outputs;
+}
+
+std::optional<std::map<std::string, double>> LoadedModel::evaluate(const Table& table) {
+  const Preprocessor& p = saved_.preprocessor;
+  if (table.find(p.targetName()) == static_cast<std::size_t>(-1)) return std::nullopt;
+  std::vector<std::uint32_t> rows(table.rows());
+  std::iota(rows.begin(), rows.end(), 0U);
+  Dataset labelled;
+  labelled.x = p.transformFeatures(table);
+  labelled.y = p.encodeTargets(table, rows);
+  labelled.sampleShape = p.sampleShape();
+  labelled.task = p.task();
+  labelled.classNames = p.classNames();
+  labelled.targetName = p.targetName();
+  return impl_->trainer.evaluate(labelled);
+}
+
+}  // namespace tunelab

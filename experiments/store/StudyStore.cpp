@@ -1,0 +1,354 @@
+#include "experiments/store/StudyStore.h"
+
+#include <cmath>
+
+#include "core/Error.h"
+#include "experiments/store/CheckpointCodec.h"
+
+namespace tunelab {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS study (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  name TEXT NOT NULL,
+  experiment TEXT NOT NULL,
+  space TEXT NOT NULL,
+  config TEXT NOT NULL,
+  created TEXT NOT NULL DEFAULT (datetime('now')),
+  strategy_state TEXT);
+CREATE TABLE IF NOT EXISTS trials (
+  id INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  params TEXT NOT NULL,
+  budget INTEGER NOT NULL,
+  resume_from INTEGER,
+  status TEXT NOT NULL,
+  value REAL,
+  seed INTEGER NOT NULL,
+  epochs INTEGER NOT NULL DEFAULT 0,
+  best_epoch INTEGER NOT NULL DEFAULT 0,
+  seconds REAL NOT NULL DEFAULT 0,
+  peak_memory_kib INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  final_values TEXT NOT NULL DEFAULT '{}',
+  started TEXT NOT NULL DEFAULT (datetime('now')),
+  finished TEXT,
+  PRIMARY KEY (id, backend));
+CREATE TABLE IF NOT EXISTS epochs (
+  trial INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  seconds REAL NOT NULL,
+  learning_rate REAL NOT NULL,
+  vals TEXT NOT NULL,
+  PRIMARY KEY (trial, backend, epoch));
+CREATE TABLE IF NOT EXISTS checkpoints (
+  trial INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (trial, backend));
+CREATE TABLE IF NOT EXISTS progress (
+  trial INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (trial, backend));
+CREATE TABLE IF NOT EXISTS best_model (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  trial INTEGER NOT NULL,
+  backend TEXT NOT NULL,
+  weights BLOB NOT NULL);
+)sql";
+
+}  // namespace
+
+std::string_view trialStatusName(TrialStatus status) {
+  switch (status) {
+    case TrialStatus::Running:
+      return "running";
+    case TrialStatus::Complete:
+      return "complete";
+    case TrialStatus::Failed:
+      return "failed";
+    case TrialStatus::Pruned:
+      return "pruned";
+    case TrialStatus::Interrupted:
+      return "interrupted";
+  }
+  return "unknown";
+}
+
+TrialStatus parseTrialStatus(const std::string& name) {
+  for (auto s : {TrialStatus::Running, TrialStatus::Complete, TrialStatus::Failed,
+                 TrialStatus::Pruned, TrialStatus::Interrupted}) {
+    if (trialStatusName(s) == name) return s;
+  }
+  throw Error("unknown trial status '" + name + "' in the study database");
+}
+
+StudyStore::StudyStore(const std::filesystem::path& file) : db_(file) {
+  db_.execute("PRAGMA journal_mode=WAL");
+  // FULL: a trial reported finished is on disk, even if the machine loses power after.
+  db_.execute("PRAGMA synchronous=FULL");
+  db_.execute(kSchema);
+}
+
+bool StudyStore::openStudy(const std::string& name, const std::string& experimentText,
+                           const std::string& spaceFingerprint,
+                           const std::string& configFingerprint, bool replace) {
+  SqlTransaction transaction(db_);
+  auto select = db_.prepare("SELECT space, config FROM study WHERE id = 1");
+  if (select.next() && !replace) {
+    if (select.text(0) != spaceFingerprint) {
+      throw Error("study database " + db_.file().string() +
+                  " holds a study with another search space; its finished trials would not "
+                  "fit this one. Run with --new-study to start over (the old trials are "
+                  "deleted), or give execution.storage another file");
+    }
+    if (select.text(1) != configFingerprint) {
+      throw Error("study database " + db_.file().string() +
+                  " holds a study whose data, model, train, search or seed settings differ "
+                  "from this file's; resuming would mix results. Run with --new-study to start "
+                  "over, or give execution.storage another file");
+    }
+    transaction.commit();
+    return true;
+  }
+  db_.execute(
+      "DELETE FROM epochs; DELETE FROM trials; DELETE FROM checkpoints; DELETE FROM best_model; "
+      "DELETE FROM progress; "
+      "DELETE FROM study;");
+  db_.prepare("INSERT INTO study (id, name, experiment, space, config) VALUES (1, ?, ?, ?, ?)")
+      .bind(1, name)
+      .bind(2, experimentText)
+      .bind(3, spaceFingerprint)
+      .bind(4, configFingerprint)
+      .run();
+  transaction.commit();
+  return false;
+}
+
+void StudyStore::saveStrategyState(const nlohmann::json& state) {
+  if (state.is_null()) return;
+  db_.prepare("UPDATE study SET strategy_state = ? WHERE id = 1").bind(1, state.dump()).run();
+}
+
+void StudyStore::addTrials(const std::vector<TrialRecord>& trials,
+                           const nlohmann::json& strategyState) {
+  syncEachCommit(true);
+  SqlTransaction transaction(db_);
+  auto insert = [&](const TrialRecord& t) {
+    auto statement = db_.prepare(
+        "INSERT OR REPLACE INTO trials (id, backend, params, budget, resume_from, status, seed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    statement.bind(1, std::int64_t{t.id})
+        .bind(2, t.backend)
+        .bind(3, t.params.dump())
+        .bind(4, std::int64_t{t.budget});
+    if (t.resumeFrom) {
+      statement.bind(5, std::int64_t{*t.resumeFrom});
+    } else {
+      statement.bindNull(5);
+    }
+    statement.bind(6, std::string(trialStatusName(t.status)))
+        .bind(7, static_cast<std::int64_t>(t.seed))
+        .run();
+  };
+  for (const auto& t : trials) insert(t);
+  saveStrategyState(strategyState);
+  transaction.commit();
+}
+
+void StudyStore::addEpochs(const std::vector<TrialEpoch>& epochs) {
+  if (epochs.empty()) return;
+  syncEachCommit(false);
+  SqlTransaction transaction(db_);
+  for (const auto& [id, backend, record] : epochs) {
+    db_.prepare(
+           "INSERT OR REPLACE INTO epochs (trial, backend, epoch, seconds, learning_rate, vals) "
+           "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, std::int64_t{id})
+        .bind(2, backend)
+        .bind(3, std::int64_t{record.epoch})
+        .bind(4, record.seconds)
+        .bind(5, record.learningRate)
+        .bind(6, nlohmann::json(record.values).dump())
+        .run();
+  }
+  transaction.commit();
+}
+
+void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strategyState,
+                             const Checkpoint* checkpoint, const ModelWeights* bestWeights) {
+  syncEachCommit(true);
+  SqlTransaction transaction(db_);
+  db_.prepare("DELETE FROM progress WHERE trial = ? AND backend = ?")
+      .bind(1, std::int64_t{t.id})
+      .bind(2, t.backend)
+      .run();
+  if (bestWeights != nullptr) {
+    db_.prepare(
+           "INSERT OR REPLACE INTO best_model (id, trial, backend, weights) VALUES (1, ?, ?, ?)")
+        .bind(1, std::int64_t{t.id})
+        .bind(2, t.backend)
+        .bindBlob(3, encodeWeights(*bestWeights))
+        .run();
+  }
+  if (checkpoint != nullptr) {
+    db_.prepare("INSERT OR REPLACE INTO checkpoints (trial, backend, data) VALUES (?, ?, ?)")
+        .bind(1, std::int64_t{t.id})
+        .bind(2, t.backend)
+        .bindBlob(3, encodeCheckpoint(*checkpoint))
+        .run();
+  }
+  auto statement = db_.prepare(
+      "UPDATE trials SET status = ?, value = ?, epochs = ?, best_epoch = ?, seconds = ?, "
+      "peak_memory_kib = ?, error = ?, final_values = ?, finished = datetime('now') "
+      "WHERE id = ? AND backend = ?");
+  statement.bind(1, std::string(trialStatusName(t.status)));
+  if (t.value) {
+    statement.bind(2, *t.value);
+  } else {
+    statement.bindNull(2);
+  }
+  statement.bind(3, std::int64_t{t.epochs})
+      .bind(4, std::int64_t{t.bestEpoch})
+      .bind(5, t.seconds)
+      .bind(6, t.peakMemoryKiB)
+      .bind(7, t.error)
+      .bind(8, t.finalValues.dump())
+      .bind(9, std::int64_t{t.id})
+      .bind(10, t.backend)
+      .run();
+  saveStrategyState(strategyState);
+  transaction.commit();
+}
+
+void StudyStore::markInterrupted(const std::vector<std::pair<TrialId, std::string>>& trials) {
+  syncEachCommit(true);
+  SqlTransaction transaction(db_);
+  for (const auto& [id, backend] : trials) {
+    db_.prepare("UPDATE trials SET status = 'interrupted' WHERE id = ? AND backend = ?")
+        .bind(1, std::int64_t{id})
+        .bind(2, backend)
+        .run();
+  }
+  transaction.commit();
+}
+
+std::optional<nlohmann::json> StudyStore::strategyState() {
+  auto select = db_.prepare("SELECT strategy_state FROM study WHERE id = 1");
+  if (!select.next() || select.isNull(0)) return std::nullopt;
+  return nlohmann::json::parse(select.text(0));
+}
+
+Checkpoint StudyStore::checkpoint(TrialId id, const std::string& backend) {
+  auto select = db_.prepare("SELECT data FROM checkpoints WHERE trial = ? AND backend = ?");
+  select.bind(1, std::int64_t{id}).bind(2, backend);
+  if (!select.next()) {
+    throw Error("study database " + db_.file().string() + " has no checkpoint of trial " +
+                std::to_string(id) + " (" + backend + ") to resume from");
+  }
+  return decodeCheckpoint(select.blob(0));
+}
+
+std::string StudyStore::experimentText() {
+  auto select = db_.prepare("SELECT experiment FROM study WHERE id = 1");
+  if (!select.next()) throw Error("study database " + db_.file().string() + " holds no study");
+  return select.text(0);
+}
+
+std::vector<TrialRecord> StudyStore::trials() {
+  auto select = db_.prepare(
+      "SELECT id, backend, params, budget, resume_from, status, value, seed, epochs, best_epoch, "
+      "seconds, peak_memory_kib, error, final_values FROM trials ORDER BY id, backend");
+  std::vector<TrialRecord> out;
+  while (select.next()) {
+    TrialRecord t;
+    t.id = select.integer(0);
+    t.backend = select.text(1);
+    t.params = nlohmann::json::parse(select.text(2));
+    t.budget = static_cast<int>(select.integer(3));
+    if (!select.isNull(4)) t.resumeFrom = select.integer(4);
+    t.status = parseTrialStatus(select.text(5));
+    if (!select.isNull(6)) t.value = select.real(6);
+    t.seed = static_cast<std::uint64_t>(select.integer(7));
+    t.epochs = static_cast<int>(select.integer(8));
+    t.bestEpoch = static_cast<int>(select.integer(9));
+    t.seconds = select.real(10);
+    t.peakMemoryKiB = select.integer(11);
+    t.error = select.text(12);
+    t.finalValues = nlohmann::json::parse(select.text(13));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<EpochRecord> StudyStore::epochs(TrialId id, const std::string& backend) {
+  auto select = db_.prepare(
+      "SELECT epoch, seconds, learning_rate, vals FROM epochs WHERE trial = ? AND backend = ? "
+      "ORDER BY epoch");
+  select.bind(1, std::int64_t{id}).bind(2, backend);
+  std::vector<EpochRecord> out;
+  while (select.next()) {
+    EpochRecord r;
+    r.epoch = static_cast<int>(select.integer(0));
+    r.seconds = select.real(1);
+    r.learningRate = select.real(2);
+    // JSON has no NaN: a diverged epoch's loss is stored as null.
+    const auto values = nlohmann::json::parse(select.text(3));
+    for (const auto& [name, value] : values.items()) {
+      r.values[name] = value.is_number() ? value.get<double>() : std::nan("");
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string StudyStore::integrityCheck() {
+  auto select = db_.prepare("PRAGMA integrity_check");
+  return select.next() ? select.text(0) : "no answer";
+}
+
+std::optional<StoredWeights> StudyStore::bestModel() {
+  auto select = db_.prepare("SELECT trial, backend, weights FROM best_model WHERE id = 1");
+  if (!select.next()) return std::nullopt;
+  return StoredWeights{select.integer(0), select.text(1), decodeWeights(select.blob(2))};
+}
+
+void StudyStore::saveProgress(TrialId id, const std::string& backend,
+                              const Checkpoint& checkpoint) {
+  syncEachCommit(false);
+  db_.prepare("INSERT OR REPLACE INTO progress (trial, backend, data) VALUES (?, ?, ?)")
+      .bind(1, std::int64_t{id})
+      .bind(2, backend)
+      .bindBlob(3, encodeCheckpoint(checkpoint))
+      .run();
+}
+
+std::optional<Checkpoint> StudyStore::progress(TrialId id, const std::string& backend) {
+  auto select = db_.prepare("SELECT data FROM progress WHERE trial = ? AND backend = ?");
+  select.bind(1, std::int64_t{id}).bind(2, backend);
+  if (!select.next()) return std::nullopt;
+  return decodeCheckpoint(select.blob(0));
+}
+
+void StudyStore::clearEpochsAfter(TrialId id, const std::string& backend, int epoch) {
+  db_.prepare("DELETE FROM epochs WHERE trial = ? AND backend = ? AND epoch > ?")
+      .bind(1, std::int64_t{id})
+      .bind(2, backend)
+      .bind(3, std::int64_t{epoch})
+      .run();
+}
+
+void StudyStore::syncEachCommit(bool sync) {
+  // With WAL, a killed process loses no committed transaction either way; synchronous=FULL
+  // also makes a commit survive a power cut. Epochs and progress checkpoints do without it (a
+  // trial they belong to runs again); the next synced commit syncs them too.
+  if (sync == synced_) return;
+  db_.execute(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  synced_ = sync;
+}
+
+}  // namespace tunelab

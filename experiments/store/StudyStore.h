@@ -1,0 +1,108 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/Trainer.h"
+#include "experiments/store/Sqlite.h"
+#include "search/Strategy.h"
+
+namespace tunelab {
+
+enum class TrialStatus { Running, Complete, Failed, Pruned, Interrupted };
+std::string_view trialStatusName(TrialStatus status);
+TrialStatus parseTrialStatus(const std::string& name);
+
+/// One row of the trials table: a trial of the strategy on one backend.
+struct TrialRecord {
+  TrialId id = 0;
+  std::string backend;
+  nlohmann::json params = nlohmann::json::object();
+  int budget = 0;
+  std::optional<TrialId> resumeFrom;
+  TrialStatus status = TrialStatus::Running;
+  std::optional<double> value;  // the search metric (as measured, not negated)
+  std::uint64_t seed = 0;
+  int epochs = 0;  // epochs recorded
+  int bestEpoch = 0;
+  double seconds = 0;
+  std::int64_t peakMemoryKiB = 0;
+  std::string error;
+  nlohmann::json finalValues = nlohmann::json::object();  // last epoch's values
+};
+
+/// The best trial's model weights as the runner stored them.
+struct StoredWeights {
+  TrialId trial = 0;
+  std::string backend;
+  ModelWeights weights;
+};
+
+/// One epoch of a trial on a backend, as the store keeps it.
+struct TrialEpoch {
+  TrialId id = 0;
+  std::string backend;
+  EpochRecord record;
+};
+
+/// The study database (SQLite, WAL). One writer: only the coordinator thread calls it.
+/// Every change that must stay consistent with another (a trial finished + the strategy's
+/// state after tell) is written in one transaction, so a killed process leaves a study that
+/// resumes exactly.
+class StudyStore {
+ public:
+  /// Opens or creates the store. Throws Error naming the file when it cannot.
+  explicit StudyStore(const std::filesystem::path& file);
+
+  /// The study row: returns false when the store is new (then it is created with these).
+  /// Throws Error when it exists with another search space, explaining what to do.
+  bool openStudy(const std::string& name, const std::string& experimentText,
+                 const std::string& spaceFingerprint, const std::string& configFingerprint,
+                 bool replace);
+
+  /// New trials (status running) and the strategy's state after the ask that made them.
+  void addTrials(const std::vector<TrialRecord>& trials, const nlohmann::json& strategyState);
+  /// Epochs of running trials, in one transaction.
+  void addEpochs(const std::vector<TrialEpoch>& epochs);
+  /// A finished trial, with the strategy's state after tell (null: unchanged), for a trial
+  /// another may resume from (Hyperband) its final checkpoint, and for the best trial so far
+  /// its weights (they replace the previous best's).
+  void finishTrial(const TrialRecord& trial, const nlohmann::json& strategyState,
+                   const Checkpoint* checkpoint = nullptr,
+                   const ModelWeights* bestWeights = nullptr);
+  /// The weights of the best trial (as the runner last saw it), if any was stored.
+  std::optional<StoredWeights> bestModel();
+  /// The checkpoint a finished trial left. Throws Error when there is none.
+  Checkpoint checkpoint(TrialId id, const std::string& backend);
+  /// Marks running trials as interrupted (a clean stop); they run again on resume.
+  void markInterrupted(const std::vector<std::pair<TrialId, std::string>>& trials);
+  /// Removes the epochs after `epoch` of a trial that runs again: all of them (0) when it
+  /// restarts from scratch, those after its progress checkpoint when it resumes from that.
+  void clearEpochsAfter(TrialId id, const std::string& backend, int epoch);
+  /// The last progress checkpoint of a running trial (replaces the previous one; removed when
+  /// the trial finishes).
+  void saveProgress(TrialId id, const std::string& backend, const Checkpoint& checkpoint);
+  std::optional<Checkpoint> progress(TrialId id, const std::string& backend);
+
+  std::optional<nlohmann::json> strategyState();
+  /// The experiment file's text as the study was created from it.
+  std::string experimentText();
+  std::vector<TrialRecord> trials();
+  std::vector<EpochRecord> epochs(TrialId id, const std::string& backend);
+  const std::filesystem::path& file() const { return db_.file(); }
+  /// PRAGMA integrity_check's answer ("ok" when sound).
+  std::string integrityCheck();
+
+ private:
+  void saveStrategyState(const nlohmann::json& state);
+  void syncEachCommit(bool sync);
+  SqliteDatabase db_;
+  bool synced_ = true;  // synchronous=FULL, as the constructor sets it
+};
+
+}  // namespace tunelab

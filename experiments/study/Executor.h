@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/Trainer.h"
+#include "experiments/objective/Objective.h"
+#include "search/Strategy.h"
+
+namespace tunelab {
+
+/// One run of a trial on one backend, as the coordinator hands it to an executor.
+struct TrialTask {
+  std::uint64_t handle = 0;  // the coordinator's number for this run (unique while it runs)
+  TrialSpec spec;
+  std::string backend;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  std::optional<Checkpoint> resume;  // its own progress, or the parent's training it continues
+  bool keepCheckpoint = false;       // return the final checkpoint (a trial others resume from)
+  bool progressCheckpoints = false;  // report progress checkpoints (see checkpointEverySeconds)
+  double checkpointEverySeconds = 30;
+};
+
+/// What a running trial reports.
+struct TrialEvent {
+  enum class Kind : std::uint8_t { Epoch, Progress, Done };
+  Kind kind = Kind::Done;
+  std::uint64_t handle = 0;
+  EpochRecord epoch;                   // Epoch: the epoch it finished; it waits for answer()
+  std::optional<Checkpoint> progress;  // Progress: where it would resume after a crash
+  TrialRun result;                     // Done: how it ended (its last event)
+};
+
+/// Where trials run: local TBB workers (LocalExecutor), or other processes. One coordinator
+/// thread calls it. Every Epoch event must be answered before that trial trains another epoch,
+/// so a decision to stop takes effect at the same epoch however busy the machine is.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  /// How many trials run at once.
+  virtual int capacity() const = 0;
+  /// Whether a trial can continue from a checkpoint (progress or a Hyperband parent's).
+  virtual bool resumesFromCheckpoints() const = 0;
+  /// Starts a trial; its events come back through next().
+  virtual void launch(TrialTask task) = 0;
+  /// The next event of any launched trial, or nothing after `timeout`.
+  virtual std::optional<TrialEvent> next(std::chrono::milliseconds timeout) = 0;
+  /// Answers trial `handle`'s last Epoch event: go on, or stop (it then ends Stopped).
+  virtual void answer(std::uint64_t handle, bool goOn) = 0;
+  /// Asks every running trial to stop at its next epoch boundary.
+  virtual void stopAll() = 0;
+  /// Waits until the workers of every launched trial have returned (once next() has given
+  /// every Done event).
+  virtual void waitForAll() = 0;
+  /// After an error on the coordinator: releases every trial without waiting for answers and
+  /// waits until all have returned; their events are dropped.
+  virtual void abandon() = 0;
+};
+
+}  // namespace tunelab

@@ -1,0 +1,98 @@
+#include "experiments/study/ProgressReporter.h"
+
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+namespace tunelab {
+
+namespace {
+
+std::string formatValue(double v) {
+  std::ostringstream s;
+  s << std::setprecision(5) << v;
+  return s.str();
+}
+
+std::string formatDuration(double seconds) {
+  std::ostringstream s;
+  if (seconds < 60) {
+    s << std::fixed << std::setprecision(1) << seconds << "s";
+  } else {
+    s << static_cast<int>(seconds / 60) << "m" << std::setw(2) << std::setfill('0')
+      << static_cast<int>(seconds) % 60 << "s";
+  }
+  return s.str();
+}
+
+std::string describe(const FinishedTrial& t, const MetricGoal& metric) {
+  const TrialRecord& r = t.record;
+  std::ostringstream line;
+  line << "[" << t.finished;
+  if (t.total) line << "/" << *t.total;
+  line << "] trial " << r.id;
+  if (t.showBackend) line << " (" << r.backend << ")";
+  line << " " << trialStatusName(r.status);
+  if (r.value) line << " " << metric.name << "=" << formatValue(*r.value);
+  line << " in " << formatDuration(r.seconds);
+  if (!r.error.empty()) line << ": " << r.error.substr(0, r.error.find('\n'));
+  if (t.best) line << " | best " << formatValue(*t.best) << " (trial " << t.bestId << ")";
+  if (t.etaSeconds) line << " | ETA " << formatDuration(*t.etaSeconds);
+  return line.str();
+}
+
+class LineProgress : public ProgressReporter {
+ public:
+  explicit LineProgress(std::ostream& out) : out_(out) {}
+  void resuming(int finishedEarlier, int runAgain, int fromCheckpoint) override {
+    out_ << "Resuming study: " << finishedEarlier << " trials finished earlier, " << runAgain
+         << " to run again (" << fromCheckpoint << " from a checkpoint)\n"
+         << std::flush;
+  }
+  void trialFinished(const FinishedTrial& trial, const MetricGoal& metric) override {
+    out_ << describe(trial, metric) << "\n" << std::flush;
+  }
+  void done() override {}
+
+ protected:
+  std::ostream& out_;
+};
+
+// One line, redrawn for every finished trial.
+class TerminalProgress final : public LineProgress {
+ public:
+  using LineProgress::LineProgress;
+  void trialFinished(const FinishedTrial& trial, const MetricGoal& metric) override {
+    out_ << "\r\033[K" << describe(trial, metric) << std::flush;
+    drawn_ = true;
+  }
+  void done() override {
+    if (drawn_) out_ << "\n";
+  }
+
+ private:
+  bool drawn_ = false;
+};
+
+class QuietProgress final : public ProgressReporter {
+ public:
+  void resuming(int /*finishedEarlier*/, int /*runAgain*/, int /*fromCheckpoint*/) override {}
+  void trialFinished(const FinishedTrial& /*trial*/, const MetricGoal& /*metric*/) override {}
+  void done() override {}
+};
+
+}  // namespace
+
+std::unique_ptr<ProgressReporter> makeProgressReporter(ProgressStyle style, std::ostream& out) {
+  switch (style) {
+    case ProgressStyle::Terminal:
+      return std::make_unique<TerminalProgress>(out);
+    case ProgressStyle::Lines:
+      return std::make_unique<LineProgress>(out);
+    case ProgressStyle::Quiet:
+      return std::make_unique<QuietProgress>();
+  }
+  return std::make_unique<QuietProgress>();
+}
+
+}  // namespace tunelab

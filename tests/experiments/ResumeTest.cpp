@@ -1,0 +1,134 @@
+// Running a study again resumes it only when the trials it holds would mean the same thing:
+// a change to the data, the model, the training or the seed is refused (results would mix),
+// a change to how the study is executed is not.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <ostream>
+
+#include "experiments/store/StudyStore.h"
+#include "tests/support/TestData.h"
+#include "tests/support/TunelabProcess.h"
+
+namespace tunelab {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Two grid points, of which the first run does one (max_trials: 1).
+constexpr const char* kStudy = R"(name: resume
+data: {source: toy.csv, target: label, split: {test: 0.2, validation: 0.25}}
+model:
+  layers:
+    - {type: dense, units: $units, activation: relu}
+    - {type: dense, units: 1, activation: sigmoid}
+  loss: binary_crossentropy
+  metrics: [accuracy]
+train: {optimizer: {type: adam, learning_rate: 0.05}, batch_size: 32, epochs: 2}
+search:
+  strategy: grid
+  max_trials: 1
+  parameters:
+    units: {values: [2, 4]}
+execution: {seed: 7, storage: study.db, output: out, parallel_trials: 1}
+)";
+
+struct Change {
+  std::string name;
+  std::string set;  // the change, as `--set key=value` on the second run
+};
+
+// How gtest names a case in its messages.
+std::ostream& operator<<(std::ostream& os, const Change& change) {
+  return os << "--set " << change.set;
+}
+
+class ResumeTest : public ::testing::TestWithParam<Change> {
+ protected:
+  void SetUp() override {
+    dir_ = test::scratchDir("resume-" + GetParam().name);
+    test::writeSeparableCsv(dir_ / "toy.csv", 400);
+    test::writeSeparableCsv(dir_ / "other.csv", 300);
+    std::ofstream(dir_ / "exp.yaml") << kStudy;
+    const test::ProcessResult first = run({});
+    ASSERT_EQ(first.code, 0) << first.err;
+    ASSERT_EQ(trialCount(), 1U);
+  }
+
+  test::ProcessResult run(const std::vector<std::string>& sets, bool newStudy = false) const {
+    std::vector<std::string> arguments{"run", "exp.yaml", "--data-dir", dir_.string()};
+    for (const auto& set : sets) arguments.insert(arguments.end(), {"--set", set});
+    if (newStudy) arguments.emplace_back("--new-study");
+    return test::runTunelab(arguments, dir_);
+  }
+
+  [[nodiscard]] std::size_t trialCount() const {
+    return StudyStore(dir_ / "study.db").trials().size();
+  }
+
+  std::filesystem::path dir_;
+};
+
+class ChangedStudy : public ResumeTest {};
+class ChangedExecution : public ResumeTest {};
+
+TEST_P(ChangedStudy, IsRefusedNamingTheDatabaseAndNewStudy) {
+  const test::ProcessResult again = run({GetParam().set});
+  EXPECT_EQ(again.code, 4) << again.out << again.err;
+  EXPECT_THAT(again.err, HasSubstr("study database study.db holds a study whose data, model, "
+                                   "train, search or seed settings differ from this file's"));
+  EXPECT_THAT(again.err, HasSubstr("Run with --new-study to start over"));
+  EXPECT_EQ(trialCount(), 1U) << "nothing was added to the stored study";
+
+  const test::ProcessResult fresh = run({GetParam().set}, true);
+  EXPECT_EQ(fresh.code, 0) << fresh.err;
+}
+
+TEST_P(ChangedExecution, Resumes) {
+  const test::ProcessResult again = run({GetParam().set});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("Resuming study: 1 trials finished earlier"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Resume, ChangedStudy,
+                         ::testing::Values(Change{"epochs", "train.epochs=3"},
+                                           Change{"layer", "model.layers[0].activation=tanh"},
+                                           Change{"data_source", "data.source=other.csv"},
+                                           Change{"split", "data.split.test=0.3"},
+                                           Change{"seed", "execution.seed=8"}),
+                         [](const auto& param) { return param.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
+    Resume, ChangedExecution,
+    ::testing::Values(Change{"parallel_trials", "execution.parallel_trials=2"},
+                      Change{"threads_per_trial", "execution.threads_per_trial=2"},
+                      Change{"checkpoint_every", "execution.checkpoint_every=0"},
+                      Change{"output", "execution.output=elsewhere"},
+                      Change{"max_trials", "search.max_trials=2"}),
+    [](const auto& param) { return param.param.name; });
+
+// More trials allowed: the resumed study keeps the first and runs the new one.
+TEST(Resume, RaisedMaxTrialsRunsOnlyTheNewTrials) {
+  const auto dir = test::scratchDir("resume-raised-max-trials");
+  test::writeSeparableCsv(dir / "toy.csv", 400);
+  std::ofstream(dir / "exp.yaml") << kStudy;
+  const std::vector<std::string> run{"run", "exp.yaml", "--data-dir", dir.string()};
+  ASSERT_EQ(test::runTunelab(run, dir).code, 0);
+  const auto first = StudyStore(dir / "study.db").trials();
+  ASSERT_EQ(first.size(), 1U);
+
+  auto more = run;
+  more.insert(more.end(), {"--set", "search.max_trials=2"});
+  const test::ProcessResult again = test::runTunelab(more, dir);
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("Ran 1 trials"));
+  const auto trials = StudyStore(dir / "study.db").trials();
+  ASSERT_EQ(trials.size(), 2U);
+  EXPECT_EQ(trials[0].params, first[0].params);
+  EXPECT_EQ(trials[0].value, first[0].value);
+  EXPECT_NE(trials[1].params, first[0].params);
+}
+
+}  // namespace
+}  // namespace tunelab
