@@ -1,73 +1,109 @@
 #!/usr/bin/python3
-"""Optuna's TPE and random samplers on Branin and Hartmann-6 (median simple regret over
-seeds after 25, 50, 100 trials), and scikit-learn's GaussianProcessRegressor fit + predict
-time in 6-D: the peers of bench/SearchBench.cpp. Debian python3-optuna / python3-sklearn.
+"""The peers of the search benchmark (bench/search/SearchBench.cpp): Optuna's TPE (its
+default sampler) and CMA-ES on the same problems. The problems are defined once, in C++:
+this script reads them from `tunelab_bench_search --list` and has every point evaluated by
+`tunelab_bench_search --serve`, so both sides optimise the same functions over the same
+spaces. Prints one JSON line per study (best value after 25, 50, 100 trials), as the C++ side
+does; bench/search_table.py makes the table. Debian's python3-optuna (3.1) and python3-cmaes.
 
-  /usr/bin/python3 bench/optuna_peer.py [--seeds 20]
+  /usr/bin/python3 bench/optuna_peer.py [--seeds 20] [--quick] [--problems a,b]
+                                        [--samplers tpe,cmaes] [--trials 100]
+  /usr/bin/python3 bench/optuna_peer.py --sklearn-gp      scikit-learn's GP fit + predict time
 """
 import argparse
 import json
-import math
+import os
 import statistics
+import subprocess
 import time
+import warnings
 
-import numpy as np
 import optuna
-from sklearn.gaussian_process import GaussianProcessRegressor
-from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
-ALPHA = [1.0, 1.2, 3.0, 3.2]
-A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8],
-     [17, 8, 0.05, 10, 0.1, 14]]
-P = [[0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
-     [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381]]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "build", "release", "bin", "tunelab_bench_search")
 
 
-def branin(trial):
-    x1 = trial.suggest_float("x1", -5, 10)
-    x2 = trial.suggest_float("x2", 0, 15)
-    b, c, t = 5.1 / (4 * math.pi ** 2), 5 / math.pi, 1 / (8 * math.pi)
-    return (x2 - b * x1 ** 2 + c * x1 - 6) ** 2 + 10 * (1 - t) * math.cos(x1) + 10
+def sampler_for(name, seed):
+    if name == "tpe":
+        return optuna.samplers.TPESampler(seed=seed)
+    if name == "tpe-multivariate":
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)
+    if name == "cmaes":
+        # Categorical parameters are left to its independent (random) sampler.
+        return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
+    if name == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    raise ValueError(name)
 
 
-def hartmann6_value(x):
-    return -sum(ALPHA[i] * math.exp(-sum(A[i][j] * (x[j] - P[i][j]) ** 2 for j in range(6)))
-                for i in range(4))
+def suggest(trial, parameters):
+    """The point of tunelab's search.parameters (in declaration order) that `trial` suggests."""
+    params = {}
+    for name, spec in parameters:
+        when = spec.get("when")
+        if when:
+            (parent, allowed), = when.items()
+            allowed = allowed if isinstance(allowed, list) else [allowed]
+            if parent not in params or params[parent] not in allowed:
+                continue
+        if "value" in spec:
+            params[name] = spec["value"]
+        elif "values" in spec:
+            params[name] = trial.suggest_categorical(name, spec["values"])
+        else:
+            lo, hi = spec["min"], spec["max"]
+            dist = spec.get("distribution")
+            integers = isinstance(lo, int) and isinstance(hi, int)
+            if dist in ("int_uniform", "int_log_uniform") or (dist is None and integers):
+                params[name] = trial.suggest_int(name, int(lo), int(hi), log=dist == "int_log_uniform")
+            else:
+                params[name] = trial.suggest_float(name, lo, hi, log=dist == "log_uniform",
+                                                   step=spec.get("q"))
+    return params
 
 
-def hartmann6(trial):
-    return hartmann6_value([trial.suggest_float(f"x{j + 1}", 0, 1) for j in range(6)])
+class Evaluator:
+    def __init__(self, bench):
+        self.process = subprocess.Popen([bench, "--serve"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+
+    def __call__(self, problem, params):
+        self.process.stdin.write(json.dumps({"problem": problem, "params": params}) + "\n")
+        self.process.stdin.flush()
+        value = json.loads(self.process.stdout.readline())["value"]
+        return 1e300 if value is None else value
 
 
-def regrets(name, objective, minimum, sampler_name, seeds):
-    at = {25: [], 50: [], 100: []}
-    seconds = []
-    for seed in range(seeds):
-        sampler = (optuna.samplers.TPESampler(seed=seed) if sampler_name == "tpe"
-                   else optuna.samplers.RandomSampler(seed=seed))
-        study = optuna.create_study(sampler=sampler)
-        best = float("inf")
-        start = time.perf_counter()
-        for n in range(1, 101):
-            study.optimize(objective, n_trials=1)
-            best = min(best, study.trials[-1].value)
-            if n in at:
-                at[n].append(best - minimum)
-        seconds.append((time.perf_counter() - start) / 100)
-    print(json.dumps({"function": name, "strategy": f"optuna-{sampler_name}", "seeds": seeds,
-                      "regret25": statistics.median(at[25]), "regret50": statistics.median(at[50]),
-                      "regret100": statistics.median(at[100]),
-                      "ms_per_trial": 1e3 * statistics.median(seconds)}), flush=True)
+def run_study(problem, sampler_name, seed, trials, evaluate):
+    study = optuna.create_study(sampler=sampler_for(sampler_name, seed))
+    best = float("inf")
+    best_at = {}
+    start = time.perf_counter()
+    for n in range(1, trials + 1):
+        trial = study.ask()
+        value = evaluate(problem["name"], suggest(trial, problem["parameters"]))
+        study.tell(trial, value)
+        best = min(best, value)
+        if n in (25, 50, 100):
+            best_at[str(n)] = best
+    print(json.dumps({"problem": problem["name"], "strategy": f"optuna-{sampler_name}",
+                      "seed": seed, "best": best_at,
+                      "seconds": time.perf_counter() - start}), flush=True)
 
 
 def sklearn_gp(observations, repeats=3):
+    import numpy as np
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
     rng = np.random.default_rng(1)
     times = []
     for _ in range(repeats):
         x = rng.random((observations, 6))
-        y = np.array([hartmann6_value(row) for row in x])
+        y = np.sin(3 * x).sum(axis=1)
         candidates = rng.random((1000, 6))
         kernel = ConstantKernel() * Matern(length_scale=np.ones(6), nu=2.5) + WhiteKernel(1e-4)
         start = time.perf_counter()
@@ -76,19 +112,36 @@ def sklearn_gp(observations, repeats=3):
         gp.predict(candidates, return_std=True)
         times.append(time.perf_counter() - start)
     print(json.dumps({"sklearn_gp_fit_predict_ms": 1e3 * statistics.median(times),
-                      "observations": observations, "dimensions": 6, "candidates": 1000}), flush=True)
+                      "observations": observations, "dimensions": 6, "candidates": 1000}),
+          flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--quick", action="store_true", help="5 seeds")
+    parser.add_argument("--trials", type=int, default=100)
+    parser.add_argument("--problems", default="")
+    parser.add_argument("--samplers", default="tpe,cmaes")
+    parser.add_argument("--bench", default=BENCH)
+    parser.add_argument("--sklearn-gp", action="store_true")
     args = parser.parse_args()
-    for n in (50, 200, 500):
-        sklearn_gp(n)
-    for name, objective, minimum in (("branin", branin, 0.397887357729739),
-                                     ("hartmann6", hartmann6, -3.32236801141551)):
-        for sampler in ("random", "tpe"):
-            regrets(name, objective, minimum, sampler, args.seeds)
+    if args.sklearn_gp:
+        for n in (50, 200, 500):
+            sklearn_gp(n)
+        return
+    seeds = 5 if args.quick else args.seeds
+    listed = subprocess.run([args.bench, "--list"], check=True, capture_output=True, text=True,
+                            cwd=ROOT).stdout
+    problems = [json.loads(line) for line in listed.splitlines() if line.strip()]
+    only = set(filter(None, args.problems.split(",")))
+    evaluate = Evaluator(args.bench)
+    for problem in problems:
+        if only and problem["name"] not in only:
+            continue
+        for sampler_name in args.samplers.split(","):
+            for seed in range(seeds):
+                run_study(problem, sampler_name, seed, args.trials, evaluate)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,16 @@ struct StrategyContext {
   std::uint64_t seed = 0;
   std::optional<std::size_t> maxTrials;  // search.max_trials
   int maxEpochs = 1;                     // train.epochs
+  int parallelTrials = 1;                // execution.parallel_trials as the file says (0: auto)
 };
+
+/// The lag of a strategy that chooses trial k from the results of trials 0 .. k-lag-1 (gp,
+/// tpe), unless its options set one: what the file's parallel_trials needs (0 for one trial at
+/// a time, so every choice sees every result), and 1 for parallel_trials auto, so that the
+/// same file gives the same trials on any machine.
+inline std::int64_t defaultLag(const StrategyContext& context) {
+  return context.parallelTrials > 0 ? context.parallelTrials - 1 : 1;
+}
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>(const StrategyContext&)>;
 

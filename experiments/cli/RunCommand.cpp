@@ -123,9 +123,11 @@ Failure buildObjective(Run& run) {
 Failure buildSearch(Run& run) {
   const StudySpec& study = run.study();
   try {
+    // The file's parallel_trials (0 for auto, not the cores found here): strategies derive
+    // their default lag from it, so the same file gives the same trials on any machine.
     run.strategy = run.plugins.strategies().create(
         study.strategy, {&study.space, study.strategyOptions, study.execution.seed, study.maxTrials,
-                         study.trainEpochs});
+                         study.trainEpochs, study.execution.parallelTrials});
   } catch (const ConfigError& e) {
     return run.located(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
                                              : e.withPrefix("search"));

@@ -184,7 +184,7 @@ TEST_F(StudyTest, OneAndTwoParallelTrialsGiveIdenticalResults) {
 TEST_F(StudyTest, GpStudyGivesIdenticalResultsWithOneAndTwoParallelTrials) {
   std::string gp = kGrid;
   gp.replace(gp.find("strategy: grid"), 14,
-             "strategy: gp\n  max_trials: 9\n  gp: {initial_trials: 3}");
+             "strategy: gp\n  max_trials: 9\n  gp: {initial_trials: 3, lag: 1}");
   gp.replace(gp.find("{values: [0.01, 0.05]}"), 22,
              "{min: 0.001, max: 0.1, distribution: log_uniform}");
   ASSERT_EQ(run(gp, {"execution.parallel_trials=1"}).code, kExitOk);

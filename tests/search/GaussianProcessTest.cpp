@@ -1,4 +1,5 @@
-// The GP's posterior, likelihood gradient and acquisition functions against closed forms.
+// The GP's posterior, likelihood and prior gradients, mixed kernel, output warping and
+// acquisition functions against closed forms.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,6 +7,7 @@
 
 #include "search/strategies/gp/Acquisition.h"
 #include "search/strategies/gp/GaussianProcess.h"
+#include "search/strategies/gp/OutputWarp.h"
 
 namespace tunelab {
 namespace {
@@ -100,6 +102,61 @@ TEST(GaussianProcess, FittedHyperparametersRaiseTheLikelihood) {
   EXPECT_GT(gp.logMarginalLikelihood(fitted.packed(), nullptr), before + 1.0);
   EXPECT_GT(fitted.logLengthScales[1], fitted.logLengthScales[0])
       << "an input that does not matter gets a longer length scale";
+}
+
+TEST(GaussianProcess, PriorGradientMatchesFiniteDifferences) {
+  const GaussianProcess gp;
+  const std::vector<double> packed{-1.2, 0.4, 2.1, 0.3, -5.0};
+  std::vector<double> gradient(packed.size(), 0.0);
+  gp.logPrior(packed, &gradient);
+  for (std::size_t i = 0; i < packed.size(); ++i) {
+    auto plus = packed;
+    auto minus = packed;
+    plus[i] += 1e-5;
+    minus[i] -= 1e-5;
+    const double numeric = (gp.logPrior(plus, nullptr) - gp.logPrior(minus, nullptr)) / 2e-5;
+    EXPECT_NEAR(gradient[i], numeric, 1e-5 * std::max(1.0, std::abs(numeric))) << i;
+  }
+}
+
+TEST(GaussianProcess, CategoriesAreEquallyFarApartAndInactiveCoordinatesDoNotCount) {
+  // Dimension 0 a 3-way categorical (bin centres 1/6, 1/2, 5/6), dimension 1 numeric.
+  const GaussianProcess gp({true, false});
+  GpHyperparameters h;
+  h.logLengthScales = {0.0, std::log(0.3)};
+  GpPoints a{Eigen::MatrixXd(3, 2), Eigen::MatrixXd::Ones(3, 2)};
+  a.x << 1.0 / 6, 0.2, 0.5, 0.2, 5.0 / 6, 0.2;
+  const Eigen::MatrixXd k = gp.kernelMatrix(a, a, h);
+  EXPECT_DOUBLE_EQ(k(0, 1), k(0, 2));  // neighbouring and far categories alike
+  EXPECT_LT(k(0, 1), k(0, 0));
+  // Two points that differ only where the second coordinate is inactive are the same point.
+  GpPoints b{Eigen::MatrixXd(2, 2), Eigen::MatrixXd::Ones(2, 2)};
+  b.x << 0.5, 0.1, 0.5, 0.9;
+  b.active(1, 1) = 0.0;
+  const Eigen::MatrixXd kb = gp.kernelMatrix(b, b, h);
+  EXPECT_DOUBLE_EQ(kb(0, 1), kb(0, 0));
+}
+
+TEST(OutputWarp, KeepsTheOrderAndEvensOutALongTail) {
+  Rng rng(5);
+  Eigen::VectorXd y(60);
+  for (Eigen::Index i = 0; i < y.size(); ++i) y[i] = std::exp(3.0 * rng.normal());  // log-normal
+  double lambda = 1.0;
+  const Eigen::VectorXd w = warpTargets(y, &lambda);
+  EXPECT_LT(lambda, 0.5);
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    for (Eigen::Index j = 0; j < y.size(); ++j) {
+      if (y[i] < y[j]) {
+        EXPECT_LT(w[i], w[j]);
+      }
+    }
+  }
+  auto skew = [](const Eigen::VectorXd& v) {
+    const double m = v.mean();
+    const double sd = std::sqrt((v.array() - m).square().mean());
+    return ((v.array() - m) / sd).cube().mean();
+  };
+  EXPECT_LT(std::abs(skew(w)), 0.5 * std::abs(skew(y)));
 }
 
 TEST(Acquisition, ExpectedImprovementMatchesNumericalIntegration) {

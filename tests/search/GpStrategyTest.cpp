@@ -1,5 +1,7 @@
-// The GP strategy's contract: no point twice, exhausts a finite space, resumes exactly, and
-// finds a minimum faster than random search.
+// The GP strategy: no point twice, exhausts a finite space, resumes exactly, finds a minimum
+// faster than random search, scores a candidate as the trial it becomes, finds a category
+// that lies between others, sees every result with one trial at a time, and keeps its
+// diagnostics in its state.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "core/Rng.h"
+#include "search/strategies/gp/CandidateScorer.h"
 #include "search/strategies/gp/GpStrategy.h"
 #include "search/strategies/random/RandomStrategy.h"
 
@@ -138,6 +141,94 @@ TEST(GpStrategy, TrialsDoNotDependOnHowManyRunAtOnceOrWhichFinishesFirst) {
   EXPECT_EQ(driveInParallel(2, 1, 16), sequential);
   EXPECT_EQ(driveInParallel(2, 2, 16), sequential);
   EXPECT_EQ(driveInParallel(3, 3, 16), sequential);  // more than lag + 1: the third waits
+}
+
+TEST(GpStrategy, ACandidateScoresTheSameAsTheTrialItBecomes) {
+  const SearchSpace space = SearchSpace::parse(json::parse(R"({"opt": {"values": ["sgd", "adam"]},
+      "momentum": {"min": 0.0, "max": 1.0, "when": {"opt": "sgd"}},
+      "units": {"min": 1, "max": 9}, "x": {"min": -1.0, "max": 1.0}})"),
+                                               {"opt", "momentum", "units", "x"});
+  Rng rng(4);
+  std::vector<EncodedPoint> observed;
+  Eigen::VectorXd y(12);
+  for (Eigen::Index i = 0; i < 12; ++i) {
+    const json trial = space.sample(rng);
+    observed.push_back(encodeTrial(space, trial));
+    y[i] = trial["units"].get<double>() + trial["x"].get<double>();
+  }
+  GaussianProcess gp(categoricalDimensions(space));
+  gp.fit(toGpPoints(observed), y, {}, true, 1, rng);
+  const CandidateScorer scorer(space, gp, AcquisitionKind::LogExpectedImprovement, y.minCoeff(), 2);
+  int differs = 0;
+  for (int i = 0; i < 50; ++i) {
+    const std::vector<double> raw{rng.uniformDouble(), rng.uniformDouble(), rng.uniformDouble(),
+                                  rng.uniformDouble()};
+    const EncodedPoint tidy = tidyPoint(space, raw);
+    EXPECT_DOUBLE_EQ(scorer.score(raw), scorer.score(tidy.u));
+    EXPECT_DOUBLE_EQ(scorer.score(raw), scorer.scoreTidied({tidy}).front());
+    // Scored where it was drawn, a raw candidate would score otherwise (the issue's bug).
+    Eigen::VectorXd mean;
+    Eigen::VectorXd variance;
+    gp.predictMany(toGpPoints({{raw, std::vector<double>(4, 1.0)}}), mean, variance);
+    const double atRaw = logExpectedImprovement(mean[0], std::sqrt(variance[0]), y.minCoeff());
+    if (std::abs(atRaw - scorer.score(raw)) > 1e-9) ++differs;
+  }
+  EXPECT_GT(differs, 25);
+}
+
+double categoryObjective(const json& p) {
+  // The best category is the middle one, which a smooth kernel over an ordered encoding
+  // would predict from its neighbours as no better than them.
+  const double offset = p["c"] == "b" ? 0.0 : 1.0;
+  return offset + std::pow(p["x"].get<double>() - 0.4, 2);
+}
+
+TEST(GpStrategy, TriesEveryCategoryAndFindsTheBestOne) {
+  const SearchSpace space = SearchSpace::parse(
+      json::parse(R"({"c": {"values": ["a", "b", "c"]}, "x": {"min": -1.0, "max": 1.0}})"),
+      {"c", "x"});
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    GpStrategy gp({&space, json::object(), seed, 25, 1});
+    double best = 1e9;
+    std::set<std::string> categories;
+    for (int i = 0; i < 25; ++i) {
+      const TrialSpec t = gp.ask(1).trials.at(0);
+      categories.insert(t.params["c"].get<std::string>());
+      const double v = categoryObjective(t.params);
+      best = std::min(best, v);
+      gp.tell({t.id, TrialOutcome::State::Complete, v, 1});
+    }
+    EXPECT_EQ(categories.size(), 3U);
+    EXPECT_LT(best, 1e-3) << "seed " << seed;
+    EXPECT_EQ(gp.saveState()["diagnostics"]["discrete_tried"], 1.0);
+  }
+}
+
+TEST(GpStrategy, OneTrialAtATimeSeesEveryResultAndTwoAtATimeRunInParallel) {
+  const SearchSpace space = continuousSpace();
+  for (int parallel : {1, 2}) {
+    StrategyContext context{&space, json{{"initial_trials", 4}}, 3, 20, 1};
+    context.parallelTrials = parallel;
+    GpStrategy gp(context);
+    for (int i = 0; i < 4; ++i) {
+      const TrialSpec t = gp.ask(1).trials.at(0);
+      gp.tell({t.id, TrialOutcome::State::Complete, quadratic(t.params), 1});
+    }
+    const AskResult first = gp.ask(1);
+    ASSERT_EQ(first.trials.size(), 1U);
+    // Trial 5 waits for trial 4's result with one trial at a time (lag 0), not with two.
+    EXPECT_EQ(gp.ask(1).kind, parallel == 1 ? AskResult::Kind::Wait : AskResult::Kind::Ready);
+  }
+}
+
+TEST(GpStrategy, RarelyProposesTheBoxEdgeOrNearDuplicatesOnASmoothFunction) {
+  const SearchSpace space = continuousSpace();
+  GpStrategy gp({&space, json::object(), 6, 40, 1});
+  bestAfter(gp, 40);
+  const json diagnostics = gp.saveState()["diagnostics"];
+  EXPECT_EQ(diagnostics["trials"], 40);
+  EXPECT_LE(diagnostics["on_edge"].get<double>(), 0.1);
+  EXPECT_EQ(diagnostics["near_duplicates"].get<double>(), 0.0);
 }
 
 }  // namespace

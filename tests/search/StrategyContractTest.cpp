@@ -1,5 +1,6 @@
 // The bundled strategies against the plugin kit's strategy contract, and what each promises
-// beyond it.
+// beyond it: grid, random and Hyperband by their own rules, and every strategy that proposes
+// points by trial number (random, gp, tpe) by one parameterised suite.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -15,6 +16,7 @@
 #include "search/strategies/grid/GridStrategy.h"
 #include "search/strategies/hyperband/HyperbandStrategy.h"
 #include "search/strategies/random/RandomStrategy.h"
+#include "search/strategies/tpe/TpeStrategy.h"
 
 namespace tunelab {
 namespace {
@@ -30,16 +32,18 @@ StrategyFactory factoryOf() {
 
 INSTANTIATE_TEST_SUITE_P(
     Bundled, StrategyContract,
-    ::testing::Values(StrategyCase{"grid", factoryOf<GridStrategy>(), {}, 1, {}, false},
-                      StrategyCase{"random", factoryOf<RandomStrategy>()},
-                      StrategyCase{"gp", factoryOf<GpStrategy>(), {{"initial_trials", 4}}},
-                      StrategyCase{"gp_without_lag",
-                                   factoryOf<GpStrategy>(),
-                                   {{"initial_trials", 4}, {"lag", 0}}},
-                      StrategyCase{"hyperband", factoryOf<HyperbandStrategy>()},
-                      StrategyCase{"hyperband_lag_two_brackets",
-                                   factoryOf<HyperbandStrategy>(),
-                                   {{"lag", 1}, {"brackets", 2}}}),
+    ::testing::Values(
+        StrategyCase{"grid", factoryOf<GridStrategy>(), {}, 1, {}, false},
+        StrategyCase{"random", factoryOf<RandomStrategy>()},
+        // The kit's context says parallel_trials 1, whose default lag is 0.
+        StrategyCase{"gp", factoryOf<GpStrategy>(), {{"initial_trials", 4}, {"lag", 1}}},
+        StrategyCase{"gp_without_lag", factoryOf<GpStrategy>(), {{"initial_trials", 4}}},
+        StrategyCase{"tpe", factoryOf<TpeStrategy>(), {{"initial_trials", 4}, {"lag", 1}}},
+        StrategyCase{"tpe_without_lag", factoryOf<TpeStrategy>(), {{"initial_trials", 4}}},
+        StrategyCase{"hyperband", factoryOf<HyperbandStrategy>()},
+        StrategyCase{"hyperband_lag_two_brackets",
+                     factoryOf<HyperbandStrategy>(),
+                     {{"lag", 1}, {"brackets", 2}}}),
     testing::CaseName{});
 
 SearchSpace referenceGrid() {
@@ -250,6 +254,117 @@ TEST(HyperbandStrategy, WithALagTrialsDoNotDependOnHowManyRunAtOnce) {
   const json asynchronous{{"min_epochs", 1}, {"eta", 3}};
   EXPECT_NE(driveHyperband(asynchronous, 2, 1), driveHyperband(asynchronous, 1, 1));
 }
+
+// Every strategy that proposes points (rather than a fixed grid) by trial number, on what the
+// kit's StrategyContract leaves open (it checks resumes, repeats and max_trials): parameters
+// within their bounds and active only under their condition, trials independent of how many
+// run at once (with a lag), every point of a finite space before Exhausted, and the seed.
+class PointStrategy : public ::testing::TestWithParam<const char*> {
+ protected:
+  std::unique_ptr<Strategy> make(const SearchSpace& space, json options, std::uint64_t seed,
+                                 std::optional<std::size_t> trials) const {
+    const StrategyContext context{&space, std::move(options), seed, trials, 1};
+    const std::string name = GetParam();
+    if (name == "gp") return std::make_unique<GpStrategy>(context);
+    if (name == "tpe") return std::make_unique<TpeStrategy>(context);
+    return std::make_unique<RandomStrategy>(context);
+  }
+};
+
+SearchSpace conditionalMixedSpace() {
+  return SearchSpace::parse(json::parse(R"({"opt": {"values": ["sgd", "adam"]},
+      "lr": {"min": 1e-4, "max": 1e-1, "distribution": "log_uniform"},
+      "momentum": {"min": 0.0, "max": 0.99, "when": {"opt": "sgd"}},
+      "units": {"min": 4, "max": 64, "distribution": "int_log_uniform"}, "depth": {"value": 2}})"),
+                            {"opt", "lr", "momentum", "units", "depth"});
+}
+
+double contractValue(const json& p) {
+  const double branch = p["opt"] == "sgd" ? std::abs(p["momentum"].get<double>() - 0.9) : 0.2;
+  return branch + std::abs(std::log10(p["lr"].get<double>()) + 2) + p["units"].get<double>() / 64;
+}
+
+// Runs a study with `parallel` trials in flight; each time a random one of them finishes
+// (`order` picks which). Returns every trial's parameters by trial number.
+std::map<TrialId, json> drive(Strategy& strategy, std::size_t parallel, std::uint64_t order) {
+  Rng pick(order);
+  std::map<TrialId, json> trials;
+  std::vector<TrialSpec> running;
+  for (;;) {
+    if (running.size() < parallel) {
+      for (auto& t : strategy.ask(parallel - running.size()).trials) {
+        trials[t.id] = t.params;
+        running.push_back(std::move(t));
+      }
+    }
+    if (running.empty()) break;
+    const auto i =
+        static_cast<std::size_t>(pick.uniformDouble() * static_cast<double>(running.size()));
+    strategy.tell(
+        {running[i].id, TrialOutcome::State::Complete, contractValue(running[i].params), 1});
+    running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  return trials;
+}
+
+TEST_P(PointStrategy, ProposesActiveParametersOnlyWithinTheirBounds) {
+  const SearchSpace space = conditionalMixedSpace();
+  auto strategy = make(space, json::object(), 3, 30);
+  const auto trials = drive(*strategy, 1, 1);
+  ASSERT_EQ(trials.size(), 30U);
+  std::set<std::string> distinct;
+  for (const auto& [id, p] : trials) {
+    EXPECT_TRUE(distinct.insert(p.dump()).second) << p.dump();
+    EXPECT_EQ(p.contains("momentum"), p["opt"] == "sgd") << p.dump();
+    EXPECT_EQ(p["depth"], 2);
+    EXPECT_GE(p["lr"].get<double>(), 1e-4);
+    EXPECT_LE(p["lr"].get<double>(), 1e-1);
+    EXPECT_TRUE(p["units"].is_number_integer());
+    EXPECT_GE(p["units"].get<int>(), 4);
+    EXPECT_LE(p["units"].get<int>(), 64);
+  }
+}
+
+TEST_P(PointStrategy, TrialsDoNotDependOnHowManyRunAtOnceOrWhichFinishesFirst) {
+  const SearchSpace space = conditionalMixedSpace();
+  const json options = std::string(GetParam()) == "random" ? json::object() : json{{"lag", 1}};
+  auto sequential = make(space, options, 5, 24);
+  const auto expected = drive(*sequential, 1, 1);
+  ASSERT_EQ(expected.size(), 24U);
+  for (std::uint64_t order : {1, 2}) {
+    auto parallel = make(space, options, 5, 24);
+    EXPECT_EQ(drive(*parallel, 2, order), expected);
+  }
+}
+
+TEST_P(PointStrategy, ProposesEveryPointOfAFiniteSpaceBeforeItEnds) {
+  const SearchSpace space = SearchSpace::parse(
+      json::parse(R"({"a": {"values": [1, 2, 3]}, "b": {"min": 1, "max": 4}})"), {"a", "b"});
+  const bool modelled = std::string(GetParam()) != "random";
+  auto strategy =
+      make(space, modelled ? json{{"initial_trials", 3}} : json::object(), 4, std::nullopt);
+  std::set<std::string> seen;
+  for (;;) {
+    AskResult r = strategy->ask(2);
+    if (r.kind == AskResult::Kind::Exhausted) break;
+    ASSERT_EQ(r.kind, AskResult::Kind::Ready);
+    for (const auto& t : r.trials) {
+      EXPECT_TRUE(seen.insert(t.params.dump()).second) << "proposed twice: " << t.params.dump();
+      strategy->tell({t.id, TrialOutcome::State::Complete,
+                      t.params["a"].get<double>() * t.params["b"].get<double>(), 1});
+    }
+  }
+  EXPECT_EQ(seen.size(), 12U);
+}
+
+TEST_P(PointStrategy, AnotherSeedGivesOtherTrials) {
+  const SearchSpace space = conditionalMixedSpace();
+  auto a = make(space, json::object(), 1, 20);
+  auto b = make(space, json::object(), 2, 20);
+  EXPECT_NE(drive(*a, 1, 1), drive(*b, 1, 1));
+}
+
+INSTANTIATE_TEST_SUITE_P(Bundled, PointStrategy, ::testing::Values("random", "gp", "tpe"));
 
 }  // namespace
 }  // namespace tunelab

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <nlopt.hpp>
 #include <numeric>
 
 #include "core/Error.h"
@@ -11,13 +10,18 @@
 #include "search/Enumerate.h"
 #include "search/Halton.h"
 #include "search/RngState.h"
+#include "search/TrialDiagnostics.h"
+#include "search/strategies/gp/AcquisitionSearch.h"
+#include "search/strategies/gp/OutputWarp.h"
 
 namespace tunelab {
 
 namespace {
 
-Eigen::VectorXd toEigen(const std::vector<double>& v) {
-  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+constexpr std::size_t kIncumbents = 5;
+
+long long defaultInitialTrials(const SearchSpace& space) {
+  return std::clamp<long long>(2 * (static_cast<long long>(space.dimensions()) + 1), 6, 20);
 }
 
 }  // namespace
@@ -28,12 +32,15 @@ GpStrategy::GpStrategy(const StrategyContext& context)
       seed_(context.seed),
       rng_(context.seed) {
   Options o(context.options, "gp strategy");
-  initialTrials_ = static_cast<std::size_t>(o.integer("initial_trials", 10, {.min = 1}));
+  initialTrials_ = static_cast<std::size_t>(
+      o.integer("initial_trials", defaultInitialTrials(space_), {.min = 1}));
   acquisition_ = parseAcquisition(o.choice("acquisition", {"log_ei", "ei", "ucb", "pi"}, "log_ei"));
   kappa_ = o.number("kappa", 2.0, {.min = 0});
   candidates_ = static_cast<std::size_t>(o.integer("candidates", 1024, {.min = 16}));
   restarts_ = static_cast<int>(o.integer("restarts", 2, {.min = 0}));
-  lag_ = static_cast<TrialId>(o.integer("lag", 1, {.min = 0}));
+  warp_ = o.boolean("output_warping", true);
+  trustRegion_ = o.boolean("trust_region", true);
+  lag_ = static_cast<TrialId>(o.integer("lag", defaultLag(context), {.min = 0}));
   o.finish();
   if (space_.dimensions() == 0)
     throw ConfigError("parameters", "gp needs at least one parameter to search");
@@ -46,13 +53,27 @@ GpStrategy::GpStrategy(const StrategyContext& context)
   } else if (!context.maxTrials) {
     throw ConfigError("max_trials", "gp search over a continuous space needs max_trials");
   }
-  hyper_.logLengthScales.assign(space_.dimensions(), std::log(0.3));
+  hyper_.logLengthScales.assign(space_.dimensions(), 0.0);
 }
 
 std::vector<double> GpStrategy::initialPoint() {
-  Rng shiftRng(seed_ ^ 0x68616c746f6eULL);  // same shift for the whole study
+  Rng shiftRng(seed_ ^ 0x68616c746f6eULL);  // same shift and shares for the whole study
   const Halton halton(space_.dimensions(), shiftRng);
-  return halton.point(haltonIndex_++);
+  const std::uint64_t index = haltonIndex_++;
+  std::vector<double> u = halton.point(index);
+  // Categories in equal shares (so every branch of a conditional space is tried): point i
+  // takes the category (i + offset) mod K, the offset drawn once per parameter.
+  std::size_t d = 0;
+  for (const auto& p : space_.parameters()) {
+    if (p.kind == Parameter::Kind::Constant) continue;
+    if (p.kind == Parameter::Kind::Categorical) {
+      const std::uint64_t k = p.values.size();
+      const std::uint64_t offset = shiftRng.below(k);
+      u[d] = (static_cast<double>((index + offset) % k) + 0.5) / static_cast<double>(k);
+    }
+    ++d;
+  }
+  return u;
 }
 
 bool GpStrategy::resultsKnownFor(TrialId id) {
@@ -60,122 +81,110 @@ bool GpStrategy::resultsKnownFor(TrialId id) {
   return reportedPrefix_ >= id - lag_;
 }
 
-std::vector<double> GpStrategy::propose(TrialId id) {
-  const std::size_t dims = space_.dimensions();
-  // The results of trials 0 .. id-lag-1 (by trial number), and the constant liar for the
-  // trials after them.
-  std::vector<std::vector<double>> observedX;
-  std::vector<double> observedY;
-  std::vector<const std::vector<double>*> lied;
+bool GpStrategy::nearAProposedTrial(const nlohmann::json& point) const {
+  return std::any_of(proposed_.begin(), proposed_.end(),
+                     [&](const nlohmann::json& p) { return nearDuplicate(space_, p, point); });
+}
+
+bool GpStrategy::fitModel(TrialId id, GaussianProcess& gp, double& best,
+                          std::vector<EncodedPoint>& incumbents) {
+  // The results of trials 0 .. id-lag-1 (by trial number); the trials after them are believed.
+  std::vector<EncodedPoint> observed;
+  std::vector<double> values;
+  std::vector<EncodedPoint> lied;
   for (const auto& [trial, point] : points_) {
     if (trial >= id) break;
     if (trial >= id - lag_) {
-      lied.push_back(&point);
-      continue;
-    }
-    const double value = results_.at(trial);
-    if (std::isfinite(value)) {
-      observedX.push_back(point);
-      observedY.push_back(value);
+      lied.push_back(point);
+    } else if (const double value = results_.at(trial); std::isfinite(value)) {
+      observed.push_back(point);
+      values.push_back(value);
     }
   }
-  const std::size_t n = observedY.size();
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(dims));
-  Eigen::VectorXd y(x.rows());
-  for (std::size_t i = 0; i < n; ++i) {
-    x.row(static_cast<Eigen::Index>(i)) = toEigen(observedX[i]).transpose();
-    y[static_cast<Eigen::Index>(i)] = observedY[i];
-  }
-  GaussianProcess gp;
+  if (observed.size() < 2) return false;
+  Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(values.data(), Eigen::Index(values.size()));
+  if (warp_) y = warpTargets(y);
   // Random restarts guard against a poor optimum while data are few; with many observations
   // the previous hyperparameters are a good start and a refit from them suffices.
-  gp.fit(x, y, hyper_, true, n < 100 ? restarts_ : 0, rng_);
+  gp.fit(toGpPoints(observed), y, hyper_, true, observed.size() < 100 ? restarts_ : 0, rng_);
   hyper_ = gp.hyperparameters();
+  best = y.minCoeff();
+  std::vector<std::size_t> order(observed.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](auto a, auto b) { return y[Eigen::Index(a)] < y[Eigen::Index(b)]; });
+  for (std::size_t i = 0; i < std::min(kIncumbents, order.size()); ++i)
+    incumbents.push_back(observed[order[i]]);
   if (!lied.empty()) {
     // The trials whose results the choice must not see count as observed at the model's own
     // prediction (the kriging believer), so the next point is chosen elsewhere.
-    Eigen::MatrixXd pending(static_cast<Eigen::Index>(lied.size()),
-                            static_cast<Eigen::Index>(dims));
-    for (std::size_t i = 0; i < lied.size(); ++i)
-      pending.row(static_cast<Eigen::Index>(i)) = toEigen(*lied[i]).transpose();
     Eigen::VectorXd believed;
     Eigen::VectorXd ignored;
-    gp.predictMany(pending, believed, ignored);
-    Eigen::MatrixXd allX(x.rows() + pending.rows(), x.cols());
-    allX << x, pending;
-    Eigen::VectorXd allY(allX.rows());
-    allY << y, believed;
-    gp.fit(allX, allY, hyper_, false, 0, rng_);
+    gp.predictMany(toGpPoints(lied), believed, ignored);
+    observed.insert(observed.end(), lied.begin(), lied.end());
+    Eigen::VectorXd all(y.size() + believed.size());
+    all << y, believed;
+    gp.fit(toGpPoints(observed), all, hyper_, false, 0, rng_);
   }
-  const double best = *std::min_element(observedY.begin(), observedY.end());
+  return true;
+}
 
-  auto score = [&](const std::vector<double>& u) {
-    double mean = 0.0;
-    double variance = 0.0;
-    gp.predict(toEigen(u), mean, variance);
-    return acquisition(acquisition_, mean, std::sqrt(variance), best, kappa_);
-  };
-  // Quasi-random candidates over the cube, and some around the best observed points, scored
-  // all at once.
+SearchBox GpStrategy::trustRegion(TrialId id, const EncodedPoint& centre) const {
+  const std::size_t dims = space_.dimensions();
+  if (!trustRegion_) return SearchBox::cube(dims);
+  const int patience = std::max(4, static_cast<int>(dims));
+  double side = 0.8;
+  int successes = 0;
+  int failures = 0;
+  bool restart = false;
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& [trial, value] : results_) {
+    if (trial >= id - lag_) break;
+    if (!std::isfinite(value)) continue;
+    const bool improved = value < best - 1e-3 * std::abs(best);
+    best = std::min(best, value);
+    if (static_cast<std::size_t>(trial) < initialTrials_) continue;
+    restart = false;
+    successes = improved ? successes + 1 : 0;
+    failures = improved ? 0 : failures + 1;
+    if (successes >= 3) {
+      side = std::min(2 * side, 1.6);
+      successes = 0;
+    }
+    if (failures >= patience) {
+      side /= 2;
+      failures = 0;
+    }
+    if (side < 1.0 / 64) {
+      side = 0.8;
+      restart = true;
+    }
+  }
+  if (restart) return SearchBox::cube(dims);
+  SearchBox box = SearchBox::cube(dims);
+  for (std::size_t d = 0; d < dims; ++d) {
+    box.lower[d] = std::max(0.0, centre.u[d] - side / 2);
+    box.upper[d] = std::min(1.0, centre.u[d] + side / 2);
+  }
+  return box;
+}
+
+std::vector<double> GpStrategy::propose(TrialId id) {
+  GaussianProcess gp(categoricalDimensions(space_));
+  double best = 0.0;
+  std::vector<EncodedPoint> incumbents;
+  if (!fitModel(id, gp, best, incumbents)) return freshInitialPoint();
+  const CandidateScorer scorer(space_, gp, acquisition_, best, kappa_);
   Rng candidateRng(rng_.nextU64());
-  const Halton halton(dims, candidateRng);
-  std::vector<std::vector<double>> candidates;
-  for (std::size_t i = 0; i < candidates_; ++i) candidates.push_back(halton.point(i));
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](auto a, auto b) { return observedY[a] < observedY[b]; });
-  for (std::size_t i = 0; i < std::min<std::size_t>(5, n); ++i) {
-    for (int j = 0; j < 20; ++j) {
-      auto u = observedX[order[i]];
-      for (auto& v : u) v = std::clamp(v + 0.05 * candidateRng.normal(), 0.0, 1.0);
-      candidates.push_back(std::move(u));
-    }
+  const SearchBox box = trustRegion(id, incumbents.front());
+  for (const auto& candidate :
+       searchAcquisition(scorer, incumbents, box, candidates_, candidateRng)) {
+    const nlohmann::json point = space_.decode(candidate.point.u);
+    if (fresh(point) && !nearAProposedTrial(point)) return candidate.point.u;
   }
-  Eigen::MatrixXd points(static_cast<Eigen::Index>(candidates.size()),
-                         static_cast<Eigen::Index>(dims));
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    points.row(static_cast<Eigen::Index>(i)) = toEigen(candidates[i]).transpose();
-  }
-  Eigen::VectorXd means;
-  Eigen::VectorXd variances;
-  gp.predictMany(points, means, variances);
-  std::vector<std::pair<double, std::vector<double>>> scored;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    const auto at = static_cast<Eigen::Index>(i);
-    scored.emplace_back(
-        acquisition(acquisition_, means[at], std::sqrt(variances[at]), best, kappa_),
-        std::move(candidates[i]));
-  }
-  std::sort(scored.begin(), scored.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  // Refine the best few locally (derivative-free, inside the cube).
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, scored.size()); ++i) {
-    nlopt::opt local(nlopt::LN_BOBYQA, static_cast<unsigned>(dims));
-    local.set_lower_bounds(std::vector<double>(dims, 0.0));
-    local.set_upper_bounds(std::vector<double>(dims, 1.0));
-    local.set_maxeval(40);
-    local.set_initial_step(0.02);
-    auto objective = [](const std::vector<double>& u, std::vector<double>& /*grad*/, void* f) {
-      return (*static_cast<decltype(score)*>(f))(u);
-    };
-    local.set_max_objective(objective, &score);
-    std::vector<double> u = scored[i].second;
-    double value = scored[i].first;
-    try {
-      local.optimize(u, value);
-      if (value > scored[i].first) scored.emplace_back(value, std::move(u));
-    } catch (const std::exception&) {
-    }
-  }
-  std::sort(scored.begin(), scored.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (const auto& [value, u] : scored) {
-    if (fresh(space_.decode(u))) return u;
-  }
-  // Every candidate maps onto a trial already proposed: a random point not yet proposed.
+  // Every candidate maps onto (or next to) a trial already proposed: a random point instead.
   for (int attempt = 0; attempt < 10000; ++attempt) {
-    std::vector<double> u(dims);
+    std::vector<double> u(space_.dimensions());
     for (auto& v : u) v = rng_.uniformDouble();
     if (fresh(space_.decode(u))) return u;
   }
@@ -191,17 +200,14 @@ AskResult GpStrategy::ask(std::size_t maxTrials) {
       u = freshInitialPoint();
     } else {
       if (!resultsKnownFor(nextId_)) break;
-      std::size_t known = 0;
-      for (const auto& [trial, value] : results_) {
-        if (trial < nextId_ - lag_ && std::isfinite(value)) ++known;
-      }
-      u = known < 2 ? freshInitialPoint() : propose(nextId_);
+      u = propose(nextId_);
     }
     if (u.empty()) break;
     nlohmann::json point = space_.decode(u);
     seen_.insert(point.dump());
     // The model sees the encoding of the trial actually run (bin centres for finite kinds).
-    points_[nextId_] = space_.encode(point);
+    points_[nextId_] = encodeTrial(space_, point);
+    proposed_.push_back(point);
     result.trials.push_back({nextId_++, std::move(point), 0, std::nullopt});
   }
   if (!result.trials.empty()) return result;
@@ -228,7 +234,8 @@ void GpStrategy::tell(const TrialOutcome& outcome) {
 
 nlohmann::json GpStrategy::saveState() const {
   nlohmann::json points = nlohmann::json::array();
-  for (const auto& [id, u] : points_) points.push_back({{"id", id}, {"x", u}});
+  for (const auto& [id, p] : points_)
+    points.push_back({{"id", id}, {"x", p.u}, {"active", p.active}});
   nlohmann::json results = nlohmann::json::array();
   for (const auto& [id, value] : results_) {
     results.push_back({{"id", id}, {"y", std::isfinite(value) ? nlohmann::json(value) : nullptr}});
@@ -237,9 +244,11 @@ nlohmann::json GpStrategy::saveState() const {
           {"halton", haltonIndex_},
           {"next_id", nextId_},
           {"points", points},
+          {"proposed", proposed_},
           {"results", results},
           {"seen", seen_},
-          {"hyper", hyper_.packed()}};
+          {"hyper", hyper_.packed()},
+          {"diagnostics", diagnoseTrials(space_, proposed_).toJson()}};
 }
 
 void GpStrategy::loadState(const nlohmann::json& state) {
@@ -247,8 +256,18 @@ void GpStrategy::loadState(const nlohmann::json& state) {
   haltonIndex_ = state.at("halton").get<std::uint64_t>();
   nextId_ = state.at("next_id").get<TrialId>();
   points_.clear();
-  for (const auto& p : state.at("points"))
-    points_[p.at("id").get<TrialId>()] = p.at("x").get<std::vector<double>>();
+  for (const auto& p : state.at("points")) {
+    EncodedPoint point{p.at("x").get<std::vector<double>>(), {}};
+    point.active = p.contains("active") ? p.at("active").get<std::vector<double>>()
+                                        : std::vector<double>(point.u.size(), 1.0);
+    points_[p.at("id").get<TrialId>()] = std::move(point);
+  }
+  proposed_.clear();
+  if (state.contains("proposed")) {
+    proposed_ = state.at("proposed").get<std::vector<nlohmann::json>>();
+  } else {
+    for (const auto& [id, p] : points_) proposed_.push_back(space_.decode(p.u));
+  }
   results_.clear();
   for (const auto& r : state.at("results")) {
     results_[r.at("id").get<TrialId>()] =
