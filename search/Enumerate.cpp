@@ -1,6 +1,7 @@
 #include "search/Enumerate.h"
 
 #include <functional>
+#include <limits>
 
 #include "core/Error.h"
 
@@ -40,6 +41,25 @@ std::vector<nlohmann::json> enumeratePoints(const SearchSpace& space, const std:
   };
   visit(0);
   return points;
+}
+
+TrialBudget modelBasedBudget(const SearchSpace& space, std::optional<std::size_t> maxTrials,
+                             const std::string& strategy) {
+  if (space.dimensions() == 0) {
+    throw ConfigError("parameters", strategy + " needs at least one parameter to search");
+  }
+  TrialBudget budget{maxTrials.value_or(std::numeric_limits<std::size_t>::max()), std::nullopt};
+  if (space.finite()) {
+    try {
+      budget.finiteSize = enumeratePoints(space, strategy).size();
+      budget.limit = std::min(budget.limit, *budget.finiteSize);
+    } catch (const ConfigError&) {
+      // More points than can be listed: only max_trials limits the search.
+    }
+  } else if (!maxTrials) {
+    throw ConfigError("max_trials", strategy + " search over a continuous space needs max_trials");
+  }
+  return budget;
 }
 
 }  // namespace tunelab

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "core/Export.h"
@@ -17,5 +18,17 @@ namespace tunelab {
 TUNELAB_API std::vector<nlohmann::json> enumeratePoints(const SearchSpace& space,
                                                         const std::string& strategy,
                                                         std::size_t limit = 1'000'000);
+
+/// How many trials a model-based strategy (gp, tpe) may propose: max_trials, capped by the
+/// size of a finite space of at most 1,000,000 points (then also known as `finiteSize`).
+struct TrialBudget {
+  std::size_t limit = 0;
+  std::optional<std::size_t> finiteSize;
+};
+
+/// Throws ConfigError for a space without parameters, or a continuous one without max_trials.
+TUNELAB_API TrialBudget modelBasedBudget(const SearchSpace& space,
+                                         std::optional<std::size_t> maxTrials,
+                                         const std::string& strategy);
 
 }  // namespace tunelab

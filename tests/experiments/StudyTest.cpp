@@ -389,6 +389,31 @@ TEST_F(StudyTest, MedianStoppingRulePrunesTrialsWorseThanTheMedian) {
   EXPECT_GE(complete, 2) << "the trials that learn go on to the end";
 }
 
+TEST_F(StudyTest, HyperbandWithAPrunerPromotesOnlyCompleteTrials) {
+  std::string study = kGrid;
+  study.replace(study.find("strategy: grid"), 14,
+                "strategy: hyperband\n  hyperband: {min_epochs: 4, eta: 2}\n"
+                "  early_terminate: {type: median, warmup_epochs: 1, min_trials: 1}");
+  study.replace(study.find("[0.01, 0.05]"), 12, "[0.05, 1.0e-7]");
+  study.replace(study.find("epochs: 6"), 9, "epochs: 16");
+  const Outcome o = run(study, {"execution.parallel_trials=1"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  StudyStore store(dir_ / "study.db");
+  std::map<TrialId, TrialRecord> byId;
+  for (const auto& t : store.trials()) byId[t.id] = t;
+  int pruned = 0;
+  int promoted = 0;
+  for (const auto& [id, t] : byId) {
+    pruned += t.status == TrialStatus::Pruned ? 1 : 0;
+    if (!t.resumeFrom) continue;
+    ++promoted;
+    EXPECT_EQ(byId.at(*t.resumeFrom).status, TrialStatus::Complete)
+        << "trial " << id << " was promoted from a trial that did not complete its rung";
+  }
+  EXPECT_GT(pruned, 0) << "the pruner stopped some trial (else the test shows nothing)";
+  EXPECT_GT(promoted, 0);
+}
+
 TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
   ASSERT_EQ(run(kGrid).code, kExitOk);
   std::ostringstream out;

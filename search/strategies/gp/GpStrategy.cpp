@@ -27,10 +27,7 @@ long long defaultInitialTrials(const SearchSpace& space) {
 }  // namespace
 
 GpStrategy::GpStrategy(const StrategyContext& context)
-    : space_(*context.space),
-      limit_(context.maxTrials.value_or(std::numeric_limits<std::size_t>::max())),
-      seed_(context.seed),
-      rng_(context.seed) {
+    : space_(*context.space), seed_(context.seed), rng_(context.seed) {
   Options o(context.options, "gp strategy");
   initialTrials_ = static_cast<std::size_t>(
       o.integer("initial_trials", defaultInitialTrials(space_), {.min = 1}));
@@ -42,17 +39,9 @@ GpStrategy::GpStrategy(const StrategyContext& context)
   trustRegion_ = o.boolean("trust_region", true);
   lag_ = static_cast<TrialId>(o.integer("lag", defaultLag(context), {.min = 0}));
   o.finish();
-  if (space_.dimensions() == 0)
-    throw ConfigError("parameters", "gp needs at least one parameter to search");
-  if (space_.finite()) {
-    try {
-      finiteSize_ = enumeratePoints(space_, "gp", 1'000'000).size();
-      limit_ = std::min(limit_, *finiteSize_);
-    } catch (const ConfigError&) {
-    }
-  } else if (!context.maxTrials) {
-    throw ConfigError("max_trials", "gp search over a continuous space needs max_trials");
-  }
+  const TrialBudget budget = modelBasedBudget(space_, context.maxTrials, "gp");
+  limit_ = budget.limit;
+  finiteSize_ = budget.finiteSize;
   hyper_.logLengthScales.assign(space_.dimensions(), 0.0);
 }
 

@@ -65,7 +65,7 @@ class GpStrategy final : public Strategy {
   bool nearAProposedTrial(const nlohmann::json& point) const;
 
   const SearchSpace& space_;
-  std::size_t limit_;
+  std::size_t limit_ = 0;
   std::size_t initialTrials_;
   AcquisitionKind acquisition_;
   double kappa_;

@@ -122,8 +122,10 @@ void HyperbandStrategy::tell(const TrialOutcome& outcome) {
   if (it == rungOf_.end()) return;
   for (auto& e : brackets_[it->second.first].rungs[it->second.second]) {
     if (e.id == outcome.id) {
+      // A pruned trial is never promoted: its training stopped short of its rung's budget, and
+      // the runner keeps the final checkpoint of complete trials only.
       const bool usable =
-          outcome.state != TrialOutcome::State::Failed && std::isfinite(outcome.value);
+          outcome.state == TrialOutcome::State::Complete && std::isfinite(outcome.value);
       e.value = usable ? outcome.value : std::numeric_limits<double>::infinity();
       reported_.insert(outcome.id);
     }

@@ -29,9 +29,7 @@ struct Observation {
 }  // namespace
 
 TpeStrategy::TpeStrategy(const StrategyContext& context)
-    : space_(*context.space),
-      limit_(context.maxTrials.value_or(std::numeric_limits<std::size_t>::max())),
-      seed_(context.seed) {
+    : space_(*context.space), seed_(context.seed) {
   Options o(context.options, "tpe strategy");
   initialTrials_ = static_cast<std::size_t>(o.integer("initial_trials", 10, {.min = 1}));
   candidates_ = static_cast<std::size_t>(o.integer("candidates", 24, {.min = 1}));
@@ -39,17 +37,9 @@ TpeStrategy::TpeStrategy(const StrategyContext& context)
   priorWeight_ = o.number("prior_weight", 1.0, {.min = 0});
   lag_ = static_cast<TrialId>(o.integer("lag", defaultLag(context), {.min = 0}));
   o.finish();
-  if (space_.dimensions() == 0)
-    throw ConfigError("parameters", "tpe needs at least one parameter to search");
-  if (space_.finite()) {
-    try {
-      finiteSize_ = enumeratePoints(space_, "tpe", 1'000'000).size();
-      limit_ = std::min(limit_, *finiteSize_);
-    } catch (const ConfigError&) {
-    }
-  } else if (!context.maxTrials) {
-    throw ConfigError("max_trials", "tpe search over a continuous space needs max_trials");
-  }
+  const TrialBudget budget = modelBasedBudget(space_, context.maxTrials, "tpe");
+  limit_ = budget.limit;
+  finiteSize_ = budget.finiteSize;
   // Groups of parameters modelled together, in the order of their first parameter: a
   // condition only names earlier parameters, so a group's parents are chosen before it.
   std::vector<std::string> keys;

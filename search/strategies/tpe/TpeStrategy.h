@@ -48,7 +48,7 @@ class TpeStrategy final : public Strategy {
   Rng trialRng(TrialId id) const;
 
   const SearchSpace& space_;
-  std::size_t limit_;
+  std::size_t limit_ = 0;
   std::size_t initialTrials_;
   std::size_t candidates_;
   bool multivariate_;
