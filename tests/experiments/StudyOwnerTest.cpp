@@ -129,7 +129,7 @@ TEST_F(StudyOwnerTest, StatusAndReportTellALiveRunFromAnInterruptedOne) {
   EXPECT_THAT(status.out, HasSubstr("Running now: tunelab run " + ownerText(live.pid())));
   EXPECT_THAT(status.out, Not(HasSubstr("did not finish")));
   EXPECT_THAT(status.out, HasSubstr("Trials: 1 running"));
-  EXPECT_GE(captured(status.out, "trial 0 running: ([0-9]+) of 100000 epochs so far, val_loss "), 5)
+  EXPECT_GE(captured(status.out, "trial 0 running: ([0-9]+) epochs so far, val_loss "), 5)
       << status.out;
 
   const test::ProcessResult html =
