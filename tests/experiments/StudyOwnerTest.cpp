@@ -9,6 +9,7 @@
 #include <array>
 #include <csignal>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 
@@ -93,6 +94,10 @@ TEST_F(StudyOwnerTest, SecondRunIsRefusedNamingTheOwnerAndTheFirstRunIsUnaffecte
   EXPECT_THAT(second.err,
               HasSubstr("study.db is in use by another tunelab run (" + ownerText(first.pid())));
   EXPECT_THAT(second.out, Not(HasSubstr("Resuming"))) << "refused before it resumed anything";
+  // Starting over would delete the study: refused all the same.
+  auto startOver = runArguments("study.db");
+  startOver.emplace_back("--new-study");
+  EXPECT_EQ(tunelab(startOver).code, kExitStudyBusy);
 
   const test::ProcessResult firstResult = first.wait();
   ASSERT_EQ(firstResult.code, kExitOk) << firstResult.err;
@@ -142,6 +147,11 @@ TEST_F(StudyOwnerTest, StatusAndReportTellALiveRunFromAnInterruptedOne) {
             5);
   EXPECT_GE(captured(report, "trial 0, running: ([0-9]+) epochs so far"), 5);
   EXPECT_THAT(report, HasSubstr("<g class=\"val\"><title>val_loss</title>"));
+  ASSERT_EQ(tunelab({"export", "live.db", "--format", "json", "-o", "r.json"}).code, kExitOk);
+  const auto json = nlohmann::json::parse(test::readText(dir_ / "r.json"));
+  EXPECT_EQ(json["running_now"]["pid"], live.pid());
+  EXPECT_EQ(json["trials"][0]["status"], "running");
+  EXPECT_GE(json["trials"][0]["epochs"].size(), 5U);
 
   kill(live.pid(), SIGKILL);
   ASSERT_EQ(live.wait().code, 128 + SIGKILL);
@@ -150,6 +160,7 @@ TEST_F(StudyOwnerTest, StatusAndReportTellALiveRunFromAnInterruptedOne) {
   EXPECT_THAT(after.out, Not(HasSubstr("Running now")));
   EXPECT_THAT(after.out, HasSubstr("Trials: 1 interrupted"));
   EXPECT_THAT(after.out, HasSubstr("1 trials did not finish; tunelab run resumes them"));
+  EXPECT_THAT(tunelab({"best", "live.db"}).out, HasSubstr("Trials: 1 interrupted"));
   ASSERT_EQ(tunelab({"export", "live.db", "--format", "html", "-o", "r.html"}).code, kExitOk);
   EXPECT_THAT(test::readText(dir_ / "r.html"), Not(HasSubstr("Running now")));
   EXPECT_THAT(test::readText(dir_ / "r.html"), HasSubstr("<td>0</td><td>interrupted</td>"));
