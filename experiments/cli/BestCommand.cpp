@@ -9,7 +9,7 @@ namespace tunelab {
 
 int runBest(const StudyLocation& where, std::size_t count, std::ostream& out, std::ostream& err) {
   return readStudy(where, err, [&](StoredStudy& s) {
-    out << formatBestTrials(s.store->trials(), s.spec, count);
+    out << formatBestTrials(s.trials(), s.spec, count);
     return kExitOk;
   });
 }

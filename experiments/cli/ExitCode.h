@@ -9,6 +9,7 @@ enum ExitCode : int {
   kExitBadInput = 2,       // command line, experiment file or data set
   kExitDiverged = 3,       // training ended because the loss became NaN or infinite
   kExitOutput = 4,         // results could not be written (read-only, disk full)
+  kExitStudyBusy = 75,     // another running `tunelab run` owns the study (EX_TEMPFAIL)
   kExitInterrupted = 130,  // stopped by SIGINT/SIGTERM; running the same command resumes
 };
 

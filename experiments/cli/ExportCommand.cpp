@@ -37,9 +37,13 @@ void writeJson(const std::filesystem::path& output, StoredStudy& s,
                const std::vector<TrialRecord>& trials) {
   nlohmann::json all = nlohmann::json::array();
   for (const auto& t : trials) all.push_back(trialJson(t, *s.store));
+  nlohmann::json owner;  // null: no run owns the study now
+  if (s.owner)
+    owner = {{"pid", s.owner->pid}, {"host", s.owner->host}, {"started", s.owner->started}};
   const nlohmann::json document{{"study", s.spec.name},
                                 {"metric", s.spec.metric.name},
                                 {"goal", s.spec.metric.goalName()},
+                                {"running_now", owner},
                                 {"trials", all}};
   writeFileAtomically(output, document.dump(2) + "\n");
 }
@@ -49,13 +53,13 @@ void writeJson(const std::filesystem::path& output, StoredStudy& s,
 int runExport(const StudyLocation& where, const std::string& format,
               const std::filesystem::path& output, std::ostream& out, std::ostream& err) {
   return readStudy(where, err, [&](StoredStudy& s) {
-    const auto trials = s.store->trials();
+    const auto trials = s.trials();
     if (format == "csv") {
       writeResultsCsv(output, trials);
     } else if (format == "json") {
       writeJson(output, s, trials);
     } else if (format == "html") {
-      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store, trials));
+      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store, trials, s.owner));
     } else {
       throw Error("unknown export format '" + format + "': choose csv, json or html");
     }

@@ -18,6 +18,7 @@
 #include "experiments/objective/ExperimentData.h"
 #include "experiments/objective/ModelObjective.h"
 #include "experiments/report/StudyOutputs.h"
+#include "experiments/store/StudyLock.h"
 #include "experiments/store/StudyStore.h"
 #include "experiments/study/BestModel.h"
 #include "experiments/study/LocalExecutor.h"
@@ -70,6 +71,7 @@ struct Run {
   const ModelObjective* model = nullptr;  // the objective, when it trains the built-in model
   std::unique_ptr<Strategy> strategy;
   std::unique_ptr<Pruner> pruner;
+  std::optional<StudyLock> lock;  // before the store, so it is released after the store closes
   std::optional<StudyStore> store;
   ThreadBudget budget;
 
@@ -83,6 +85,29 @@ struct Run {
 Failure readExperiment(Run& run) {
   return readExperimentFile(run.args.experiment, run.args.overrides, run.document, run.err,
                             [&](const YamlDocument& d) { run.experiment = parseExperiment(d); });
+}
+
+// One run owns the study: a second is refused before it prepares or changes anything.
+Failure lockStudy(Run& run) {
+  const std::filesystem::path& storage = run.study().execution.storage;
+  try {
+    if (storage.has_parent_path()) std::filesystem::create_directories(storage.parent_path());
+    run.lock.emplace(storage);
+  } catch (const std::filesystem::filesystem_error& e) {
+    run.err << "error: cannot create " << e.path1().string() << ": " << e.code().message() << "\n";
+    return kExitOutput;
+  } catch (const StudyBusy& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitStudyBusy;
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  if (const auto& previous = run.lock->takenOverFrom()) {
+    run.out << "Taking over " << storage.string() << " from a run that ended without finishing ("
+            << previous->describe() << ")\n";
+  }
+  return std::nullopt;
 }
 
 Failure loadPlugins(Run& run) {
@@ -148,9 +173,6 @@ Failure openStore(Run& run) {
   const ExecutionSpec& execution = run.study().execution;
   try {
     std::filesystem::create_directories(execution.output);
-    if (execution.storage.has_parent_path()) {
-      std::filesystem::create_directories(execution.storage.parent_path());
-    }
     run.store.emplace(execution.storage);
     run.store->openStudy(run.study().name, run.document->text(), run.study().space.fingerprint(),
                          resultFingerprint(run.document->root()), run.args.newStudy);
@@ -227,7 +249,8 @@ Failure writeOutputs(Run& run, const RunSummary& summary) {
 
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   Run run{args, out, err};
-  for (auto* step : {readExperiment, loadPlugins, buildObjective, buildSearch, openStore}) {
+  for (auto* step :
+       {readExperiment, lockStudy, loadPlugins, buildObjective, buildSearch, openStore}) {
     if (auto failed = step(run)) return *failed;
   }
   printHeader(run);

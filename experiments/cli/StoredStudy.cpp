@@ -24,6 +24,7 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
   }
   if (isDatabase(where.path)) {
     opened.store.emplace(where.path);
+    opened.owner = StudyLock::liveOwner(where.path);
     const YamlDocument document = YamlDocument::parse(opened.store->experimentText(),
                                                       where.path.string() + " (stored experiment)");
     opened.spec = parseStudySpec(document.root(), document.keysInFileOrder("search.parameters"));
@@ -42,6 +43,20 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
                 where.path.string() + "): run it with tunelab run " + where.path.string());
   }
   opened.store.emplace(storage);
+  opened.owner = StudyLock::liveOwner(storage);
+}
+
+std::vector<TrialRecord> StoredStudy::trials() {
+  auto all = store->trials();
+  for (auto& t : all) {
+    if (t.status != TrialStatus::Running) continue;
+    if (owner) {
+      t.epochs = static_cast<int>(store->epochs(t.id, t.backend).size());
+    } else {
+      t.status = TrialStatus::Interrupted;
+    }
+  }
+  return all;
 }
 
 int readStudy(const StudyLocation& where, std::ostream& err,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "experiments/config/StudySpec.h"
+#include "experiments/store/StudyLock.h"
 #include "experiments/store/StudyStore.h"
 
 namespace tunelab {
@@ -24,6 +25,11 @@ struct StudyLocation {
 struct StoredStudy {
   StudySpec spec;
   std::optional<StudyStore> store;
+  std::optional<StudyOwner> owner;  // the live `tunelab run` that owns the study, if one does
+
+  /// The trials as they are now: with a live owner, a running trial counts the epochs it has
+  /// stored so far; without one, a trial left running by a run that ended is interrupted.
+  std::vector<TrialRecord> trials();
 };
 
 /// Throws Error saying what is missing (the file, or a study not run yet).

@@ -368,7 +368,40 @@ void writeOverview(std::ostream& html, const StudySpec& spec,
        << "\n<p>Grey: every trial (hover for its number); blue: the best.</p>\n";
 }
 
-std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTrial>& trials) {
+// Whether the study runs now (and who runs it), or how many trials its last run left unfinished.
+void writeActivity(std::ostream& html, const std::vector<ReportTrial>& trials,
+                   const std::optional<StudyOwner>& liveOwner) {
+  if (liveOwner) {
+    html << "<p class=\"live\">Running now: tunelab run " << escape(liveOwner->describe())
+         << ". Running trials show their epochs so far.</p>\n";
+    return;
+  }
+  const auto interrupted = std::count_if(trials.begin(), trials.end(), [](const ReportTrial& t) {
+    return t.record.status == TrialStatus::Interrupted;
+  });
+  if (interrupted > 0) {
+    html << "<p>" << interrupted << " trials did not finish; tunelab run resumes them.</p>\n";
+  }
+}
+
+// The learning curves of the running trials, as far as they have got.
+void writeRunning(std::ostream& html, const std::vector<ReportTrial>& trials) {
+  std::vector<const ReportTrial*> running;
+  for (const auto& t : trials) {
+    if (t.record.status == TrialStatus::Running && !t.epochs.empty()) running.push_back(&t);
+  }
+  if (running.empty()) return;
+  html << "<h2>Running trials, epochs so far</h2>\n<div class=\"curves\">\n";
+  for (const ReportTrial* t : running) {
+    writeCurves(
+        html, *t,
+        trialName(t->record) + ", running: " + std::to_string(t->epochs.size()) + " epochs so far");
+  }
+  html << "</div>\n";
+}
+
+std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTrial>& trials,
+                             const std::optional<StudyOwner>& liveOwner) {
   std::vector<TrialRecord> records;
   records.reserve(trials.size());
   for (const auto& t : trials) records.push_back(t.record);
@@ -377,6 +410,7 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
   html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
        << escape(spec.name) << " - tunelab report</title>\n<style>\n"
        << kStyle << "\n</style>\n</head>\n<body>\n<h1>Study " << escape(spec.name) << "</h1>\n";
+  writeActivity(html, trials, liveOwner);
   writeSummary(html, spec, trials, ranked);
   writeHistory(html, spec, ranked);
   writeOverview(html, spec, trials, ranked);
@@ -389,18 +423,21 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
             << number(*ranked[i].value, 5);
     writeCurves(html, findTrial(trials, ranked[i]), heading.str());
   }
-  html << "</div>\n<p><small>" << escape(versionString()) << "</small></p>\n</body>\n</html>\n";
+  html << "</div>\n";
+  writeRunning(html, trials);
+  html << "<p><small>" << escape(versionString()) << "</small></p>\n</body>\n</html>\n";
   return html.str();
 }
 
 std::string renderHtmlReport(const StudySpec& spec, StudyStore& store,
-                             const std::vector<TrialRecord>& trials) {
+                             const std::vector<TrialRecord>& trials,
+                             const std::optional<StudyOwner>& liveOwner) {
   std::vector<ReportTrial> withEpochs;
   withEpochs.reserve(trials.size());
   for (const auto& record : trials) {
     withEpochs.push_back({record, store.epochs(record.id, record.backend)});
   }
-  return renderHtmlReport(spec, withEpochs);
+  return renderHtmlReport(spec, withEpochs, liveOwner);
 }
 
 }  // namespace tunelab
