@@ -199,12 +199,12 @@ TEST(BestEpochMagic, GridReportCsvBestAndSavedModelAgree) {
   const auto magic = test::datasetFile("magic04");
   // 20 epochs by default (the file says 100: TUNELAB_MAGIC_EPOCHS=100 runs it as it is).
   const char* const asked = std::getenv("TUNELAB_MAGIC_EPOCHS");
-  const std::string epochs = asked != nullptr ? asked : "20";
+  const std::string epochCount = asked != nullptr ? asked : "20";
   const std::vector<std::string> common{"--data-dir", magic.parent_path().string(), "--set",
                                         "execution.storage=magic.db"};
   std::vector<std::string> run{
       "run",   (test::sourceDir() / "experiments/configs/magic_grid.yaml").string(),
-      "--set", "train.epochs=" + epochs,
+      "--set", "train.epochs=" + epochCount,
       "--set", "execution.output=out"};
   run.insert(run.end(), common.begin(), common.end());
   const test::ProcessResult ran = test::runTunelab(run, dir);
@@ -257,8 +257,8 @@ TEST(BestEpochMagic, GridReportCsvBestAndSavedModelAgree) {
   EXPECT_NEAR(printedScore(predicted.out, "accuracy"),
               best->finalValues.at("test_accuracy").get<double>(), 5e-5)
       << predicted.out;
-  std::cout << "MAGIC grid (" << epochs << " epochs): " << trials.size() << " trials, " << before
-            << " best before their last epoch; best trial " << best->id << " val_loss "
+  std::cout << "MAGIC grid (" << epochCount << " epochs): " << trials.size() << " trials, "
+            << before << " best before their last epoch; best trial " << best->id << " val_loss "
             << *best->value << " at epoch " << best->bestEpoch << " of " << best->epochs
             << "; reported test_accuracy " << best->finalValues.at("test_accuracy")
             << ", tunelab predict on the " << data.test.size() << " test rows: " << predicted.out;
