@@ -2,7 +2,6 @@
 // scaled for training: `tunelab train`'s lines, history.csv, `tunelab predict`, and a study's
 // store, results.csv and `tunelab best` agree with the mean absolute error computed directly
 // from the predictions.
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,7 +20,6 @@ namespace tunelab {
 namespace {
 
 using test::ProcessResult;
-using ::testing::HasSubstr;
 
 // price = 2000 + 5000 x0 - 3000 x1 + noise of +-150: a target in the thousands.
 void writePrices(const std::filesystem::path& file, int rows) {
