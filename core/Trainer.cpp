@@ -70,6 +70,61 @@ struct StopWatch {
   }
 };
 
+// KeepBest's bookkeeping: the best epoch so far, its value (to minimise) and its weights.
+struct BestKeeper {
+  int epoch = 0;  // 0: none yet
+  double minimised = 0.0;
+  std::vector<float> params;
+  std::vector<float> state;
+
+  nlohmann::json toJson() const {
+    if (epoch == 0) return nullptr;
+    return {{"epoch", epoch}, {"minimised", minimised}, {"params", params}, {"state", state}};
+  }
+  void fromJson(const nlohmann::json& j) {
+    *this = BestKeeper{};
+    if (j.is_null()) return;
+    epoch = j.at("epoch").get<int>();
+    minimised = j.at("minimised").get<double>();
+    params = j.at("params").get<std::vector<float>>();
+    state = j.at("state").get<std::vector<float>>();
+  }
+};
+
+// Regression outputs and targets with the data's target scaling undone, so that every loss and
+// metric a user reads is in the target's own units; the optimiser keeps its scaled loss.
+class TargetUnits {
+ public:
+  explicit TargetUnits(const Dataset& data)
+      : scaling_(data.task == TaskKind::Regression ? data.targetScaling : TargetScaling{}) {}
+  bool scaled() const { return !scaling_.identity(); }
+  ConstMatrixView outputs(ConstMatrixView values) { return undo(values, outputs_); }
+  ConstMatrixView targets(ConstMatrixView values) { return undo(values, targets_); }
+
+ private:
+  ConstMatrixView undo(ConstMatrixView values, Matrix& into) const {
+    if (!scaled()) return values;
+    into.resize(values.rows, values.cols);
+    for (std::size_t r = 0; r < values.rows; ++r) {
+      const auto from = values.row(r);
+      auto to = into.view().row(r);
+      for (std::size_t c = 0; c < from.size(); ++c) to[c] = scaling_.undo(from[c]);
+    }
+    return into.cview();
+  }
+
+  TargetScaling scaling_;
+  Matrix outputs_;
+  Matrix targets_;
+};
+
+// The loss a user reads for one batch: the optimiser's own, or in target units.
+double reportedLoss(const Loss& loss, ConstMatrixView logits, ConstMatrixView y,
+                    double optimisedLoss, TargetUnits& units) {
+  if (!units.scaled()) return optimisedLoss;
+  return loss.compute(units.outputs(logits), units.targets(y), MatrixView{});
+}
+
 }  // namespace
 
 struct Trainer::Impl {
@@ -83,6 +138,8 @@ struct Trainer::Impl {
   int epochsDone = 0;
   std::vector<EpochRecord> history;
   StopWatch watch;
+  BestKeeper kept;
+  std::optional<ModelWeights> lastWeights;  // the last epoch's, while the model holds the best
   Matrix xBatch, yBatch, gradient, probabilities;
   std::vector<std::uint32_t> order;
 
@@ -122,6 +179,7 @@ struct Trainer::Impl {
   std::map<std::string, double> evaluate(const Dataset& data) {
     std::map<std::string, double> out;
     auto metrics = makeMetrics(data.task);
+    TargetUnits units(data);
     LayerContext ctx{backend, rng, false};
     double lossSum = 0.0;
     const std::size_t batch = std::max<std::size_t>(options.batchSize, 1024);
@@ -130,8 +188,8 @@ struct Trainer::Impl {
       const ConstMatrixView x = data.x.cview().rowRange(begin, count);
       const ConstMatrixView y = data.y.cview().rowRange(begin, count);
       const ConstMatrixView logits = graph.forward(ctx, x);
-      lossSum += loss.compute(logits, y, MatrixView{});
-      updateMetrics(metrics, logits, y);
+      lossSum += loss.compute(units.outputs(logits), units.targets(y), MatrixView{});
+      updateMetrics(metrics, logits, y, units);
     }
     out["loss"] = lossSum / static_cast<double>(std::max<std::size_t>(data.size(), 1)) +
                   graph.regularizationPenalty();
@@ -142,17 +200,21 @@ struct Trainer::Impl {
   double trainEpoch(const Dataset& train, float lr, std::vector<std::unique_ptr<Metric>>& metrics,
                     bool& diverged);
   bool earlyStoppingSaysStop(const EpochRecord& record, bool monitorHigher);
+  void keepIfBest(const EpochRecord& record);
   void restoreBestWeights(FitResult& result);
+  void resumeFromLastEpoch();
 
   void updateMetrics(std::vector<std::unique_ptr<Metric>>& metrics, ConstMatrixView logits,
-                     ConstMatrixView y) {
+                     ConstMatrixView y, TargetUnits& units) {
     if (metrics.empty()) return;
     probabilities.resize(logits.rows, logits.cols);
     for (std::size_t r = 0; r < logits.rows; ++r) {
       std::copy(logits.row(r).begin(), logits.row(r).end(), probabilities.view().row(r).begin());
     }
     graph.applyOutputActivation(probabilities.view());
-    for (auto& m : metrics) m->update(probabilities.cview(), y);
+    const ConstMatrixView outputs = units.outputs(probabilities.cview());
+    const ConstMatrixView targets = units.targets(y);
+    for (auto& m : metrics) m->update(outputs, targets);
   }
 };
 
@@ -196,8 +258,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-// The sum of the batches' losses over one pass of the shuffled rows; stops at the first batch
-// whose loss is not finite and returns that loss.
+// The sum of the batches' losses over one pass of the shuffled rows, in the target's units; stops
+// at the first batch whose (optimised) loss is not finite and returns that loss.
 double Trainer::Impl::trainEpoch(const Dataset& train, float lr,
                                  std::vector<std::unique_ptr<Metric>>& metrics, bool& diverged) {
   const std::size_t n = train.size();
@@ -205,6 +267,7 @@ double Trainer::Impl::trainEpoch(const Dataset& train, float lr,
   std::iota(order.begin(), order.end(), 0U);
   if (options.shuffle) rng.shuffle(order);
   for (auto& m : metrics) m->reset();
+  TargetUnits units(train);
   LayerContext ctx{backend, rng, true};
   double lossSum = 0.0;
   for (std::size_t begin = 0; begin < n; begin += options.batchSize) {
@@ -218,8 +281,8 @@ double Trainer::Impl::trainEpoch(const Dataset& train, float lr,
       diverged = true;
       return batchLoss;
     }
-    lossSum += batchLoss;
-    updateMetrics(metrics, logits, yBatch.cview());
+    lossSum += reportedLoss(loss, logits, yBatch.cview(), batchLoss, units);
+    updateMetrics(metrics, logits, yBatch.cview(), units);
     graph.backward(ctx, xBatch.cview(), gradient.cview());
     optimizer->step(graph.params(), graph.grads(), lr);
   }
@@ -254,16 +317,49 @@ bool Trainer::Impl::earlyStoppingSaysStop(const EpochRecord& record, bool monito
   return ++watch.wait >= es.patience;
 }
 
-// Best weights are restored whenever asked, also after divergence: the model is then usable.
+// KeepBest after an epoch: a copy of the weights when its monitor is the best so far.
+void Trainer::Impl::keepIfBest(const EpochRecord& record) {
+  if (!options.keepBest) return;
+  const auto it = record.values.find(options.keepBest->monitor);
+  if (it == record.values.end() || !std::isfinite(it->second)) return;
+  const double value = options.keepBest->maximize ? -it->second : it->second;
+  if (kept.epoch > 0 && !(value < kept.minimised)) return;
+  kept.epoch = record.epoch;
+  kept.minimised = value;
+  kept.params.assign(graph.params().begin(), graph.params().end());
+  kept.state.assign(graph.state().begin(), graph.state().end());
+}
+
+// The model ends holding the best epoch's weights: KeepBest's, else early stopping's when asked
+// to restore them (also after divergence: the model is then usable). The last epoch's weights
+// are set aside: a checkpoint, and a later fit, go on from them.
 void Trainer::Impl::restoreBestWeights(FitResult& result) {
   result.bestEpoch = epochsDone;
+  result.history = history;
   const EarlyStopping& es = options.earlyStopping;
-  if (es.enabled && es.restoreBestWeights && !watch.bestParams.empty()) {
-    std::copy(watch.bestParams.begin(), watch.bestParams.end(), graph.params().begin());
-    std::copy(watch.bestState.begin(), watch.bestState.end(), graph.state().begin());
+  const std::vector<float>* params = nullptr;
+  const std::vector<float>* state = nullptr;
+  if (options.keepBest && kept.epoch > 0) {
+    params = &kept.params;
+    state = &kept.state;
+    result.bestEpoch = kept.epoch;
+  } else if (es.enabled && es.restoreBestWeights && !watch.bestParams.empty()) {
+    params = &watch.bestParams;
+    state = &watch.bestState;
     result.bestEpoch = watch.bestEpoch;
   }
-  result.history = history;
+  if (params == nullptr || result.bestEpoch == epochsDone) return;
+  lastWeights = ModelWeights{{graph.params().begin(), graph.params().end()},
+                             {graph.state().begin(), graph.state().end()}};
+  std::copy(params->begin(), params->end(), graph.params().begin());
+  std::copy(state->begin(), state->end(), graph.state().begin());
+}
+
+void Trainer::Impl::resumeFromLastEpoch() {
+  if (!lastWeights) return;
+  std::copy(lastWeights->params.begin(), lastWeights->params.end(), graph.params().begin());
+  std::copy(lastWeights->state.begin(), lastWeights->state.end(), graph.state().begin());
+  lastWeights.reset();
 }
 
 FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
@@ -272,6 +368,7 @@ FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
   Impl& s = *impl_;
   const FitOptions& opt = s.options;
   if (opt.batchSize == 0) throw ConfigError("batch_size", "must be at least 1");
+  s.resumeFromLastEpoch();
   const FitData data(trainIn, validationIn, opt.validationSplit);
   const EarlyStopping& es = opt.earlyStopping;
   const bool monitorHigher = es.enabled && s.higherIsBetter(es.monitor, data.train->task);
@@ -306,6 +403,7 @@ FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
     record.seconds = secondsSince(started);
     s.history.push_back(record);
     s.epochsDone = epoch + 1;
+    s.keepIfBest(record);
     const bool stop = es.enabled && s.earlyStoppingSaysStop(record, monitorHigher);
     if (auto monitored = s.schedule->monitor()) {
       auto it = record.values.find(*monitored);
@@ -339,12 +437,18 @@ Checkpoint Trainer::checkpoint() const {
   const Impl& s = *impl_;
   Checkpoint c;
   c.epochsDone = s.epochsDone;
-  c.params.assign(s.graph.params().begin(), s.graph.params().end());
-  c.state.assign(s.graph.state().begin(), s.graph.state().end());
+  if (s.lastWeights) {
+    c.params = s.lastWeights->params;
+    c.state = s.lastWeights->state;
+  } else {
+    c.params.assign(s.graph.params().begin(), s.graph.params().end());
+    c.state.assign(s.graph.state().begin(), s.graph.state().end());
+  }
   c.optimizer = s.optimizer->saveState();
   c.rng = s.rng.state();
   c.schedule = s.schedule->saveState();
   c.earlyStopping = s.watch.toJson();
+  c.keptBest = s.kept.toJson();
   c.history = s.history;
   return c;
 }
@@ -363,6 +467,8 @@ void Trainer::restore(const Checkpoint& c) {
   s.rng.setState(c.rng);
   s.schedule->loadState(c.schedule);
   s.watch.fromJson(c.earlyStopping);
+  s.kept.fromJson(c.keptBest);
+  s.lastWeights.reset();
   s.history = c.history;
 }
 

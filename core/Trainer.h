@@ -33,6 +33,14 @@ struct EarlyStopping {
   int startFromEpoch = 0;
 };
 
+/// Keras ModelCheckpoint(save_best_only=True), kept in memory: after each epoch whose `monitor`
+/// is strictly better than every earlier epoch's (the first of equals wins), a copy of the
+/// weights is kept; training ends with the model holding that epoch's weights.
+struct KeepBest {
+  std::string monitor;  // a name in the epoch's values ("val_loss")
+  bool maximize = false;
+};
+
 /// How to train, as the `train` section of the experiment file says.
 struct FitOptions {
   int epochs = 1;
@@ -43,6 +51,7 @@ struct FitOptions {
   OptimizerSpec optimizer;
   ScheduleSpec schedule;
   std::vector<std::string> metrics;  // names metricNames() knows
+  std::optional<KeepBest> keepBest;  // a study's metric: the model ends at its best epoch
 };
 
 /// One epoch of history: loss, val_loss and every metric and val_metric (by Keras names).
@@ -59,7 +68,8 @@ TUNELAB_API std::string_view fitStatusName(FitStatus status);
 struct FitResult {
   FitStatus status = FitStatus::Completed;
   std::vector<EpochRecord> history;
-  int bestEpoch = 0;    // 1-based epoch whose weights the model holds at the end
+  int bestEpoch = 0;    // 1-based epoch whose weights the model holds at the end (keepBest's,
+                        // else early stopping's restored one, else the last)
   std::string message;  // why it ended, for Diverged ("loss became NaN at epoch 3")
 };
 
@@ -69,7 +79,8 @@ struct ModelWeights {
   std::vector<float> state;
 };
 
-/// Everything needed to continue training exactly where it stopped.
+/// Everything needed to continue training exactly where it stopped: the last epoch's state,
+/// also when the model ends holding the weights of an earlier, best epoch.
 struct Checkpoint {
   int epochsDone = 0;
   std::vector<float> params;
@@ -78,6 +89,7 @@ struct Checkpoint {
   Rng::State rng;
   nlohmann::json schedule;
   nlohmann::json earlyStopping;  // best value, wait counter, best weights
+  nlohmann::json keptBest;       // KeepBest: the best epoch so far, its value and weights
   std::vector<EpochRecord> history;
 };
 
@@ -97,7 +109,7 @@ class TUNELAB_API Trainer {
 
   /// Loss and metrics (no "val_" prefix) on `data`, in evaluation mode.
   std::map<std::string, double> evaluate(const Dataset& data);
-  /// Model outputs after the output activation.
+  /// Model outputs after the output activation (regression: in the data's scaled units).
   Matrix predict(ConstMatrixView x);
 
   Checkpoint checkpoint() const;

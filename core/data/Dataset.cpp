@@ -24,6 +24,7 @@ Dataset selectRows(const Dataset& data, const std::vector<std::uint32_t>& rows) 
   out.targetName = data.targetName;
   out.task = data.task;
   out.classNames = data.classNames;
+  out.targetScaling = data.targetScaling;
   return out;
 }
 

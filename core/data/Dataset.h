@@ -12,6 +12,16 @@
 
 namespace tunelab {
 
+/// How a regression target is scaled for training: y' = (y - offset) * scale.
+struct TargetScaling {
+  double offset = 0.0;
+  double scale = 1.0;
+
+  bool identity() const { return offset == 0.0 && scale == 1.0; }
+  /// The value in the target's own units.
+  float undo(float scaled) const { return static_cast<float>(scaled / scale + offset); }
+};
+
 /// Model-ready samples: every input numeric (after preprocessing) and a target matrix in the
 /// layout the losses expect. binary: n x 1 of 0/1; multiclass: n x 1 of class indices
 /// (0..classes-1, as float); regression: n x targets (scaled when target scaling is on).
@@ -23,6 +33,7 @@ struct Dataset {
   std::string targetName;
   TaskKind task = TaskKind::Regression;
   std::vector<std::string> classNames;  // index -> original label (classification)
+  TargetScaling targetScaling;          // regression: how y is scaled (losses and metrics undo it)
 
   std::size_t size() const { return x.rows(); }
   std::size_t classes() const { return classNames.size(); }

@@ -55,6 +55,7 @@ Dataset makeDataset(const Table& table, const Preprocessor& p,
   d.targetName = p.targetName();
   d.task = p.task();
   d.classNames = p.classNames();
+  d.targetScaling = p.targetScaling();
   return d;
 }
 
@@ -204,6 +205,7 @@ PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, st
   out.train = makeDataset(table, out.preprocessor, split.train);
   out.validation = makeDataset(table, out.preprocessor, split.validation);
   out.test = makeDataset(table, out.preprocessor, split.test);
+  for (const auto row : split.test) out.testLines.push_back(table.lines[row]);
   return out;
 }
 

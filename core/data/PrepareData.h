@@ -17,6 +17,7 @@ struct PreparedData {
   Dataset train;
   Dataset validation;
   Dataset test;
+  std::vector<std::size_t> testLines;  // CSV: the test rows' 1-based lines in their file
   Preprocessor preprocessor;
   std::filesystem::path resolvedSource;
 };

@@ -236,7 +236,7 @@ Matrix Preprocessor::encodeTargets(const Table& table,
 
 void Preprocessor::inverseTargets(MatrixView values) const {
   for (std::size_t r = 0; r < values.rows; ++r) {
-    for (auto& v : values.row(r)) v = static_cast<float>(v / targetScale_ + targetOffset_);
+    for (auto& v : values.row(r)) v = targetScaling().undo(v);
   }
 }
 

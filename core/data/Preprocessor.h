@@ -9,6 +9,7 @@
 #include "core/Matrix.h"
 #include "core/Shape.h"
 #include "core/data/DataSpec.h"
+#include "core/data/Dataset.h"
 #include "core/data/Table.h"
 #include "core/data/Task.h"
 
@@ -42,6 +43,8 @@ class TUNELAB_API Preprocessor {
   Matrix encodeTargets(const Table& table, const std::vector<std::uint32_t>& rows) const;
   /// Undoes target scaling on regression outputs (in place).
   void inverseTargets(MatrixView values) const;
+  /// The regression target's scaling (identity for classification).
+  TargetScaling targetScaling() const { return {targetOffset_, targetScale_}; }
 
   /// The class id of a label as it appears in the file, or -1.
   int classId(const std::string& label) const;

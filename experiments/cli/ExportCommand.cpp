@@ -28,7 +28,8 @@ nlohmann::json trialJson(const TrialRecord& t, StudyStore& store) {
           {"seed", t.seed},
           {"seconds", t.seconds},
           {"peak_memory_kib", t.peakMemoryKiB},
-          {"final", t.finalValues},
+          {"best_epoch", t.bestEpoch},
+          {"at_best_epoch", t.finalValues},
           {"error", t.error},
           {"epochs", epochs}};
 }

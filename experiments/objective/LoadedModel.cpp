@@ -66,6 +66,7 @@ std::optional<std::map<std::string, double>> LoadedModel::evaluate(const Table& 
   labelled.task = p.task();
   labelled.classNames = p.classNames();
   labelled.targetName = p.targetName();
+  labelled.targetScaling = p.targetScaling();
   return impl_->trainer.evaluate(labelled);
 }
 

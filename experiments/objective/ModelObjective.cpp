@@ -1,5 +1,6 @@
 #include "experiments/objective/ModelObjective.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/Error.h"
@@ -48,8 +49,11 @@ std::size_t ModelObjective::parameterCount(const nlohmann::json& params) const {
   return countParameters(experiment_.training(params), plugins_, data_.train.sampleShape);
 }
 
-void ModelObjective::trainOnSplit(const TrainingSpec& spec, const TrialContext& context,
+// The model ends at the epoch that ranks the trial (the study metric's best), and is tested there.
+void ModelObjective::trainOnSplit(TrainingSpec spec, const TrialContext& context,
                                   const TrialEpochCallback& onEpoch, TrialRun& run) const {
+  const MetricGoal& metric = experiment_.study.metric;
+  spec.fit.keepBest = KeepBest{metric.name, metric.maximize};
   TrainedModel model = trainModel(spec, plugins_, {data_.train, &data_.validation, &data_.test},
                                   setupOf(context), onEpoch);
   run.fit = std::move(model.fit);
@@ -71,6 +75,8 @@ void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext&
   const auto k = static_cast<double>(folds_.size());
   TrainingSetup setup = setupOf(context);
   setup.onCheckpoint = {};  // a fold's model is not the trial's
+  setup.testEveryEpoch = true;
+  std::vector<std::vector<std::map<std::string, double>>> tests;
   const auto goOn = [&](const EpochRecord&) { return !(context.cancelled && context.cancelled()); };
   for (std::size_t f = 0; f < folds_.size(); ++f) {
     TrainedModel fold = trainModel(
@@ -85,7 +91,7 @@ void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext&
     }
     run.peakMemoryKiB = std::max(run.peakMemoryKiB, fold.peakMemoryKiB);
     histories.push_back(std::move(fold.fit.history));
-    for (const auto& [name, value] : fold.test) run.test["test_" + name] += value / k;
+    tests.push_back(std::move(fold.testByEpoch));
   }
   for (const auto& record : averageHistories(histories)) {
     run.fit.history.push_back(record);
@@ -97,6 +103,12 @@ void ModelObjective::crossValidate(const TrainingSpec& spec, const TrialContext&
   run.fit.status = FitStatus::Completed;
   const int best = experiment_.study.metric.bestEpoch(run.fit.history);
   run.fit.bestEpoch = best > 0 ? best : static_cast<int>(run.fit.history.size());
+  // Each fold's test metrics at that epoch (a fold that stopped early: at its last), averaged.
+  for (const auto& fold : tests) {
+    if (fold.empty() || run.fit.bestEpoch < 1) continue;
+    const auto at = std::min(static_cast<std::size_t>(run.fit.bestEpoch), fold.size()) - 1;
+    for (const auto& [name, value] : fold[at]) run.test["test_" + name] += value / k;
+  }
 }
 
 ModelWeights ModelObjective::refit(const nlohmann::json& params, const TrainingSetup& setup,
@@ -119,7 +131,7 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context
     TrainingSpec spec = experiment_.training(trial.params);
     if (trial.budget > 0) spec.fit.epochs = trial.budget;
     if (folds_.empty()) {
-      trainOnSplit(spec, context, onEpoch, run);
+      trainOnSplit(std::move(spec), context, onEpoch, run);
     } else {
       crossValidate(spec, context, onEpoch, run);
     }

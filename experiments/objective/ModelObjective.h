@@ -39,7 +39,7 @@ class ModelObjective : public Objective {
   std::size_t parameterCount(const nlohmann::json& params) const;
 
  private:
-  void trainOnSplit(const TrainingSpec& spec, const TrialContext& context,
+  void trainOnSplit(TrainingSpec spec, const TrialContext& context,
                     const TrialEpochCallback& onEpoch, TrialRun& run) const;
   void crossValidate(const TrainingSpec& spec, const TrialContext& context,
                      const TrialEpochCallback& onEpoch, TrialRun& run) const;

@@ -46,6 +46,16 @@ EpochCallback withCheckpoints(const EpochCallback& onEpoch, const TrainingSetup&
   };
 }
 
+// The test rows scored after each epoch, when asked for.
+EpochCallback withTestScores(EpochCallback onEpoch, const TrainingData& data,
+                             const TrainingSetup& setup, Trainer& trainer, TrainedModel& model) {
+  if (!setup.testEveryEpoch || data.test == nullptr || data.test->size() == 0) return onEpoch;
+  return [onEpoch = std::move(onEpoch), &data, &trainer, &model](const EpochRecord& record) {
+    model.testByEpoch.push_back(trainer.evaluate(*data.test));
+    return onEpoch(record);
+  };
+}
+
 bool completed(FitStatus status) {
   return status == FitStatus::Completed || status == FitStatus::EarlyStopped;
 }
@@ -70,7 +80,8 @@ TrainedModel trainModel(const TrainingSpec& spec, const PluginHost& plugins,
   const Dataset* validation =
       data.validation != nullptr && data.validation->size() > 0 ? data.validation : nullptr;
   model.fit = trainer.fit(data.train, validation,
-                          withCheckpoints(onEpoch, setup, trainer, spec.fit.epochs));
+                          withTestScores(withCheckpoints(onEpoch, setup, trainer, spec.fit.epochs),
+                                         data, setup, trainer, model));
   if (completed(model.fit.status)) {
     if (setup.keepCheckpoint) model.checkpoint = trainer.checkpoint();
     model.weights = ModelWeights{{graph.params().begin(), graph.params().end()},

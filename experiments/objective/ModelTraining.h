@@ -32,6 +32,9 @@ struct TrainingSetup {
   // Progress checkpoints, after an epoch when this many seconds passed since the last one.
   std::function<void(Checkpoint)> onCheckpoint;
   double checkpointEverySeconds = 0;
+  // Also score the test rows after every epoch (a k-fold trial's folds: their test metrics are
+  // taken at the epoch the mean curve ranks, known only once every fold is done).
+  bool testEveryEpoch = false;
   std::string modelName = "sequential";                  // in the summary
   std::function<void(const std::string&)> onModelBuilt;  // the summary, before training
 };
@@ -39,7 +42,8 @@ struct TrainingSetup {
 /// A trained model and how its training went.
 struct TrainedModel {
   FitResult fit;
-  std::map<std::string, double> test;    // loss and metrics on the test rows (no prefix)
+  std::map<std::string, double> test;  // loss and metrics on the test rows (no prefix)
+  std::vector<std::map<std::string, double>> testByEpoch;  // testEveryEpoch: after each epoch
   std::optional<ModelWeights> weights;   // when training completed (or stopped early)
   std::optional<Checkpoint> checkpoint;  // when asked for and training completed
   std::string summary;                   // the model summary, Keras style

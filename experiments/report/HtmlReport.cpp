@@ -282,8 +282,10 @@ void writeTable(std::ostream& html, const StudySpec& spec, const std::vector<Rep
   html << "</table>\n";
 }
 
-// The learning curves of one trial: each value with its val_ twin in one chart.
-void writeCurves(std::ostream& html, const ReportTrial& trial, const std::string& heading) {
+// The learning curves of one trial: each value with its val_ twin in one chart; the search
+// metric's chart marks the epoch that ranks the trial (its best_epoch).
+void writeCurves(std::ostream& html, const ReportTrial& trial, const std::string& heading,
+                 const std::string& metric) {
   std::map<std::string, std::set<std::string>> groups;
   for (const auto& e : trial.epochs) {
     for (const auto& [name, value] : e.values) {
@@ -296,10 +298,18 @@ void writeCurves(std::ostream& html, const ReportTrial& trial, const std::string
     for (const auto& name : names) {
       series.push_back(seriesOf(trial, name, name.starts_with("val_") ? "val" : "train", name));
     }
+    const TrialRecord& r = trial.record;
+    if (names.contains(metric) && r.value && r.bestEpoch > 0) {
+      series.push_back(
+          {"best epoch " + std::to_string(r.bestEpoch) + ": " + metric + " " + number(*r.value, 6),
+           "mark",
+           {{static_cast<double>(r.bestEpoch), *r.value}}});
+    }
     html << chart(series, "epoch", base, 330, 190) << "\n";
   }
   html << "<div class=\"legend\"><span class=\"train\">training</span> "
-          "<span class=\"val\">validation</span></div></figure>\n";
+          "<span class=\"val\">validation</span> <span class=\"mark\">&#9711; best epoch</span>"
+          "</div></figure>\n";
 }
 
 const char* const kStyle = R"(body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}
@@ -312,7 +322,7 @@ g.trial polyline{fill:none;stroke:#b9b9b9;stroke-width:1}g.trial circle{fill:#b9
 g.best polyline{fill:none;stroke:#1f6fd1;stroke-width:2.5}g.best circle{fill:#1f6fd1}
 g.train polyline{fill:none;stroke:#d1661f;stroke-width:1.6}g.train circle{fill:#d1661f}
 g.val polyline{fill:none;stroke:#1f6fd1;stroke-width:1.6;stroke-dasharray:5 3}
-g.val circle{fill:#1f6fd1}
+g.val circle{fill:#1f6fd1}g.mark circle{r:5px;fill:none;stroke:#c0392b;stroke-width:2}
 .curves{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0}figcaption{font-weight:600}
 .legend span.train{color:#d1661f}.legend span.val{color:#1f6fd1})";
 
@@ -420,8 +430,8 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
   for (std::size_t i = 0; i < std::min(kCurvesOfBest, ranked.size()); ++i) {
     std::ostringstream heading;
     heading << "#" << i + 1 << ": " << trialName(ranked[i]) << ", " << spec.metric.name << " "
-            << number(*ranked[i].value, 5);
-    writeCurves(html, findTrial(trials, ranked[i]), heading.str());
+            << number(*ranked[i].value, 5) << " at epoch " << ranked[i].bestEpoch;
+    writeCurves(html, findTrial(trials, ranked[i]), heading.str(), spec.metric.name);
   }
   html << "</div>\n";
   writeRunning(html, trials);

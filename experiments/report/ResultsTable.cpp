@@ -81,7 +81,7 @@ void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialR
   std::ostringstream csv;
   csv << "trial,backend,status,value,epochs,best_epoch,seconds,peak_memory_kib,seed";
   for (const auto& p : parameters) csv << "," << csvField(p);
-  for (const auto& v : values) csv << ",final_" << csvField(v);
+  for (const auto& v : values) csv << ",best_" << csvField(v);
   csv << ",error\n";
   csv << std::setprecision(9);
   for (const auto& t : trials) {

@@ -45,6 +45,7 @@ std::vector<std::uint8_t> encodeCheckpoint(const Checkpoint& c) {
                             {"rng", rngStateToJson(c.rng)},
                             {"schedule", c.schedule},
                             {"early_stopping", c.earlyStopping},
+                            {"kept_best", c.keptBest},
                             {"history", historyToJson(c.history)}};
   return nlohmann::json::to_cbor(json);
 }
@@ -59,6 +60,7 @@ Checkpoint decodeCheckpoint(const std::vector<std::uint8_t>& bytes) {
   c.rng = rngStateFromJson(json.at("rng"));
   c.schedule = json.at("schedule");
   c.earlyStopping = json.at("early_stopping");
+  c.keptBest = json.value("kept_best", nlohmann::json());  // none in checkpoints before it
   c.history = historyFromJson(json.at("history"));
   return c;
 }

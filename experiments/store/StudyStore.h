@@ -33,7 +33,9 @@ struct TrialRecord {
   double seconds = 0;
   std::int64_t peakMemoryKiB = 0;
   std::string error;
-  nlohmann::json finalValues = nlohmann::json::object();  // last epoch's values
+  // The values of best_epoch (the epoch that ranks the trial) and the test metrics of its
+  // weights ("test_" names).
+  nlohmann::json finalValues = nlohmann::json::object();
 };
 
 /// The best trial's model weights as the runner stored them.

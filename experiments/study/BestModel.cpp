@@ -45,13 +45,11 @@ std::optional<std::pair<TrialId, std::filesystem::path>> saveBestModel(
   saved.preprocessor = source.preprocessor;
   saved.params = std::move(weights.params);
   saved.state = std::move(weights.state);
-  saved.info = {{"study", study.name},
-                {"trial", best->id},
-                {"parameters", best->params},
-                {"metric", study.metric.name},
-                {"value", *best->value},
-                {"backend", best->backend},
-                {"refit_on_all_folds", source.objective.crossValidates()}};
+  saved.info = {
+      {"study", study.name},        {"trial", best->id},
+      {"parameters", best->params}, {"metric", study.metric.name},
+      {"value", *best->value},      {"best_epoch", best->bestEpoch},
+      {"backend", best->backend},   {"refit_on_all_folds", source.objective.crossValidates()}};
   const auto file = study.execution.output / "best_model.tunelab";
   saveModel(file, saved);
   return std::make_pair(best->id, file);

@@ -216,7 +216,6 @@ void StudyRunner::launch(Trial trial) {
     if (!trial.resume) trial.resume = std::move(parent);
   }
   if (trial.resume) {
-    trial.bestSoFar = bestSoFar(trial.resume->history);
     // The pruner hears the epochs the trial goes on from (its decisions about them are moot).
     for (const auto& epoch : trial.resume->history) {
       const auto value = spec_.metric.valueIn(epoch);
@@ -230,17 +229,6 @@ void StudyRunner::launch(Trial trial) {
   }
   running_.emplace(task.handle, std::move(trial));
   executor_.launch(std::move(task));
-}
-
-std::vector<double> StudyRunner::bestSoFar(const std::vector<EpochRecord>& history) const {
-  std::vector<double> curve;
-  double best = std::numeric_limits<double>::infinity();
-  for (const auto& epoch : history) {
-    const auto value = spec_.metric.valueIn(epoch);
-    if (value) best = std::min(best, spec_.metric.minimised(*value));
-    curve.push_back(best);
-  }
-  return curve;
 }
 
 void StudyRunner::handle(TrialEvent event) {
@@ -267,18 +255,15 @@ void StudyRunner::onEpoch(std::uint64_t handle, const EpochRecord& epoch) {
   const auto value = spec_.metric.valueIn(epoch);
   const auto loss = epoch.values.find("loss");
   const bool diverged = loss != epoch.values.end() && !std::isfinite(loss->second);
-  if (!value && diverged) {
-    // The trainer ends the run itself and says why; a diverged epoch has no other values.
-    trial.bestSoFar.push_back(std::numeric_limits<double>::infinity());
-  } else if (!value) {
+  // A diverged epoch has no other values: the trainer ends the run itself and says why.
+  if (!value && !diverged) {
     std::vector<std::string> names;
     for (const auto& [name, v] : epoch.values) names.push_back(name);
     trial.metricError = "search.metric '" + spec_.metric.name +
                         "' is not among the values training records: " + joinNames(names);
     stop = true;
-  } else {
+  } else if (value) {
     const double v = spec_.metric.minimised(*value);
-    trial.bestSoFar.push_back(trial.bestSoFar.empty() ? v : std::min(trial.bestSoFar.back(), v));
     if (trial.primary && !trial.interrupted && pruner_ != nullptr) {
       stop = pruner_->report(trial.record.id, epoch.epoch, v) == Decision::Stop;
     }
@@ -299,19 +284,24 @@ void StudyRunner::onDone(std::uint64_t handle, const TrialRun& result) {
   report(trial.record);
 }
 
-// The trial's record from how it ended.
+// The trial's record from how it ended. One epoch ranks the trial: its value, best_epoch and
+// values are that epoch's (the metric's best; a program's last report when it gives the value
+// itself), and the objective tested the weights of that epoch.
 void StudyRunner::settle(Trial& trial, const TrialRun& result) {
   TrialRecord& r = trial.record;
-  r.epochs = static_cast<int>(result.fit.history.size()) - trial.parentEpochs;
-  r.bestEpoch = result.fit.bestEpoch;
+  const auto& history = result.fit.history;
+  r.epochs = static_cast<int>(history.size()) - trial.parentEpochs;
+  r.bestEpoch = result.value ? result.fit.bestEpoch : spec_.metric.bestEpoch(history);
   r.seconds = result.seconds;
   r.peakMemoryKiB = result.peakMemoryKiB > 0 ? result.peakMemoryKiB : processPeakMemoryKiB();
-  if (!result.fit.history.empty()) r.finalValues = result.fit.history.back().values;
+  const auto ranked = std::find_if(history.begin(), history.end(),
+                                   [&](const EpochRecord& e) { return e.epoch == r.bestEpoch; });
+  if (ranked != history.end()) r.finalValues = ranked->values;
   for (const auto& [name, value] : result.test) r.finalValues[name] = value;
   if (result.value) {
     r.value = result.value;
-  } else if (!trial.bestSoFar.empty() && std::isfinite(trial.bestSoFar.back())) {
-    r.value = spec_.metric.maximize ? -trial.bestSoFar.back() : trial.bestSoFar.back();
+  } else if (ranked != history.end()) {
+    r.value = spec_.metric.valueIn(*ranked);
   }
   if (!trial.metricError.empty() || result.ending == TrialRun::Ending::Failed) {
     r.status = TrialStatus::Failed;

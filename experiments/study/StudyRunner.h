@@ -47,8 +47,7 @@ class StudyRunner {
     TrialSpec spec;
     bool primary = true;  // the primary backend's run: the one the strategy hears of
     std::optional<Checkpoint> resume;
-    int parentEpochs = 0;           // epochs of `resume` that are a Hyperband parent's
-    std::vector<double> bestSoFar;  // the metric, minimised, best after each epoch
+    int parentEpochs = 0;  // epochs of `resume` that are a Hyperband parent's
     std::string metricError;
     bool interrupted = false;
   };
@@ -67,7 +66,6 @@ class StudyRunner {
   void settle(Trial& trial, const TrialRun& result);
   void tellAndStore(Trial& trial, const TrialRun& result);
   void report(const TrialRecord& record);
-  std::vector<double> bestSoFar(const std::vector<EpochRecord>& history) const;
 
   const StudySpec& spec_;
   StudyStore& store_;

@@ -117,6 +117,87 @@ TEST(Trainer, EarlyStoppingRestoresTheBestWeights) {
   EXPECT_NEAR(trainer.evaluate(valid).at("loss"), best, 1e-6);
 }
 
+// Keras ModelCheckpoint(save_best_only=True): the model ends with the weights of the epoch with
+// the best monitored value, while a checkpoint goes on from the last epoch: a fit continued from
+// it equals an uninterrupted one (a Hyperband promotion continues its parent's training).
+TEST(Trainer, KeepBestEndsAtTheBestEpochAndCheckpointsTheLast) {
+  const Dataset train = blobs(200, 1);
+  const Dataset valid = blobs(100, 2);
+  FitOptions o = options(12);
+  o.optimizer = parseOptimizer({{"type", "adam"}, {"learning_rate", 0.3}});
+  o.keepBest = KeepBest{"val_loss", false};
+  TrainingSetup whole(3);
+  Trainer uninterrupted(*whole.graph, whole.backend, *whole.loss, o, Rng(4));
+  const FitResult expected = uninterrupted.fit(train, &valid);
+
+  FitOptions shorter = o;
+  shorter.epochs = 6;
+  TrainingSetup first(3);
+  Trainer part(*first.graph, first.backend, *first.loss, shorter, Rng(4));
+  const FitResult partResult = part.fit(train, &valid);
+  double best = INFINITY;
+  int bestEpoch = 0;
+  for (const auto& r : partResult.history) {
+    if (r.values.at("val_loss") < best) {
+      best = r.values.at("val_loss");
+      bestEpoch = r.epoch;
+    }
+  }
+  ASSERT_LT(bestEpoch, 6) << "the curve must peak before the last epoch";
+  EXPECT_EQ(partResult.bestEpoch, bestEpoch);
+  EXPECT_NEAR(part.evaluate(valid).at("loss"), best, 1e-6) << "the model holds the best epoch";
+  const Checkpoint saved = part.checkpoint();
+
+  TrainingSetup second(99);
+  Trainer resumed(*second.graph, second.backend, *second.loss, o, Rng(1234));
+  resumed.restore(saved);
+  const FitResult result = resumed.fit(train, &valid);
+  ASSERT_EQ(result.history.size(), expected.history.size());
+  for (std::size_t e = 0; e < expected.history.size(); ++e) {
+    EXPECT_EQ(result.history[e].values, expected.history[e].values) << "epoch " << e + 1;
+  }
+  EXPECT_EQ(result.bestEpoch, expected.bestEpoch);
+  const auto a = whole.graph->params();
+  const auto b = second.graph->params();
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+}
+
+// A scaled regression target: the optimiser works on the scaled values, every loss and metric
+// reported is in the target's units (mse by scale^2, mae by scale).
+TEST(Trainer, RegressionLossAndMetricsAreInTheTargetsUnits) {
+  Dataset scaled = blobs(200, 1);
+  scaled.task = TaskKind::Regression;
+  scaled.classNames.clear();
+  Dataset raw = scaled;
+  scaled.targetScaling = {1000.0, 0.01};  // y' = (y - 1000) / 100
+  for (std::size_t i = 0; i < raw.size(); ++i)
+    raw.y(i, 0) = scaled.targetScaling.undo(scaled.y(i, 0));
+  LayerRegistry registry;
+  registerStandardLayers(registry);
+  const auto loss = makeLoss("mse");
+  Graph graph(std::vector<LayerSpec>{{"dense", {{"units", 1}}}}, Shape{4}, *loss, registry);
+  Rng init(3);
+  graph.initialize(init);
+  ReferenceBackend backend;
+  FitOptions o = options(1);
+  o.metrics = {"mae"};
+  Trainer trainer(graph, backend, *loss, o, Rng(4));
+  const auto inScaledUnits = trainer.evaluate(scaled);
+  // The same model's outputs in target units, against the raw targets.
+  const Matrix outputs = trainer.predict(scaled.x.cview());
+  double mse = 0;
+  double mae = 0;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const double d = scaled.targetScaling.undo(outputs(i, 0)) - raw.y(i, 0);
+    mse += d * d / static_cast<double>(raw.size());
+    mae += std::abs(d) / static_cast<double>(raw.size());
+  }
+  EXPECT_NEAR(inScaledUnits.at("loss"), mse, 1e-4 * mse);
+  EXPECT_NEAR(inScaledUnits.at("mae"), mae, 1e-4 * mae);
+  const FitResult fit = trainer.fit(scaled, &scaled);
+  EXPECT_GT(fit.history.at(0).values.at("mae"), 10.0) << "a training mae in target units";
+}
+
 TEST(Trainer, DivergenceEndsWithStatusAndKeepsHistory) {
   const Dataset train = blobs(200, 1);
   TrainingSetup s(3);

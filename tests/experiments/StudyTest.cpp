@@ -424,7 +424,7 @@ TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
   const auto exported = nlohmann::json::parse(in);
   ASSERT_EQ(exported["trials"].size(), 8U);
   EXPECT_EQ(exported["trials"][0]["epochs"].size(), 6U);
-  EXPECT_TRUE(exported["trials"][0]["final"].contains("test_accuracy"));
+  EXPECT_TRUE(exported["trials"][0]["at_best_epoch"].contains("test_accuracy"));
   EXPECT_EQ(runExport({dir_ / "study.db", {}}, "xml", dir_ / "t.xml", out, err), kExitBadInput);
   EXPECT_THAT(err.str(), HasSubstr("unknown export format 'xml': choose csv, json or html"));
 }
