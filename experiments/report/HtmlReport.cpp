@@ -405,7 +405,8 @@ void writeRunning(std::ostream& html, const std::vector<ReportTrial>& trials) {
   for (const ReportTrial* t : running) {
     writeCurves(
         html, *t,
-        trialName(t->record) + ", running: " + std::to_string(t->epochs.size()) + " epochs so far");
+        trialName(t->record) + ", running: " + std::to_string(t->epochs.size()) + " epochs so far",
+        "");  // no value yet, so no best-epoch mark
   }
   html << "</div>\n";
 }
