@@ -16,6 +16,13 @@ bool isDatabase(const std::filesystem::path& path) {
   return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3";
 }
 
+// A study on `execution.backend: auto` ran on the backend recorded when it started.
+void resolveAutoBackend(StoredStudy& opened) {
+  auto& backends = opened.spec.execution.backends;
+  if (backends.size() != 1 || backends.front() != kAutoBackend) return;
+  if (auto chosen = opened.store->chosenBackend()) backends = {*chosen};
+}
+
 }  // namespace
 
 void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
@@ -27,6 +34,7 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
     const YamlDocument document = YamlDocument::parse(opened.store->experimentText(),
                                                       where.path.string() + " (stored experiment)");
     opened.spec = parseStudySpec(document.root(), document.keysInFileOrder("search.parameters"));
+    resolveAutoBackend(opened);
     return;
   }
   YamlDocument document = YamlDocument::load(where.path);
@@ -42,6 +50,7 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
                 where.path.string() + "): run it with tunelab run " + where.path.string());
   }
   opened.store.emplace(storage);
+  resolveAutoBackend(opened);
 }
 
 int readStudy(const StudyLocation& where, std::ostream& err,

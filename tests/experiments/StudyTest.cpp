@@ -191,7 +191,7 @@ TEST_F(StudyTest, GpStudyGivesIdenticalResultsWithOneAndTwoParallelTrials) {
   const std::string one = studyContents(dir_ / "study.db");
   ASSERT_EQ(run(gp, {"execution.parallel_trials=2"}, true).code, kExitOk);
   EXPECT_EQ(studyContents(dir_ / "study.db"), one);
-  EXPECT_NE(one.find("\n8 reference complete"), std::string::npos) << one;  // all 9 ran
+  EXPECT_THAT(one, ::testing::ContainsRegex("\n8 [a-z]+ complete")) << one;  // all 9 ran
 }
 
 TEST_F(StudyTest, RerunResumesWithoutRunningFinishedTrialsAgain) {
@@ -298,10 +298,10 @@ TEST_F(StudyTest, BackendListRunsEveryTrialOnEachAndCompareReportsThem) {
   std::ostringstream out;
   std::ostringstream err;
   ASSERT_EQ(runCompare({dir_ / "study.db", {}}, out, err), kExitOk) << err.str();
-  EXPECT_THAT(out.str(), HasSubstr("reference   8"));
+  EXPECT_THAT(out.str(), ::testing::ContainsRegex("reference +1 +8 "));
   EXPECT_THAT(out.str(), HasSubstr("(baseline)"));
-  EXPECT_THAT(out.str(), HasSubstr("openblas    8"));
-  EXPECT_THAT(out.str(), ::testing::ContainsRegex("onednn +8 .*e-0[3-9]"));
+  EXPECT_THAT(out.str(), ::testing::ContainsRegex("openblas +1 +8 "));
+  EXPECT_THAT(out.str(), ::testing::ContainsRegex("onednn +1 +8 .*e-0[3-9]\n"));
 }
 
 TEST_F(StudyTest, HyperbandPromotedTrialsContinueFromTheirCheckpoints) {
