@@ -16,7 +16,7 @@ namespace tunelab {
 
 namespace {
 
-constexpr int kRounds = 2;  // each candidate timed this often, in turn; the fastest time kept
+constexpr int kRounds = 3;  // each candidate timed this often, in turn; the fastest time kept
 
 std::optional<std::filesystem::path> environmentPath(const char* name) {
   const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read before threads
