@@ -46,10 +46,10 @@ BackendChoice pickAutoBackend(const ModelProbe& probe) {
                        measureOn(probe));
 }
 
-int pickAutoThreads(const ModelProbe& probe, const std::string& backend, int threads) {
+ThreadsChoice pickAutoThreads(const ModelProbe& probe, const std::string& backend, int threads) {
   if (threads <= 1 || countParameters(probe.training, probe.plugins, probe.train.sampleShape) <
                           kParametersWorthThreads) {
-    return 1;
+    return {};
   }
   return chooseThreads(threads, backend, verdictKey(probe, {backend}), choiceCacheFile(),
                        measureOn(probe));

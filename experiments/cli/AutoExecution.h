@@ -25,6 +25,6 @@ BackendChoice pickAutoBackend(const ModelProbe& probe);
 /// `threads_per_trial: auto` for trials on `backend` with up to `threads` threads: one thread
 /// for models below 100,000 parameters (a step is too short to share); for larger ones more
 /// only when the start-up measurement shows they pay (chooseThreads).
-int pickAutoThreads(const ModelProbe& probe, const std::string& backend, int threads);
+ThreadsChoice pickAutoThreads(const ModelProbe& probe, const std::string& backend, int threads);
 
 }  // namespace tunelab

@@ -200,8 +200,10 @@ Failure planExecution(Run& run) {
       const ModelProbe probe{*run.experiment.probe, run.centreModel, run.data->train, run.plugins};
       if (auto failed = pickBackend(run, probe)) return failed;
       if (study.execution.threadsPerTrial == 0) {
-        autoThreads =
+        const ThreadsChoice threads =
             pickAutoThreads(probe, primaryBackend(study), threadsAvailablePerTrial(study, cores));
+        autoThreads = threads.threads;
+        if (auto line = describeThreads(threads); !line.empty()) run.out << line << "\n";
       }
     }
   } catch (const ConfigError& e) {

@@ -103,7 +103,9 @@ Failure planTraining(TrainRun& run) {
     }
     if (execution.threadsPerTrial == 0) {
       const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-      execution.threadsPerTrial = pickAutoThreads(probe, execution.backends.front(), cores);
+      const ThreadsChoice threads = pickAutoThreads(probe, execution.backends.front(), cores);
+      execution.threadsPerTrial = threads.threads;
+      if (auto line = describeThreads(threads); !line.empty()) run.out << line << "\n";
     }
   } catch (const ConfigError& e) {
     run.err << "error: " << run.document->describe(e) << "\n";
@@ -152,7 +154,8 @@ Failure writeOutputs(TrainRun& run, const std::filesystem::path& outputDir) {
     saved.info = {{"trained_by", "tunelab train"},
                   {"experiment_file", run.args.experiment.string()},
                   {"epochs", run.model.fit.history.size()},
-                  {"best_epoch", run.model.fit.bestEpoch}};
+                  {"best_epoch", run.model.fit.bestEpoch},
+                  {"backend", run.single.execution.backends.front()}};
     saveModel(outputDir / "model.tunelab", saved);
   } catch (const Error& e) {
     run.err << "error: " << e.what() << "\n";

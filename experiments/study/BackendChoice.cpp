@@ -16,6 +16,7 @@ namespace tunelab {
 
 namespace {
 
+constexpr double kThreadsMustPay = 0.75;  // speed-up per thread below which cores go to trials
 constexpr int kRounds = 3;  // each candidate timed this often, in turn; the fastest time kept
 
 std::optional<std::filesystem::path> environmentPath(const char* name) {
@@ -144,28 +145,43 @@ std::string describeChoice(const BackendChoice& choice) {
   return "backend auto: " + choice.backend + " (" + why + ")";
 }
 
-int chooseThreads(int threads, const std::string& backend, const std::string& key,
-                  const std::optional<std::filesystem::path>& cacheFile,
-                  const MeasureStep& measure) {
-  if (threads <= 1) return 1;
+ThreadsChoice chooseThreads(int threads, const std::string& backend, const std::string& key,
+                            const std::optional<std::filesystem::path>& cacheFile,
+                            const MeasureStep& measure) {
+  if (threads <= 1) return {};
   const std::string entry = key + "; threads " + std::to_string(threads) + " on " + backend;
+  const std::string many = std::to_string(threads);
   nlohmann::json cache = readCache(cacheFile);
   if (auto it = cache.find(entry); it != cache.end() && it->is_object() &&
                                    it->contains("threads") &&
                                    (*it)["threads"].is_number_integer()) {
-    return std::clamp((*it)["threads"].get<int>(), 1, threads);
+    const nlohmann::json seconds = it->value("seconds_per_step", nlohmann::json::object());
+    return {std::clamp((*it)["threads"].get<int>(), 1, threads), threads, seconds.value("1", 0.0),
+            seconds.value(many, 0.0), true};
   }
-  double one = std::numeric_limits<double>::infinity();
-  double many = one;
+  ThreadsChoice choice{1, threads, std::numeric_limits<double>::infinity(),
+                       std::numeric_limits<double>::infinity(), false};
   for (int round = 0; round < kRounds; ++round) {
-    one = std::min(one, measure(backend, 1));
-    many = std::min(many, measure(backend, threads));
+    choice.oneThread = std::min(choice.oneThread, measure(backend, 1));
+    choice.triedThreads = std::min(choice.triedThreads, measure(backend, threads));
   }
-  const int chosen = one >= 0.75 * threads * many ? threads : 1;
-  cache[entry] = {{"threads", chosen},
-                  {"seconds_per_step", {{"1", one}, {std::to_string(threads), many}}}};
+  if (choice.oneThread >= kThreadsMustPay * threads * choice.triedThreads) choice.threads = threads;
+  cache[entry] = {{"threads", choice.threads},
+                  {"seconds_per_step", {{"1", choice.oneThread}, {many, choice.triedThreads}}}};
   writeCache(cacheFile, cache);
-  return chosen;
+  return choice;
+}
+
+std::string describeThreads(const ThreadsChoice& choice) {
+  if (choice.tried <= 1 || choice.oneThread <= 0 || choice.triedThreads <= 0) return "";
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(2) << "threads per trial auto: " << choice.threads << " ("
+    << choice.tried << " threads: " << choice.oneThread / choice.triedThreads
+    << "x faster per step than 1, " << (choice.threads > 1 ? "at least" : "below") << " the "
+    << kThreadsMustPay * choice.tried
+    << "x that pays for the cores: " << readableSeconds(choice.triedThreads) << " vs "
+    << readableSeconds(choice.oneThread) << (choice.cached ? "; cached verdict)" : ")");
+  return s.str();
 }
 
 }  // namespace tunelab

@@ -45,12 +45,25 @@ BackendChoice chooseBackend(const std::vector<std::string>& candidates, const st
 /// "backend auto: onednn (1.31x faster than openblas on this model: 41 us vs 54 us per step)".
 std::string describeChoice(const BackendChoice& choice);
 
+/// What `threads_per_trial: auto` decided for a model, and the timings it decided on.
+struct ThreadsChoice {
+  int threads = 1;
+  int tried = 1;            // the most threads measured
+  double oneThread = 0;     // seconds per step on one thread (0: not measured)
+  double triedThreads = 0;  // ... and on `tried` threads
+  bool cached = false;
+};
+
 /// Threads per trial for `threads_per_trial: auto`: more than one only when `threads` threads
 /// make a step of the model at least 0.75 x threads faster than one thread (measured, or read
 /// from the cache under `key`), so a trial never runs slower than on one thread and the cores
 /// are not better spent on parallel trials.
-int chooseThreads(int threads, const std::string& backend, const std::string& key,
-                  const std::optional<std::filesystem::path>& cacheFile,
-                  const MeasureStep& measure);
+ThreadsChoice chooseThreads(int threads, const std::string& backend, const std::string& key,
+                            const std::optional<std::filesystem::path>& cacheFile,
+                            const MeasureStep& measure);
+
+/// "threads per trial auto: 1 (2 threads: 1.10x faster per step than 1, below the 1.50x that
+/// pays for a core: 0.75 ms vs 0.82 ms)"; empty when nothing was measured.
+std::string describeThreads(const ThreadsChoice& choice);
 
 }  // namespace tunelab

@@ -85,13 +85,19 @@ TEST_F(BackendChoiceTest, OneCandidateIsNotMeasured) {
 TEST_F(BackendChoiceTest, MoreThreadsOnlyWhenTheyPayForThemselves) {
   FakeMachine machine;
   machine.speedUpOfTwoThreads = 1.1;  // a busy machine, or a small model
-  EXPECT_EQ(chooseThreads(2, "onednn", "model A", cache_, machine.measure()), 1);
+  const ThreadsChoice busy = chooseThreads(2, "onednn", "model A", cache_, machine.measure());
+  EXPECT_EQ(busy.threads, 1);
+  EXPECT_EQ(describeThreads(busy),
+            "threads per trial auto: 1 (2 threads: 1.10x faster per step than 1, below the 1.50x "
+            "that pays for the cores: 37.3 us vs 41.0 us)");
   machine.speedUpOfTwoThreads = 1.8;
-  EXPECT_EQ(chooseThreads(2, "onednn", "model B", cache_, machine.measure()), 2);
+  EXPECT_EQ(chooseThreads(2, "onednn", "model B", cache_, machine.measure()).threads, 2);
   const int measured = machine.measured;
-  EXPECT_EQ(chooseThreads(2, "onednn", "model B", cache_, machine.measure()), 2);
-  EXPECT_EQ(machine.measured, measured);  // cached
-  EXPECT_EQ(chooseThreads(1, "onednn", "model C", cache_, machine.measure()), 1);
+  const ThreadsChoice cached = chooseThreads(2, "onednn", "model B", cache_, machine.measure());
+  EXPECT_EQ(cached.threads, 2);
+  EXPECT_EQ(machine.measured, measured);
+  EXPECT_THAT(describeThreads(cached), HasSubstr("cached verdict"));
+  EXPECT_EQ(chooseThreads(1, "onednn", "model C", cache_, machine.measure()).threads, 1);
   EXPECT_EQ(machine.measured, measured);  // one core: nothing to measure
 }
 

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/Error.h"
 #include "core/Rng.h"
 #include "experiments/cli/BestCommand.h"
 #include "experiments/cli/CompareCommand.h"
@@ -531,10 +532,18 @@ TEST_F(StudyTest, SigtermStopsCleanlyAndTheStudyResumes) {
   // Should the study end before the signal, the signal must not end the test program.
   const auto previous = std::signal(SIGTERM, ignoreSignal);
   const pid_t self = getpid();
-  const auto wal = dir_ / "stopped.db-wal";
-  std::thread terminator([self, wal] {
-    // Once the study has opened its store, let it train a little, then stop it.
-    while (!std::filesystem::exists(wal)) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const auto db = dir_ / "stopped.db";
+  std::thread terminator([self, db] {
+    // Once the study trains (it has stored an epoch: the start-up measurement of backend auto
+    // is over), let it train a little, then stop it.
+    auto trains = [&db] {
+      try {
+        return storedEpochs(db) >= 1;
+      } catch (const Error&) {
+        return false;  // the store is being created
+      }
+    };
+    while (!trains()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     kill(self, SIGTERM);
   });
