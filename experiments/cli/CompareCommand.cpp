@@ -1,113 +1,102 @@
 #include "experiments/cli/CompareCommand.h"
 
-#include <algorithm>
 #include <cmath>
 #include <iomanip>
-#include <map>
 #include <ostream>
 #include <sstream>
 
-#include "core/Error.h"
 #include "experiments/cli/ExitCode.h"
+#include "experiments/report/BackendComparison.h"
+#include "experiments/report/Units.h"
 
 namespace tunelab {
 
 namespace {
 
-double median(std::vector<double> values) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+std::string threadsOf(const BackendStats& b) {
+  if (b.maxThreads == 0) return "?";
+  if (b.minThreads == b.maxThreads) return std::to_string(b.maxThreads);
+  return std::to_string(b.minThreads) + "-" + std::to_string(b.maxThreads);
 }
 
-// The backends the trials ran on, the study's order first (a --set at run time may have
-// changed the file's list).
-std::vector<std::string> backendsRun(const StudySpec& spec,
-                                     const std::vector<TrialRecord>& trials) {
-  std::vector<std::string> backends;
-  for (const auto& b : spec.execution.backends) {
-    if (std::any_of(trials.begin(), trials.end(), [&](const auto& t) { return t.backend == b; })) {
-      backends.push_back(b);
-    }
-  }
-  for (const auto& t : trials) {
-    if (std::find(backends.begin(), backends.end(), t.backend) == backends.end()) {
-      backends.push_back(t.backend);
-    }
-  }
-  return backends;
+std::string speedUp(const BackendStats& b, const std::string& baseline) {
+  if (!b.speedUp) return "n/a";
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(2) << *b.speedUp << "x";
+  if (b.backend == baseline) s << " (baseline)";
+  return s.str();
 }
 
-using FinalLoss = std::map<std::pair<TrialId, std::string>, double>;
-
-FinalLoss finalLosses(const std::vector<TrialRecord>& trials) {
-  FinalLoss losses;
-  for (const auto& t : trials) {
-    if (auto it = t.finalValues.find("val_loss"); it != t.finalValues.end() && it->is_number()) {
-      losses[{t.id, t.backend}] = it->get<double>();
-    }
-  }
-  return losses;
+std::string scientific(double value) {
+  std::ostringstream s;
+  s << std::scientific << std::setprecision(1) << value;
+  return s.str();
 }
 
-// One backend's row: trials, total time, median epoch, peak memory, largest difference.
-std::string backendRow(const std::string& backend, const std::string& base,
-                       const std::vector<TrialRecord>& trials, StudyStore& store,
-                       const FinalLoss& losses) {
-  double total = 0;
-  int count = 0;
-  std::int64_t peak = 0;
-  std::vector<double> epochSeconds;
-  std::optional<double> maxDifference;
-  for (const auto& t : trials) {
-    if (t.backend != backend || t.status == TrialStatus::Running) continue;
-    ++count;
-    total += t.seconds;
-    peak = std::max(peak, t.peakMemoryKiB);
-    for (const auto& e : store.epochs(t.id, t.backend)) epochSeconds.push_back(e.seconds);
-    auto mine = losses.find({t.id, backend});
-    auto theirs = losses.find({t.id, base});
-    if (mine != losses.end() && theirs != losses.end()) {
-      maxDifference =
-          std::max(maxDifference.value_or(0.0), std::abs(mine->second - theirs->second));
-    }
+std::string percent(double fraction) {
+  std::ostringstream s;
+  s << std::setprecision(2) << fraction * 100 << "%";
+  return s.str();
+}
+
+void printTable(const BackendComparison& c, std::ostream& out) {
+  out << std::left << std::setw(12) << "backend" << std::setw(9) << "threads" << std::setw(8)
+      << "trials" << std::setw(30) << "epoch time: median (IQR)" << std::setw(20) << "speed-up"
+      << std::setw(14) << "peak tensors"
+      << "max |val_loss - " << c.baseline << "|\n";
+  for (const auto& b : c.backends) {
+    out << std::setw(12) << b.backend << std::setw(9) << threadsOf(b) << std::setw(8) << b.trials
+        << std::setw(30) << readableRange(b.medianEpoch, b.lowerQuartile, b.upperQuartile)
+        << std::setw(20) << speedUp(b, c.baseline) << std::setw(14)
+        << (std::to_string((b.largestTrialKiB + 1023) / 1024) + " MiB")
+        << (b.backend == c.baseline  ? "-"
+            : b.maxValLossDifference ? scientific(*b.maxValLossDifference)
+                                     : "n/a")
+        << "\n";
   }
-  std::ostringstream row;
-  row << std::left << std::setw(12) << backend << std::setw(8) << count << std::setw(14)
-      << (std::to_string(static_cast<long long>(std::llround(total * 1000))) + " ms")
-      << std::setw(16)
-      << (std::to_string(static_cast<long long>(std::llround(median(epochSeconds) * 1e6))) + " us")
-      << std::setw(16) << (std::to_string(peak / 1024) + " MiB");
-  if (backend == base) {
-    row << "(baseline)";
-  } else if (maxDifference) {
-    row << std::scientific << std::setprecision(2) << *maxDifference;
+}
+
+void printAgreement(const BackendComparison& c, double tolerance, std::ostream& out) {
+  out << "Agreement: ";
+  if (c.backends.size() < 2) {
+    out << "one backend ran, nothing to compare.\n";
+  } else if (!c.maxRelativeDifference) {
+    out << "no trial completed on " << c.baseline << " and another backend, nothing to compare.\n";
   } else {
-    row << "n/a";
+    const auto& d = c.mostDifferent;
+    const bool agree = *c.maxRelativeDifference <= tolerance;
+    out << "the largest final val_loss difference is " << scientific(d.absolute) << " ("
+        << percent(*c.maxRelativeDifference) << " of " << c.baseline << "'s " << d.baselineValue
+        << "; trial " << d.trial << ", " << d.backend << "), " << (agree ? "within" : "above")
+        << " the tolerance " << percent(tolerance) << ": "
+        << (agree ? "the backends agree"
+                  : "the backends differ (float32 rounding grows over the epochs; --tolerance "
+                    "sets the limit)")
+        << ".\n";
   }
-  return row.str();
+  bool same = true;
+  for (const auto& b : c.backends) same = same && b.best == c.backends.front().best;
+  if (same && c.backends.front().best) {
+    out << "Best trial: every backend picks trial " << *c.backends.front().best << ".\n";
+    return;
+  }
+  out << "Best trial differs:";
+  for (const auto& b : c.backends) {
+    out << " " << b.backend << " picks " << (b.best ? "trial " + std::to_string(*b.best) : "none")
+        << (&b == &c.backends.back() ? ".\n" : ",");
+  }
 }
 
 }  // namespace
 
-int runCompare(const StudyLocation& where, std::ostream& out, std::ostream& err) {
+int runCompare(const StudyLocation& where, std::ostream& out, std::ostream& err, double tolerance) {
   return readStudy(where, err, [&](StoredStudy& s) {
-    const auto trials = s.store->trials();
-    const auto backends = backendsRun(s.spec, trials);
-    if (backends.empty()) throw Error("the study has no trials yet");
-    const std::string base =
-        std::find(backends.begin(), backends.end(), "reference") != backends.end()
-            ? "reference"
-            : backends.front();
-    const FinalLoss losses = finalLosses(trials);
-    out << std::left << std::setw(12) << "backend" << std::setw(8) << "trials" << std::setw(14)
-        << "total time" << std::setw(16) << "median epoch" << std::setw(16) << "peak memory"
-        << "max |val_loss - " << base << "|\n";
-    for (const auto& backend : backends) {
-      out << backendRow(backend, base, trials, *s.store, losses) << "\n";
-    }
-    out << "Peak memory is the process's (trials share one process).\n";
+    const BackendComparison comparison = compareBackends(s.spec, *s.store);
+    printTable(comparison, out);
+    printAgreement(comparison, tolerance, out);
+    out << "Speed-up: the baseline's training time over each backend's, on the trials both "
+           "ran. Peak tensors: the largest trial's float buffers (parameters, gradients, "
+           "optimizer state, batches) as tunelab counts them, not the process's memory.\n";
     return kExitOk;
   });
 }

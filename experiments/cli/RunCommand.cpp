@@ -9,6 +9,7 @@
 
 #include "core/Error.h"
 #include "core/data/PrepareData.h"
+#include "experiments/cli/AutoExecution.h"
 #include "experiments/cli/CommandSteps.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/config/ExperimentSpec.h"
@@ -73,6 +74,7 @@ struct Run {
   std::unique_ptr<Pruner> pruner;
   std::optional<StudyLock> lock;  // before the store, so it is released after the store closes
   std::optional<StudyStore> store;
+  nlohmann::json centreModel;  // the model section at the centre of the space
   ThreadBudget budget;
 
   const StudySpec& study() const { return experiment.study; }
@@ -113,13 +115,14 @@ Failure lockStudy(Run& run) {
 Failure loadPlugins(Run& run) {
   loadPluginsWarning(run.plugins, run.args.pluginDirs, run.err);
   if (run.experiment.command) return std::nullopt;
-  return checkBackends(run.plugins, run.study().execution.backends, *run.document, run.err);
+  const auto& backends = run.study().execution.backends;
+  if (backends.front() == kAutoBackend) return std::nullopt;
+  return checkBackends(run.plugins, backends, *run.document, run.err);
 }
 
-// The built-in objective needs the data, prepared once, and a model to size the threads.
+// The built-in objective needs the data, prepared once.
 Failure buildObjective(Run& run) {
   const StudySpec& study = run.study();
-  std::size_t parameters = 0;
   try {
     if (run.experiment.command) {
       run.objective = std::make_unique<CommandObjective>(*run.experiment.command, study.space,
@@ -132,16 +135,16 @@ Failure buildObjective(Run& run) {
                                        run.err);
       if (!run.data) return kExitBadInput;
       auto model = std::make_unique<ModelObjective>(run.experiment, *run.data, run.plugins);
-      parameters = model->parameterCount(
-          study.space.decode(std::vector<double>(study.space.dimensions(), 0.5)));
+      run.centreModel =
+          run.experiment
+              .bind(study.space.decode(std::vector<double>(study.space.dimensions(), 0.5)))
+              .value("model", nlohmann::json());
       run.model = model.get();
       run.objective = std::move(model);
     }
   } catch (const ConfigError& e) {
     return run.located(e);
   }
-  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  run.budget = chooseThreadBudget(study, parameters, cores);
   return std::nullopt;
 }
 
@@ -183,6 +186,55 @@ Failure openStore(Run& run) {
     run.err << "error: " << e.what() << "\n";
     return kExitOutput;
   }
+  return std::nullopt;
+}
+
+// `execution.backend: auto`: the backend the study started with, else the fastest on its centre
+// model (measured, or the cached verdict), recorded in the store before the first trial.
+Failure pickBackend(Run& run, const ModelProbe& probe) {
+  auto& backends = run.experiment.study.execution.backends;
+  if (backends.front() != kAutoBackend) return std::nullopt;
+  BackendChoice choice;
+  if (auto kept = run.store->chosenBackend()) {
+    if (!run.plugins.backends().contains(*kept)) {
+      run.err << "error: this study runs on backend '" << *kept
+              << "' (execution.backend: auto picked it when the study started), which is not "
+                 "installed now; install it, or start over with --new-study\n";
+      return kExitBadInput;
+    }
+    choice = {*kept, BackendChoice::Source::Resumed, {}};
+  } else {
+    choice = pickAutoBackend(probe);
+    run.store->recordChosenBackend(choice.backend);
+  }
+  backends = {choice.backend};
+  run.out << describeChoice(choice) << "\n";
+  return std::nullopt;
+}
+
+// Parallel trials and threads per trial; `auto` threads measured on the centre model.
+Failure planExecution(Run& run) {
+  const StudySpec& study = run.study();
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  int autoThreads = 1;
+  try {
+    if (run.model != nullptr) {
+      const ModelProbe probe{*run.experiment.probe, run.centreModel, run.data->train, run.plugins};
+      if (auto failed = pickBackend(run, probe)) return failed;
+      if (study.execution.threadsPerTrial == 0) {
+        const ThreadsChoice threads =
+            pickAutoThreads(probe, primaryBackend(study), threadsAvailablePerTrial(study, cores));
+        autoThreads = threads.threads;
+        if (auto line = describeThreads(threads); !line.empty()) run.out << line << "\n";
+      }
+    }
+  } catch (const ConfigError& e) {
+    return run.located(e);
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  run.budget = chooseThreadBudget(study, autoThreads, cores);
   return std::nullopt;
 }
 
@@ -249,8 +301,8 @@ Failure writeOutputs(Run& run, const RunSummary& summary) {
 
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   Run run{args, out, err};
-  for (auto* step :
-       {readExperiment, lockStudy, loadPlugins, buildObjective, buildSearch, openStore}) {
+  for (auto* step : {readExperiment, lockStudy, loadPlugins, buildObjective, buildSearch, openStore,
+                     planExecution}) {
     if (auto failed = step(run)) return *failed;
   }
   printHeader(run);

@@ -16,6 +16,13 @@ bool isDatabase(const std::filesystem::path& path) {
   return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3";
 }
 
+// A study on `execution.backend: auto` ran on the backend recorded when it started.
+void resolveAutoBackend(StoredStudy& opened) {
+  auto& backends = opened.spec.execution.backends;
+  if (backends.size() != 1 || backends.front() != kAutoBackend) return;
+  if (auto chosen = opened.store->chosenBackend()) backends = {*chosen};
+}
+
 }  // namespace
 
 void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
@@ -28,6 +35,7 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
     const YamlDocument document = YamlDocument::parse(opened.store->experimentText(),
                                                       where.path.string() + " (stored experiment)");
     opened.spec = parseStudySpec(document.root(), document.keysInFileOrder("search.parameters"));
+    resolveAutoBackend(opened);
     return;
   }
   YamlDocument document = YamlDocument::load(where.path);
@@ -44,6 +52,7 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
   }
   opened.store.emplace(storage);
   opened.owner = StudyLock::liveOwner(storage);
+  resolveAutoBackend(opened);
 }
 
 std::vector<TrialRecord> StoredStudy::trials() {

@@ -4,10 +4,12 @@
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include "core/Error.h"
 #include "core/Trainer.h"
 #include "core/data/PrepareData.h"
+#include "experiments/cli/AutoExecution.h"
 #include "experiments/cli/CommandSteps.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/config/ExperimentSpec.h"
@@ -83,8 +85,33 @@ Failure readExperiment(TrainRun& run) {
 
 Failure loadPlugins(TrainRun& run) {
   loadPluginsWarning(run.plugins, run.args.pluginDirs, run.err);
+  if (run.single.execution.backends.front() == kAutoBackend) return std::nullopt;
   return checkBackends(run.plugins, {run.single.execution.backends.front()}, *run.document,
                        run.err);
+}
+
+// `auto` backend and threads, measured on this model (or the cached verdict).
+Failure planTraining(TrainRun& run) {
+  ExecutionSpec& execution = run.single.execution;
+  const nlohmann::json model = run.single.bound.value("model", nlohmann::json());
+  const ModelProbe probe{run.single.training, model, run.data->train, run.plugins};
+  try {
+    if (execution.backends.front() == kAutoBackend) {
+      const BackendChoice choice = pickAutoBackend(probe);
+      execution.backends = {choice.backend};
+      run.out << describeChoice(choice) << "\n";
+    }
+    if (execution.threadsPerTrial == 0) {
+      const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+      const ThreadsChoice threads = pickAutoThreads(probe, execution.backends.front(), cores);
+      execution.threadsPerTrial = threads.threads;
+      if (auto line = describeThreads(threads); !line.empty()) run.out << line << "\n";
+    }
+  } catch (const ConfigError& e) {
+    run.err << "error: " << run.document->describe(e) << "\n";
+    return kExitBadInput;
+  }
+  return std::nullopt;
 }
 
 Failure train(TrainRun& run) {
@@ -127,7 +154,8 @@ Failure writeOutputs(TrainRun& run, const std::filesystem::path& outputDir) {
     saved.info = {{"trained_by", "tunelab train"},
                   {"experiment_file", run.args.experiment.string()},
                   {"epochs", run.model.fit.history.size()},
-                  {"best_epoch", run.model.fit.bestEpoch}};
+                  {"best_epoch", run.model.fit.bestEpoch},
+                  {"backend", run.single.execution.backends.front()}};
     saveModel(outputDir / "model.tunelab", saved);
   } catch (const Error& e) {
     run.err << "error: " << e.what() << "\n";
@@ -156,6 +184,7 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
                                    run.single.execution.seed, *run.document, err);
   if (!run.data) return kExitBadInput;
   out << describeData(*run.data);
+  if (auto failed = planTraining(run)) return *failed;
   if (auto failed = train(run)) return *failed;
   printResult(run);
   const auto outputDir =

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -32,7 +33,7 @@ constexpr const char* kUsage =
     "  status <exp.yaml|db>      trials by status, the best so far, what resumes\n"
     "  best <exp.yaml|db>        the best trials with their parameters and test metrics\n"
     "  export <exp.yaml|db>      every trial (and epoch) as CSV or JSON\n"
-    "  compare <exp.yaml|db>     speed and results per backend of a multi-backend study\n"
+    "  compare <exp.yaml|db>     which backend is faster on the study's model, and do they agree\n"
     "  train <experiment.yaml>   train the one model an experiment file describes\n"
     "  predict <model> <data.csv>  predictions of a saved model (best_model.tunelab of a study)\n"
     "  plugins                   list the plugins, what they add, and files refused\n"
@@ -172,6 +173,7 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
   std::size_t count = 5;
   std::string format = "csv";
   std::string output;
+  double tolerance = tunelab::kDefaultValLossTolerance;
   po::options_description options("tunelab " + command + " <experiment.yaml | study.db> [options]");
   options.add_options()("help,h", "show this help")(
       "set", po::value(&where.overrides)->composing(),
@@ -182,6 +184,11 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
                           "csv (default), json, or html (a report with every trial's curves)")(
         "output,o", po::value(&output), "the file to write (default trials.csv / .json / .html)");
   }
+  if (command == "compare") {
+    options.add_options()("tolerance", po::value(&tolerance),
+                          "the largest final val_loss difference between backends, as a fraction "
+                          "of the baseline's, that still counts as agreement (0.01: 1%)");
+  }
   if (auto done = parseCommandLine(command, arguments, options,
                                    "an experiment file or a study database", path)) {
     return *done;
@@ -189,7 +196,7 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
   where.path = path;
   if (command == "status") return tunelab::runStatus(where, std::cout, std::cerr);
   if (command == "best") return tunelab::runBest(where, count, std::cout, std::cerr);
-  if (command == "compare") return tunelab::runCompare(where, std::cout, std::cerr);
+  if (command == "compare") return tunelab::runCompare(where, std::cout, std::cerr, tolerance);
   if (output.empty()) output = "trials." + format;
   return tunelab::runExport(where, format, output, std::cout, std::cerr);
 }
@@ -222,6 +229,11 @@ int pluginsCommand(const std::vector<std::string>& arguments, bool backends) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OpenMP threads waiting for work sleep instead of spinning: on a busy machine a spinning
+  // waiter holds a core its team's other thread needs (a 2-thread Fashion-MNIST epoch took 2x
+  // as long as on 1 thread; sleeping, it is faster than 1 thread, bench/RESULTS.md). libgomp
+  // reads this when the backend plugins load it, after this line; the user's own setting wins.
+  setenv("OMP_WAIT_POLICY", "passive", 0);
   std::vector<std::string> arguments(argv + 1, argv + argc);
   if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" ||
       arguments[0] == "help") {

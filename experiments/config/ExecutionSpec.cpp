@@ -21,7 +21,7 @@ int threadSetting(Options& o, const std::string& key) {
 }
 
 std::vector<std::string> parseBackends(const nlohmann::json& backend) {
-  if (backend.is_null()) return {"reference"};
+  if (backend.is_null()) return {kAutoBackend};
   if (backend.is_string()) return {backend.get<std::string>()};
   if (!backend.is_array())
     throw ConfigError("backend", "expected a backend name or a list of them");
@@ -34,6 +34,12 @@ std::vector<std::string> parseBackends(const nlohmann::json& backend) {
     backends.push_back(b.get<std::string>());
   }
   if (backends.empty()) throw ConfigError("backend", "the list of backends is empty");
+  if (backends.size() > 1 &&
+      std::find(backends.begin(), backends.end(), kAutoBackend) != backends.end()) {
+    throw ConfigError("backend",
+                      "auto picks one backend; list the backends by name to run every trial "
+                      "on each");
+  }
   return backends;
 }
 

@@ -8,11 +8,15 @@
 
 namespace tunelab {
 
+/// The backend name that asks tunelab to measure the installed backends on the study's model
+/// at start and run on the fastest (the default).
+inline constexpr const char* kAutoBackend = "auto";
+
 /// The `execution` section: where and how trials run.
 struct ExecutionSpec {
-  std::vector<std::string> backends{"reference"};  // the first is the primary one
-  int parallelTrials = 0;                          // 0 = auto
-  int threadsPerTrial = 0;                         // 0 = auto
+  std::vector<std::string> backends{kAutoBackend};  // the first is the primary one
+  int parallelTrials = 0;                           // 0 = auto
+  int threadsPerTrial = 0;                          // 0 = auto
   std::uint64_t seed = 42;
   double checkpointEverySeconds = 30;  // checkpoint_every: a running trial's progress
   std::filesystem::path output;        // default runs/<name>

@@ -76,7 +76,12 @@ TrainingSpec ExperimentSpec::training(const nlohmann::json& params) const {
 
 std::string resultFingerprint(nlohmann::json root) {
   if (root.contains("execution") && root["execution"].is_object()) {
-    for (const auto& key : executionOnlyKeys()) root["execution"].erase(key);
+    auto& execution = root["execution"];
+    for (const auto& key : executionOnlyKeys()) execution.erase(key);
+    // auto is the default: writing it or not is the same study (the store keeps the pick).
+    if (execution.contains("backend") && execution["backend"] == kAutoBackend) {
+      execution.erase("backend");
+    }
   }
   if (root.contains("search") && root["search"].is_object()) root["search"].erase("max_trials");
   root.erase("description");

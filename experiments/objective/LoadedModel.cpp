@@ -26,6 +26,21 @@ struct LoadedModel::Impl {
         trainer(graph, *backend, *loss, spec.fit, Rng(0)) {}
 };
 
+namespace {
+
+// The backend the model was trained on (its test numbers to the last bit) when it is
+// installed; else the reference.
+std::string predictionBackend(const SavedModel& saved, const PluginHost& plugins) {
+  const auto it = saved.info.find("backend");
+  if (it != saved.info.end() && it->is_string() &&
+      plugins.backends().contains(it->get<std::string>())) {
+    return it->get<std::string>();
+  }
+  return "reference";
+}
+
+}  // namespace
+
 LoadedModel::LoadedModel(SavedModel saved, const PluginHost& plugins,
                          const std::filesystem::path& file)
     : saved_(std::move(saved)) {
@@ -41,7 +56,7 @@ LoadedModel::LoadedModel(SavedModel saved, const PluginHost& plugins,
   std::copy(saved_.params.begin(), saved_.params.end(), graph.params().begin());
   std::copy(saved_.state.begin(), saved_.state.end(), graph.state().begin());
   impl_ = std::make_unique<Impl>(std::move(spec), std::move(loss), std::move(graph),
-                                 plugins.backends().create("reference"));
+                                 plugins.backends().create(predictionBackend(saved_, plugins)));
 }
 
 LoadedModel::~LoadedModel() = default;

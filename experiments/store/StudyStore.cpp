@@ -59,7 +59,18 @@ CREATE TABLE IF NOT EXISTS best_model (
   trial INTEGER NOT NULL,
   backend TEXT NOT NULL,
   weights BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS choices (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
 )sql";
+
+bool hasColumn(SqliteDatabase& db, const std::string& table, const std::string& column) {
+  auto info = db.prepare("PRAGMA table_info(" + table + ")");
+  while (info.next()) {
+    if (info.text(1) == column) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -92,6 +103,10 @@ StudyStore::StudyStore(const std::filesystem::path& file) : db_(file) {
   // FULL: a trial reported finished is on disk, even if the machine loses power after.
   db_.execute("PRAGMA synchronous=FULL");
   db_.execute(kSchema);
+  // Stores made before trials recorded their thread count.
+  if (!hasColumn(db_, "trials", "threads")) {
+    db_.execute("ALTER TABLE trials ADD COLUMN threads INTEGER NOT NULL DEFAULT 0");
+  }
 }
 
 bool StudyStore::openStudy(const std::string& name, const std::string& experimentText,
@@ -117,7 +132,7 @@ bool StudyStore::openStudy(const std::string& name, const std::string& experimen
   }
   db_.execute(
       "DELETE FROM epochs; DELETE FROM trials; DELETE FROM checkpoints; DELETE FROM best_model; "
-      "DELETE FROM progress; "
+      "DELETE FROM progress; DELETE FROM choices; "
       "DELETE FROM study;");
   db_.prepare("INSERT INTO study (id, name, experiment, space, config) VALUES (1, ?, ?, ?, ?)")
       .bind(1, name)
@@ -204,8 +219,8 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
   }
   auto statement = db_.prepare(
       "UPDATE trials SET status = ?, value = ?, epochs = ?, best_epoch = ?, seconds = ?, "
-      "peak_memory_kib = ?, error = ?, final_values = ?, finished = datetime('now') "
-      "WHERE id = ? AND backend = ?");
+      "peak_memory_kib = ?, error = ?, final_values = ?, threads = ?, "
+      "finished = datetime('now') WHERE id = ? AND backend = ?");
   statement.bind(1, std::string(trialStatusName(t.status)));
   if (t.value) {
     statement.bind(2, *t.value);
@@ -218,8 +233,9 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
       .bind(6, t.peakMemoryKiB)
       .bind(7, t.error)
       .bind(8, t.finalValues.dump())
-      .bind(9, std::int64_t{t.id})
-      .bind(10, t.backend)
+      .bind(9, std::int64_t{t.threads})
+      .bind(10, std::int64_t{t.id})
+      .bind(11, t.backend)
       .run();
   saveStrategyState(strategyState);
   transaction.commit();
@@ -259,10 +275,30 @@ std::string StudyStore::experimentText() {
   return select.text(0);
 }
 
+std::optional<std::string> StudyStore::chosenBackend() {
+  auto select = db_.prepare("SELECT value FROM choices WHERE key = 'backend'");
+  if (select.next()) return select.text(0);
+  // A study stored before the choice was recorded: the backend its trials ran on.
+  auto ran = db_.prepare("SELECT DISTINCT backend FROM trials");
+  std::optional<std::string> backend;
+  while (ran.next()) {
+    if (backend) return std::nullopt;
+    backend = ran.text(0);
+  }
+  return backend;
+}
+
+void StudyStore::recordChosenBackend(const std::string& backend) {
+  syncEachCommit(true);
+  db_.prepare("INSERT OR REPLACE INTO choices (key, value) VALUES ('backend', ?)")
+      .bind(1, backend)
+      .run();
+}
+
 std::vector<TrialRecord> StudyStore::trials() {
   auto select = db_.prepare(
       "SELECT id, backend, params, budget, resume_from, status, value, seed, epochs, best_epoch, "
-      "seconds, peak_memory_kib, error, final_values FROM trials ORDER BY id, backend");
+      "seconds, peak_memory_kib, error, final_values, threads FROM trials ORDER BY id, backend");
   std::vector<TrialRecord> out;
   while (select.next()) {
     TrialRecord t;
@@ -280,6 +316,7 @@ std::vector<TrialRecord> StudyStore::trials() {
     t.peakMemoryKiB = select.integer(11);
     t.error = select.text(12);
     t.finalValues = nlohmann::json::parse(select.text(13));
+    t.threads = static_cast<int>(select.integer(14));
     out.push_back(std::move(t));
   }
   return out;

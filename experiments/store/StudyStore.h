@@ -32,6 +32,7 @@ struct TrialRecord {
   int bestEpoch = 0;
   double seconds = 0;
   std::int64_t peakMemoryKiB = 0;
+  int threads = 0;  // threads the trial trained on (0: not recorded)
   std::string error;
   // The values of best_epoch (the epoch that ranks the trial) and the test metrics of its
   // weights ("test_" names).
@@ -95,6 +96,10 @@ class StudyStore {
   /// The experiment file's text as the study was created from it.
   std::string experimentText();
   std::vector<TrialRecord> trials();
+  /// The backend `execution.backend: auto` picked when the study started (for a study stored
+  /// before it was recorded: the one backend its trials ran on), if any.
+  std::optional<std::string> chosenBackend();
+  void recordChosenBackend(const std::string& backend);
   std::vector<EpochRecord> epochs(TrialId id, const std::string& backend);
   const std::filesystem::path& file() const { return db_.file(); }
   /// PRAGMA integrity_check's answer ("ok" when sound).

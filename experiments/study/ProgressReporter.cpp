@@ -1,5 +1,6 @@
 #include "experiments/study/ProgressReporter.h"
 
+#include <chrono>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -58,12 +59,42 @@ class LineProgress : public ProgressReporter {
   std::ostream& out_;
 };
 
-// One line, redrawn for every finished trial.
+// What the status line says about a running trial's epoch: "trial 7: epoch 3/20 val_loss=0.43".
+std::string describe(const RunningEpoch& e, const MetricGoal& metric, bool showBackend) {
+  std::ostringstream line;
+  line << "trial " << e.trial;
+  if (showBackend) line << " (" << e.backend << ")";
+  line << ": epoch " << e.epoch.epoch << "/" << e.epochs;
+  auto value = e.epoch.values.find(metric.name);
+  if (value == e.epoch.values.end()) value = e.epoch.values.find("loss");
+  if (value != e.epoch.values.end())
+    line << " " << value->first << "=" << formatValue(value->second);
+  return line.str();
+}
+
+// One line, redrawn for every finished trial and, at most ten times a second, for the epochs of
+// running trials.
 class TerminalProgress final : public LineProgress {
  public:
   using LineProgress::LineProgress;
   void trialFinished(const FinishedTrial& trial, const MetricGoal& metric) override {
     out_ << "\r\033[K" << describe(trial, metric) << std::flush;
+    drawn_ = true;
+    std::ostringstream counts;
+    counts << "[" << trial.finished;
+    if (trial.total) counts << "/" << *trial.total;
+    counts << " done] ";
+    counts_ = counts.str();
+    best_ = trial.best ? " | best " + formatValue(*trial.best) + " (trial " +
+                             std::to_string(trial.bestId) + ")"
+                       : "";
+    showBackend_ = trial.showBackend;
+  }
+  void epochDone(const RunningEpoch& epoch, const MetricGoal& metric) override {
+    const auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - lastEpochDrawn_ < std::chrono::milliseconds(100)) return;
+    lastEpochDrawn_ = now;
+    out_ << "\r\033[K" << counts_ << describe(epoch, metric, showBackend_) << best_ << std::flush;
     drawn_ = true;
   }
   void done() override {
@@ -72,6 +103,10 @@ class TerminalProgress final : public LineProgress {
 
  private:
   bool drawn_ = false;
+  bool showBackend_ = false;
+  std::string counts_;  // "[3/54 done] " after the first finished trial
+  std::string best_;    // " | best 0.31 (trial 2)"
+  std::chrono::steady_clock::time_point lastEpochDrawn_;
 };
 
 class QuietProgress final : public ProgressReporter {

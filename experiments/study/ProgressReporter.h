@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "experiments/config/MetricGoal.h"
 #include "experiments/store/StudyStore.h"
@@ -21,6 +22,14 @@ struct FinishedTrial {
   std::optional<double> etaSeconds;
 };
 
+/// An epoch a running trial has just finished.
+struct RunningEpoch {
+  TrialId trial = 0;
+  std::string backend;
+  const EpochRecord& epoch;
+  int epochs = 0;  // the epochs the trial trains for
+};
+
 /// How a running study tells the user what happens: a redrawn line on a terminal, one line per
 /// trial otherwise (logs, pipes), or nothing.
 class ProgressReporter {
@@ -30,6 +39,8 @@ class ProgressReporter {
   /// those go on from a progress checkpoint.
   virtual void resuming(int finishedEarlier, int runAgain, int fromCheckpoint) = 0;
   virtual void trialFinished(const FinishedTrial& trial, const MetricGoal& metric) = 0;
+  /// A running trial finished an epoch (a terminal shows it on its status line).
+  virtual void epochDone(const RunningEpoch& /*epoch*/, const MetricGoal& /*metric*/) {}
   /// The run ends.
   virtual void done() = 0;
 };

@@ -207,6 +207,7 @@ void StudyRunner::launch(Trial trial) {
   task.backend = trial.record.backend;
   task.seed = trial.record.seed;
   task.threads = threadsPerTrial_;
+  trial.record.threads = threadsPerTrial_;
   task.keepCheckpoint = resumable && trial.spec.budget > 0 && trial.spec.budget < spec_.trainEpochs;
   task.progressCheckpoints = resumable;
   task.checkpointEverySeconds = spec_.execution.checkpointEverySeconds;
@@ -270,6 +271,8 @@ void StudyRunner::onEpoch(std::uint64_t handle, const EpochRecord& epoch) {
   }
   executor_.answer(handle, !stop);
   epochs_.add({trial.record.id, trial.record.backend, epoch});
+  const int epochs = trial.record.budget > 0 ? trial.record.budget : spec_.trainEpochs;
+  progress_.epochDone({trial.record.id, trial.record.backend, epoch, epochs}, spec_.metric);
 }
 
 void StudyRunner::onDone(std::uint64_t handle, const TrialRun& result) {

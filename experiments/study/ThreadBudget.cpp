@@ -4,13 +4,18 @@
 
 namespace tunelab {
 
-ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParameters, int cores) {
+int threadsAvailablePerTrial(const StudySpec& spec, int cores) {
+  cores = std::max(1, cores);
+  return spec.execution.parallelTrials > 0 ? std::max(1, cores / spec.execution.parallelTrials)
+                                           : cores;
+}
+
+ThreadBudget chooseThreadBudget(const StudySpec& spec, int autoThreads, int cores) {
   ThreadBudget budget;
   cores = std::max(1, cores);
-  // Below ~100k parameters a step is too short to share between threads.
-  const int autoThreads = modelParameters >= 100'000 ? cores : 1;
-  budget.threadsPerTrial =
-      spec.execution.threadsPerTrial > 0 ? spec.execution.threadsPerTrial : autoThreads;
+  budget.threadsPerTrial = spec.execution.threadsPerTrial > 0
+                               ? spec.execution.threadsPerTrial
+                               : std::clamp(autoThreads, 1, threadsAvailablePerTrial(spec, cores));
   budget.threadsPerTrial = std::min(budget.threadsPerTrial, cores);
   budget.parallelTrials = spec.execution.parallelTrials > 0
                               ? spec.execution.parallelTrials

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <cstddef>
-
 #include "experiments/config/StudySpec.h"
 
 namespace tunelab {
@@ -12,8 +10,13 @@ struct ThreadBudget {
   int threadsPerTrial = 1;
 };
 
-/// Resolves `auto` settings: small models train one per core on one thread each; a model
-/// with many parameters gets several threads.
-ThreadBudget chooseThreadBudget(const StudySpec& spec, std::size_t modelParameters, int cores);
+/// The most threads one trial may get with `threads_per_trial: auto`: the cores, shared among
+/// the file's parallel_trials when it sets them.
+int threadsAvailablePerTrial(const StudySpec& spec, int cores);
+
+/// Resolves `auto` settings: threads per trial as the file says, else `autoThreads` (what the
+/// start-up measurement found pays: 1 unless more threads make a step measurably faster);
+/// parallel trials as the file says, else the cores left.
+ThreadBudget chooseThreadBudget(const StudySpec& spec, int autoThreads, int cores);
 
 }  // namespace tunelab

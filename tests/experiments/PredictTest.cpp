@@ -80,7 +80,7 @@ TEST_F(PredictTest, SavedBestModelScoresTheTestSplitAsItsTrialDid) {
   ASSERT_EQ(graph.params().size(), model.params.size());
   std::copy(model.params.begin(), model.params.end(), graph.params().begin());
   std::copy(model.state.begin(), model.state.end(), graph.state().begin());
-  const auto backend = plugins.backends().create("reference");
+  const auto backend = plugins.backends().create(best->backend);
   Trainer trainer(graph, *backend, *loss, spec.fit, Rng(0));
   const auto test = trainer.evaluate(data.test);
   EXPECT_DOUBLE_EQ(test.at("loss"), best->finalValues.at("test_loss").get<double>());

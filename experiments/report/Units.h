@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+
+namespace tunelab {
+
+/// A duration in the unit a reader takes in at a glance, three significant digits:
+/// "41.2 us", "3.75 ms", "1.25 s", "2m05s".
+std::string readableSeconds(double seconds);
+
+/// A median and its spread in the median's unit: "3.75 ms (3.60-3.90 ms)".
+std::string readableRange(double median, double low, double high);
+
+}  // namespace tunelab
