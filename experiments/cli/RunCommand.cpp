@@ -1,8 +1,10 @@
 #include "experiments/cli/RunCommand.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <thread>
@@ -11,12 +13,14 @@
 #include "core/data/PrepareData.h"
 #include "experiments/cli/CommandSteps.h"
 #include "experiments/cli/ExitCode.h"
+#include "experiments/cli/StudyPlan.h"
 #include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
 #include "experiments/config/YamlDocument.h"
 #include "experiments/objective/CommandObjective.h"
 #include "experiments/objective/ExperimentData.h"
 #include "experiments/objective/ModelObjective.h"
+#include "experiments/objective/StudyCheck.h"
 #include "experiments/report/StudyOutputs.h"
 #include "experiments/store/StudyStore.h"
 #include "experiments/study/BestModel.h"
@@ -71,6 +75,7 @@ struct Run {
   std::unique_ptr<Strategy> strategy;
   std::unique_ptr<Pruner> pruner;
   std::optional<StudyStore> store;
+  std::optional<StudyCheck> check;  // the built-in model at every probe point
   ThreadBudget budget;
 
   const StudySpec& study() const { return experiment.study; }
@@ -91,7 +96,9 @@ Failure loadPlugins(Run& run) {
   return checkBackends(run.plugins, run.study().execution.backends, *run.document, run.err);
 }
 
-// The built-in objective needs the data, prepared once, and a model to size the threads.
+// The built-in objective needs the data, prepared once; every probe point of the space is
+// built as a trial would build it (checkStudy) before the first trial, its centre sizes the
+// threads.
 Failure buildObjective(Run& run) {
   const StudySpec& study = run.study();
   std::size_t parameters = 0;
@@ -107,8 +114,8 @@ Failure buildObjective(Run& run) {
                                        run.err);
       if (!run.data) return kExitBadInput;
       auto model = std::make_unique<ModelObjective>(run.experiment, *run.data, run.plugins);
-      parameters = model->parameterCount(
-          study.space.decode(std::vector<double>(study.space.dimensions(), 0.5)));
+      run.check = checkStudy(run.experiment, *run.data, run.plugins);
+      parameters = run.check->base.model.parameters;  // the centre of the space
       run.model = model.get();
       run.objective = std::move(model);
     }
@@ -142,6 +149,15 @@ Failure buildSearch(Run& run) {
                            : e.withPrefix("search.early_terminate"));
   }
   return std::nullopt;
+}
+
+// --dry-run ends here: everything is checked, nothing is stored.
+Failure dryRun(Run& run) {
+  if (!run.args.dryRun) return std::nullopt;
+  printStudyPlan(run.out, {run.study(), run.data ? &*run.data : nullptr,
+                           run.check ? &*run.check : nullptr, run.budget});
+  run.out << "Dry run: the study checks out; nothing ran and no study was stored.\n";
+  return kExitOk;
 }
 
 Failure openStore(Run& run) {
@@ -200,6 +216,30 @@ std::optional<RunSummary> execute(Run& run) {
   }
 }
 
+// A study that ended with no complete trial: the errors, grouped by message, most frequent
+// first, and an exit code a script can tell from success.
+Failure requireACompleteTrial(Run& run) {
+  const auto trials = run.store->trials();
+  std::map<std::string, int> byStatus;
+  std::map<std::string, int> byError;
+  for (const auto& trial : trials) {
+    if (trial.status == TrialStatus::Complete) return std::nullopt;
+    ++byStatus[std::string(trialStatusName(trial.status))];
+    if (!trial.error.empty()) ++byError[trial.error.substr(0, trial.error.find('\n'))];
+  }
+  run.err << "error: no trial completed (";
+  for (auto it = byStatus.begin(); it != byStatus.end(); ++it) {
+    run.err << (it == byStatus.begin() ? "" : ", ") << it->second << " " << it->first;
+  }
+  run.err << ")" << (byError.empty() ? "" : "; their errors:") << "\n";
+  std::vector<std::pair<int, std::string>> errors;
+  for (const auto& [message, count] : byError) errors.emplace_back(count, message);
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [count, message] : errors) run.err << "  " << count << " x " << message << "\n";
+  return kExitNoCompleteTrial;
+}
+
 Failure writeOutputs(Run& run, const RunSummary& summary) {
   const StudySpec& study = run.study();
   const auto trials = run.store->trials();
@@ -227,7 +267,7 @@ Failure writeOutputs(Run& run, const RunSummary& summary) {
 
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   Run run{args, out, err};
-  for (auto* step : {readExperiment, loadPlugins, buildObjective, buildSearch, openStore}) {
+  for (auto* step : {readExperiment, loadPlugins, buildObjective, buildSearch, dryRun, openStore}) {
     if (auto failed = step(run)) return *failed;
   }
   printHeader(run);
@@ -238,7 +278,7 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
     out << "Interrupted: run the same command again to resume.\n";
     return kExitInterrupted;
   }
-  return kExitOk;
+  return requireACompleteTrial(run).value_or(kExitOk);
 }
 
 }  // namespace tunelab

@@ -58,13 +58,14 @@ class LineProgress : public ProgressReporter {
   std::ostream& out_;
 };
 
-// One line, redrawn for every finished trial.
+// One line, redrawn for every finished trial; a failed trial's line stays on screen above it.
 class TerminalProgress final : public LineProgress {
  public:
   using LineProgress::LineProgress;
   void trialFinished(const FinishedTrial& trial, const MetricGoal& metric) override {
-    out_ << "\r\033[K" << describe(trial, metric) << std::flush;
-    drawn_ = true;
+    const bool failed = trial.record.status == TrialStatus::Failed;
+    out_ << "\r\033[K" << describe(trial, metric) << (failed ? "\n" : "") << std::flush;
+    drawn_ = !failed;
   }
   void done() override {
     if (drawn_) out_ << "\n";
