@@ -87,6 +87,16 @@ void checkConditionValues(const Parameter& p, const Parameter& parent, const jso
   }
 }
 
+std::string unknownParent(const std::string& name, const std::vector<Parameter>& declared) {
+  std::vector<std::string> names;
+  for (const auto& p : declared) names.push_back(p.name);
+  std::string message = "condition on unknown parameter '" + name + "'";
+  if (auto near = nearestName(name, names); !near.empty()) {
+    message += " (did you mean '" + near + "'?)";
+  }
+  return message;
+}
+
 Parameter parseParameter(const std::string& name, const json& spec) {
   if (!spec.is_object()) {
     throw ConfigError(
@@ -116,6 +126,7 @@ Parameter parseParameter(const std::string& name, const json& spec) {
   } else if (o.has("min") || o.has("max")) {
     parseRange(p, o, spec);
   } else {
+    for (const char* key : {"values", "value", "min", "max"}) o.checkNotMisspelled(key);
     throw ConfigError("", "give {value: x}, {values: [...]} or {min: a, max: b}");
   }
   if (o.has("when")) parseCondition(p, o.raw("when"));
@@ -230,10 +241,10 @@ SearchSpace SearchSpace::parse(const nlohmann::json& parameters,
       const Parameter* parent = space.find(p.whenParent);
       if (parent == nullptr) {
         const bool later = parameters.contains(p.whenParent);
-        throw ConfigError(name + ".when",
-                          later ? "condition on '" + p.whenParent + "', which is declared after '" +
-                                      name + "': declare it first"
-                                : "condition on unknown parameter '" + p.whenParent + "'");
+        throw ConfigError(name + ".when", later ? "condition on '" + p.whenParent +
+                                                      "', which is declared after '" + name +
+                                                      "': declare it first"
+                                                : unknownParent(p.whenParent, space.parameters()));
       }
       checkConditionValues(p, *parent, parameters.at(name).at("when"));
     }
