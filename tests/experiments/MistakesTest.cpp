@@ -230,7 +230,8 @@ class StudyMistake : public ::testing::TestWithParam<Mistake> {};
 TEST_P(StudyMistake, StopsTheRunBeforeTheFirstTrialAtItsPlaceInTheFile) {
   const Mistake& m = GetParam();
   ASSERT_NE(std::string(kBase).find(m.from), std::string::npos) << m.from;
-  const auto dir = test::scratchDir("mistake");
+  const auto dir = test::scratchDir(
+      std::string("mistake-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   test::writeSeparableCsv(dir / "toy.csv", 200);
   std::ofstream(dir / "exp.yaml") << withMistake(m);
   const auto r = test::runTunelab({"run", "exp.yaml", "--data-dir", dir.string()}, dir);
