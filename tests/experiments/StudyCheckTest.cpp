@@ -185,9 +185,7 @@ TEST_F(StudyCheck, AnInactiveConditionalParameterRemovesTheKeyItFills) {
   EXPECT_THAT(r.out, Not(HasSubstr("unknown key")));
   const auto csv = test::readCsvCells(dir_ / "out" / "results.csv");
   EXPECT_EQ(csv.size(), 1U + 5U);  // adam, sgd x 2 momenta, rmsprop x 2 momenta
-  for (std::size_t row = 1; row < csv.size(); ++row) {
-    EXPECT_THAT(test::readText(dir_ / "out" / "results.csv"), Not(HasSubstr("failed")));
-  }
+  EXPECT_THAT(test::readText(dir_ / "out" / "results.csv"), Not(HasSubstr("failed")));
 }
 
 // A conditional parameter is checked where it is active: a bad momentum is found even though
