@@ -88,7 +88,10 @@ const nlohmann::json& Options::raw(const std::string& key) {
 
 const nlohmann::json& Options::require(const std::string& key) {
   const auto& value = raw(key);
-  if (value.is_null()) throw ConfigError(key, "is required for " + what_);
+  if (value.is_null()) {
+    checkNotMisspelled(key);
+    throw ConfigError(key, "is required for " + what_);
+  }
   return value;
 }
 
@@ -173,6 +176,16 @@ std::string Options::choice(const std::string& key, const std::vector<std::strin
     message += " (did you mean '" + near + "'?)";
   }
   throw ConfigError(key, message + "; valid values: " + joinNames(choices));
+}
+
+void Options::checkNotMisspelled(const std::string& key) const {
+  if (!json_.is_object()) return;
+  for (const auto& [candidate, value] : json_.items()) {
+    if (candidate != key && !read_.contains(candidate) && nearestName(candidate, {key}) == key) {
+      throw ConfigError(candidate, "unknown key '" + candidate + "' for " + what_ +
+                                       " (did you mean '" + key + "'?)");
+    }
+  }
 }
 
 void Options::finish() const {

@@ -49,6 +49,9 @@ class TUNELAB_API Options {
 
   /// Throws for any key that was never read, suggesting the nearest read key.
   void finish() const;
+  /// `key` is missing: throws for a key not read yet that looks like its misspelling ("los"
+  /// for "loss"), so the typo, not the section, is reported. Does nothing otherwise.
+  void checkNotMisspelled(const std::string& key) const;
 
  private:
   const nlohmann::json& require(const std::string& key);

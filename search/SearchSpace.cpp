@@ -54,6 +54,49 @@ void parseCondition(Parameter& p, const json& when) {
   if (p.whenValues.empty()) throw ConfigError("when", "the list of values is empty");
 }
 
+// Whether `parent` can take `value` (a range's values are not listed: any number in it).
+bool canTake(const Parameter& parent, const json& value) {
+  if (parent.kind == Parameter::Kind::Constant || parent.kind == Parameter::Kind::Categorical) {
+    return std::find(parent.values.begin(), parent.values.end(), value) != parent.values.end();
+  }
+  return value.is_number() && value.get<double>() >= parent.min &&
+         value.get<double>() <= parent.max;
+}
+
+std::string shown(const json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// Every value a condition names is one its parameter can take (a typo never holds).
+void checkConditionValues(const Parameter& p, const Parameter& parent, const json& when) {
+  const bool list = when.at(p.whenParent).is_array();
+  for (std::size_t i = 0; i < p.whenValues.size(); ++i) {
+    const json& value = p.whenValues[i];
+    if (canTake(parent, value)) continue;
+    std::vector<std::string> names;
+    for (const auto& v : parent.values) names.push_back(shown(v));
+    std::string message = "'" + parent.name + "' never takes the value " + shown(value);
+    if (auto near = nearestName(shown(value), names); value.is_string() && !near.empty()) {
+      message += " (did you mean '" + near + "'?)";
+    }
+    if (!names.empty()) message += "; its values: " + joinNames(names);
+    std::string key = p.name;
+    key.append(".when.").append(p.whenParent);
+    if (list) key.append("[").append(std::to_string(i)).append("]");
+    throw ConfigError(key, message);
+  }
+}
+
+std::string unknownParent(const std::string& name, const std::vector<Parameter>& declared) {
+  std::vector<std::string> names;
+  for (const auto& p : declared) names.push_back(p.name);
+  std::string message = "condition on unknown parameter '" + name + "'";
+  if (auto near = nearestName(name, names); !near.empty()) {
+    message += " (did you mean '" + near + "'?)";
+  }
+  return message;
+}
+
 Parameter parseParameter(const std::string& name, const json& spec) {
   if (!spec.is_object()) {
     throw ConfigError(
@@ -83,6 +126,7 @@ Parameter parseParameter(const std::string& name, const json& spec) {
   } else if (o.has("min") || o.has("max")) {
     parseRange(p, o, spec);
   } else {
+    for (const char* key : {"values", "value", "min", "max"}) o.checkNotMisspelled(key);
     throw ConfigError("", "give {value: x}, {values: [...]} or {min: a, max: b}");
   }
   if (o.has("when")) parseCondition(p, o.raw("when"));
@@ -197,11 +241,12 @@ SearchSpace SearchSpace::parse(const nlohmann::json& parameters,
       const Parameter* parent = space.find(p.whenParent);
       if (parent == nullptr) {
         const bool later = parameters.contains(p.whenParent);
-        throw ConfigError(name + ".when",
-                          later ? "condition on '" + p.whenParent + "', which is declared after '" +
-                                      name + "': declare it first"
-                                : "condition on unknown parameter '" + p.whenParent + "'");
+        throw ConfigError(name + ".when", later ? "condition on '" + p.whenParent +
+                                                      "', which is declared after '" + name +
+                                                      "': declare it first"
+                                                : unknownParent(p.whenParent, space.parameters()));
       }
+      checkConditionValues(p, *parent, parameters.at(name).at("when"));
     }
     if (p.kind != Parameter::Kind::Constant) space.searchable_.push_back(space.parameters_.size());
     space.parameters_.push_back(std::move(p));

@@ -1,8 +1,10 @@
 #include "experiments/cli/RunCommand.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <thread>
@@ -12,12 +14,14 @@
 #include "experiments/cli/AutoExecution.h"
 #include "experiments/cli/CommandSteps.h"
 #include "experiments/cli/ExitCode.h"
+#include "experiments/cli/StudyPlan.h"
 #include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
 #include "experiments/config/YamlDocument.h"
 #include "experiments/objective/CommandObjective.h"
 #include "experiments/objective/ExperimentData.h"
 #include "experiments/objective/ModelObjective.h"
+#include "experiments/objective/StudyCheck.h"
 #include "experiments/report/StudyOutputs.h"
 #include "experiments/store/StudyLock.h"
 #include "experiments/store/StudyStore.h"
@@ -74,7 +78,8 @@ struct Run {
   std::unique_ptr<Pruner> pruner;
   std::optional<StudyLock> lock;  // before the store, so it is released after the store closes
   std::optional<StudyStore> store;
-  nlohmann::json centreModel;  // the model section at the centre of the space
+  nlohmann::json centreModel;       // the model section at the centre of the space
+  std::optional<StudyCheck> check;  // the built-in model at every probe point
   ThreadBudget budget;
 
   const StudySpec& study() const { return experiment.study; }
@@ -91,6 +96,7 @@ Failure readExperiment(Run& run) {
 
 // One run owns the study: a second is refused before it prepares or changes anything.
 Failure lockStudy(Run& run) {
+  if (run.args.dryRun) return std::nullopt;  // it changes nothing
   const std::filesystem::path& storage = run.study().execution.storage;
   try {
     if (storage.has_parent_path()) std::filesystem::create_directories(storage.parent_path());
@@ -120,7 +126,8 @@ Failure loadPlugins(Run& run) {
   return checkBackends(run.plugins, backends, *run.document, run.err);
 }
 
-// The built-in objective needs the data, prepared once.
+// The built-in objective needs the data, prepared once; every probe point of the space is
+// built as a trial would build it (checkStudy) before the first trial.
 Failure buildObjective(Run& run) {
   const StudySpec& study = run.study();
   try {
@@ -139,6 +146,7 @@ Failure buildObjective(Run& run) {
           run.experiment
               .bind(study.space.decode(std::vector<double>(study.space.dimensions(), 0.5)))
               .value("model", nlohmann::json());
+      run.check = checkStudy(run.experiment, *run.data, run.plugins);
       run.model = model.get();
       run.objective = std::move(model);
     }
@@ -195,7 +203,8 @@ Failure pickBackend(Run& run, const ModelProbe& probe) {
   auto& backends = run.experiment.study.execution.backends;
   if (backends.front() != kAutoBackend) return std::nullopt;
   BackendChoice choice;
-  if (auto kept = run.store->chosenBackend()) {
+  // A dry run opens no store: it shows what a new study would pick.
+  if (auto kept = run.store ? run.store->chosenBackend() : std::nullopt) {
     if (!run.plugins.backends().contains(*kept)) {
       run.err << "error: this study runs on backend '" << *kept
               << "' (execution.backend: auto picked it when the study started), which is not "
@@ -205,7 +214,7 @@ Failure pickBackend(Run& run, const ModelProbe& probe) {
     choice = {*kept, BackendChoice::Source::Resumed, {}};
   } else {
     choice = pickAutoBackend(probe);
-    run.store->recordChosenBackend(choice.backend);
+    if (run.store) run.store->recordChosenBackend(choice.backend);
   }
   backends = {choice.backend};
   run.out << describeChoice(choice) << "\n";
@@ -236,6 +245,16 @@ Failure planExecution(Run& run) {
   }
   run.budget = chooseThreadBudget(study, autoThreads, cores);
   return std::nullopt;
+}
+
+// --dry-run ends here: everything is checked, nothing is stored.
+Failure dryRun(Run& run) {
+  if (!run.args.dryRun) return std::nullopt;
+  if (auto failed = planExecution(run)) return failed;
+  printStudyPlan(run.out, {run.study(), run.data ? &*run.data : nullptr,
+                           run.check ? &*run.check : nullptr, run.budget});
+  run.out << "Dry run: the study checks out; nothing ran and no study was stored.\n";
+  return kExitOk;
 }
 
 void printHeader(const Run& run) {
@@ -274,6 +293,30 @@ std::optional<RunSummary> execute(Run& run) {
   }
 }
 
+// A study that ended with no complete trial: the errors, grouped by message, most frequent
+// first, and an exit code a script can tell from success.
+Failure requireACompleteTrial(Run& run) {
+  const auto trials = run.store->trials();
+  std::map<std::string, int> byStatus;
+  std::map<std::string, int> byError;
+  for (const auto& trial : trials) {
+    if (trial.status == TrialStatus::Complete) return std::nullopt;
+    ++byStatus[std::string(trialStatusName(trial.status))];
+    if (!trial.error.empty()) ++byError[trial.error.substr(0, trial.error.find('\n'))];
+  }
+  run.err << "error: no trial completed (";
+  for (auto it = byStatus.begin(); it != byStatus.end(); ++it) {
+    run.err << (it == byStatus.begin() ? "" : ", ") << it->second << " " << it->first;
+  }
+  run.err << ")" << (byError.empty() ? "" : "; their errors:") << "\n";
+  std::vector<std::pair<int, std::string>> errors;
+  for (const auto& [message, count] : byError) errors.emplace_back(count, message);
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [count, message] : errors) run.err << "  " << count << " x " << message << "\n";
+  return kExitNoCompleteTrial;
+}
+
 Failure writeOutputs(Run& run, const RunSummary& summary) {
   const StudySpec& study = run.study();
   const auto trials = run.store->trials();
@@ -301,8 +344,8 @@ Failure writeOutputs(Run& run, const RunSummary& summary) {
 
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   Run run{args, out, err};
-  for (auto* step : {readExperiment, lockStudy, loadPlugins, buildObjective, buildSearch, openStore,
-                     planExecution}) {
+  for (auto* step : {readExperiment, lockStudy, loadPlugins, buildObjective, buildSearch, dryRun,
+                     openStore, planExecution}) {
     if (auto failed = step(run)) return *failed;
   }
   printHeader(run);
@@ -313,7 +356,7 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
     out << "Interrupted: run the same command again to resume.\n";
     return kExitInterrupted;
   }
-  return kExitOk;
+  return requireACompleteTrial(run).value_or(kExitOk);
 }
 
 }  // namespace tunelab

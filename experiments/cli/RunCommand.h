@@ -14,10 +14,12 @@ struct RunArguments {
   std::vector<std::filesystem::path> pluginDirs;  // --plugin-dir
   bool newStudy = false;                          // --new-study: discard a stored study
   bool progressBar = false;                       // redraw one line (a terminal)
+  bool dryRun = false;  // --dry-run: check everything, print the plan, run and store nothing
 };
 
-/// `tunelab run exp.yaml`: runs (or resumes) the study the file describes, storing every
-/// trial and epoch, and prints the best trials. Returns an ExitCode.
+/// `tunelab run exp.yaml`: checks the whole study (every probe point of the space, see
+/// checkStudy), then runs (or resumes) it, storing every trial and epoch, and prints the best
+/// trials. Returns an ExitCode: kExitNoCompleteTrial when no trial completed.
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err);
 
 }  // namespace tunelab

@@ -42,7 +42,7 @@ constexpr const char* kUsage =
     "\n"
     "Run 'tunelab <command> --help' for the options of a command.\n"
     "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 training diverged, 4 output not "
-    "written, 130 interrupted (run again to resume).\n";
+    "written, 5 no trial completed, 130 interrupted (run again to resume).\n";
 
 // Parses `arguments` with `options` plus `count` positional arguments (`what`, stored in
 // `positionals`). Returns an exit code when the command must end here (--help, a bad flag, a
@@ -156,7 +156,9 @@ int runCommand(const std::vector<std::string>& arguments) {
   po::options_description options("tunelab run <experiment.yaml> [options]");
   common.addTo(options, "execution.parallel_trials=1");
   options.add_options()("new-study", po::bool_switch(&args.newStudy),
-                        "discard the study stored in execution.storage and start over");
+                        "discard the study stored in execution.storage and start over")(
+      "dry-run", po::bool_switch(&args.dryRun),
+      "check the whole study, print its space, trials, data, models and threads; run nothing");
   if (auto done = parseCommandLine("run", arguments, options, "an experiment file", experiment)) {
     return *done;
   }

@@ -56,16 +56,24 @@ void checkParameterReferences(const nlohmann::json& root, const SearchSpace& spa
   }
 }
 
-// A point of the space whose training shows the sections are sound.
-nlohmann::json probePoint(const SearchSpace& space) {
-  return space.decode(std::vector<double>(space.dimensions(), 0.5));
+// The training of every probe point, so that the sections are sound wherever the search goes;
+// the base point's is the probe.
+void checkTrainings(ExperimentSpec& spec) {
+  for (const auto& point : spec.probePoints) {
+    try {
+      TrainingSpec training = spec.training(point.params);
+      if (!spec.probe) spec.probe = std::move(training);
+    } catch (const ConfigError& e) {
+      throw blameParameter(e, point, spec.root);
+    }
+  }
 }
 
 }  // namespace
 
 nlohmann::json ExperimentSpec::bind(const nlohmann::json& params) const {
   std::map<std::string, nlohmann::json> values;
-  for (const auto& p : study.space.parameters()) values[p.name] = nullptr;
+  for (const auto& p : study.space.parameters()) values[p.name] = inactiveParameter();
   for (const auto& [parameter, value] : params.items()) values[parameter] = value;
   return bindExperiment(root, values, false);
 }
@@ -98,7 +106,8 @@ ExperimentSpec parseExperiment(const YamlDocument& document) {
     return spec;
   }
   checkParameterReferences(spec.root, spec.study.space);
-  spec.probe = spec.training(probePoint(spec.study.space));
+  spec.probePoints = probePoints(spec.study.space);
+  checkTrainings(spec);
   spec.study.trainEpochs = spec.probe->fit.epochs;
   return spec;
 }

@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "experiments/config/CommandSpec.h"
 #include "experiments/config/ExecutionSpec.h"
+#include "experiments/config/ProbePoints.h"
 #include "experiments/config/StudySpec.h"
 #include "experiments/config/TrainingSpec.h"
 #include "experiments/config/YamlDocument.h"
@@ -20,18 +22,21 @@ struct ExperimentSpec {
   std::string name;
   StudySpec study;
   std::optional<CommandSpec> command;
-  nlohmann::json root;                // the file as parsed, --set applied
-  std::optional<TrainingSpec> probe;  // built-in model: one point's training (data, epochs)
+  nlohmann::json root;                  // the file as parsed, --set applied
+  std::optional<TrainingSpec> probe;    // built-in model: the base point's training (data, epochs)
+  std::vector<ProbePoint> probePoints;  // built-in model: the points checked before any trial
 
-  /// The experiment with a trial's parameters bound; parameters inactive in the trial bind to
-  /// null. Throws ConfigError keyed by the path in the file.
+  /// The experiment with a trial's parameters bound; a parameter inactive in the trial removes
+  /// the key (or list item) it fills. Throws ConfigError keyed by the path in the file.
   nlohmann::json bind(const nlohmann::json& params) const;
   /// The training of a trial of the built-in model. Throws ConfigError keyed as above.
   TrainingSpec training(const nlohmann::json& params) const;
 };
 
 /// Parses and checks a study's experiment file: every section and key, the objective or the
-/// model, and the $parameter references. Throws ConfigError keyed by the path in the file.
+/// model, the $parameter references, and the data, model and train sections at every probe
+/// point. Throws ConfigError keyed by the path in the file (a parameter's value where the
+/// mistake comes from one).
 ExperimentSpec parseExperiment(const YamlDocument& document);
 
 /// The experiment without what does not change a study's results (how it executes, its trial

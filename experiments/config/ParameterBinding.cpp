@@ -7,20 +7,20 @@
 
 namespace tunelab {
 
-namespace {
-
-bool isReference(const nlohmann::json& value) {
-  return value.is_string() && value.get<std::string>().size() > 1 &&
-         value.get<std::string>().front() == '$';
+std::optional<std::string> referencedParameter(const nlohmann::json& value) {
+  if (!value.is_string()) return std::nullopt;
+  const auto& text = value.get_ref<const std::string&>();
+  if (text.size() < 2 || text.front() != '$') return std::nullopt;
+  return text.substr(1);
 }
 
-}  // namespace
+nlohmann::json inactiveParameter() { return nlohmann::json(nlohmann::json::value_t::discarded); }
 
 nlohmann::json bindParameters(const nlohmann::json& section, const std::string& path,
                               const std::map<std::string, nlohmann::json>& values,
                               std::set<std::string>* used) {
-  if (isReference(section)) {
-    const std::string name = section.get<std::string>().substr(1);
+  if (auto reference = referencedParameter(section)) {
+    const std::string& name = *reference;
     auto it = values.find(name);
     if (it == values.end()) {
       std::vector<std::string> known;
@@ -39,14 +39,16 @@ nlohmann::json bindParameters(const nlohmann::json& section, const std::string& 
   if (section.is_object()) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [key, value] : section.items()) {
-      out[key] = bindParameters(value, path.empty() ? key : path + "." + key, values, used);
+      auto bound = bindParameters(value, path.empty() ? key : path + "." + key, values, used);
+      if (!bound.is_discarded()) out[key] = std::move(bound);
     }
     return out;
   }
   if (section.is_array()) {
     nlohmann::json out = nlohmann::json::array();
     for (std::size_t i = 0; i < section.size(); ++i) {
-      out.push_back(bindParameters(section[i], path + "[" + std::to_string(i) + "]", values, used));
+      auto bound = bindParameters(section[i], path + "[" + std::to_string(i) + "]", values, used);
+      if (!bound.is_discarded()) out.push_back(std::move(bound));
     }
     return out;
   }
@@ -59,7 +61,8 @@ nlohmann::json bindExperiment(const nlohmann::json& root,
   std::set<std::string> used;
   nlohmann::json bound = nlohmann::json::object();
   for (const auto& [key, value] : root.items()) {
-    bound[key] = key == "search" ? value : bindParameters(value, key, values, &used);
+    auto section = key == "search" ? value : bindParameters(value, key, values, &used);
+    if (!section.is_discarded()) bound[key] = std::move(section);
   }
   if (requireAllUsed) {
     for (const auto& [name, value] : values) {

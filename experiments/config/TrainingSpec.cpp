@@ -92,10 +92,14 @@ EarlyStopping parseEarlyStopping(const nlohmann::json& json) {
 void parseModel(const nlohmann::json& json, TrainingSpec& spec) {
   Options model(json, "the model section");
   const auto& layers = model.raw("layers");
-  if (layers.is_null()) throw ConfigError("layers", "the model needs a list of layers");
+  if (layers.is_null()) {
+    model.checkNotMisspelled("layers");
+    throw ConfigError("layers", "the model needs a list of layers");
+  }
   expandLayers(layers, "layers", spec);
   spec.loss = model.raw("loss");
   if (spec.loss.is_null()) {
+    model.checkNotMisspelled("loss");
     throw ConfigError("loss",
                       "is required (binary_crossentropy, categorical_crossentropy, "
                       "sparse_categorical_crossentropy, mse, mae, huber)");

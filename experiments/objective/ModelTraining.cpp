@@ -10,8 +10,6 @@
 
 namespace tunelab {
 
-namespace {
-
 std::unique_ptr<Loss> lossOf(const TrainingSpec& spec) {
   try {
     return makeLoss(spec.loss);
@@ -28,6 +26,8 @@ Graph graphOf(const TrainingSpec& spec, const Shape& input, const Loss& loss,
     throw ConfigError(layerKeyInFile(spec, e.keyPath()), e.detail());
   }
 }
+
+namespace {
 
 // Progress checkpoints between epochs, at most one per `every` seconds, never after the last.
 EpochCallback withCheckpoints(const EpochCallback& onEpoch, const TrainingSetup& setup,

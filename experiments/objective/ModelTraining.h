@@ -3,9 +3,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "core/Graph.h"
+#include "core/Loss.h"
 #include "core/Trainer.h"
 #include "core/data/Dataset.h"
 #include "experiments/config/TrainingSpec.h"
@@ -58,6 +61,14 @@ struct TrainedModel {
 TrainedModel trainModel(const TrainingSpec& spec, const PluginHost& plugins,
                         const TrainingData& data, const TrainingSetup& setup,
                         const EpochCallback& onEpoch = {});
+
+/// The loss `spec` names. Throws ConfigError keyed by the path in the file.
+std::unique_ptr<Loss> lossOf(const TrainingSpec& spec);
+
+/// The model `spec` describes for inputs of `input`, checked against `loss`. Throws ConfigError
+/// keyed by the path in the file (a layer's place in the file, also inside a repeat block).
+Graph graphOf(const TrainingSpec& spec, const Shape& input, const Loss& loss,
+              const PluginHost& plugins);
 
 /// The number of trainable parameters of the model `spec` describes for inputs of `input`.
 /// Throws ConfigError as trainModel does.

@@ -73,13 +73,14 @@ std::string describe(const RunningEpoch& e, const MetricGoal& metric, bool showB
 }
 
 // One line, redrawn for every finished trial and, at most ten times a second, for the epochs of
-// running trials.
+// running trials; a failed trial's line stays on screen above it.
 class TerminalProgress final : public LineProgress {
  public:
   using LineProgress::LineProgress;
   void trialFinished(const FinishedTrial& trial, const MetricGoal& metric) override {
-    out_ << "\r\033[K" << describe(trial, metric) << std::flush;
-    drawn_ = true;
+    const bool failed = trial.record.status == TrialStatus::Failed;
+    out_ << "\r\033[K" << describe(trial, metric) << (failed ? "\n" : "") << std::flush;
+    drawn_ = !failed;
     std::ostringstream counts;
     counts << "[" << trial.finished;
     if (trial.total) counts << "/" << *trial.total;

@@ -163,7 +163,10 @@ TEST_F(CommandObjectiveTest, MissingProgramFailsEachTrialNamingIt) {
 search: {strategy: grid, metric: loss, parameters: {x: {values: [1, 2]}}}
 execution: {storage: study.db}
 )");
-  ASSERT_EQ(o.code, kExitOk) << o.err;
+  // No trial completed: a script must not read this as success.
+  ASSERT_EQ(o.code, kExitNoCompleteTrial) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("error: no trial completed (2 failed); their errors:\n  2 x cannot "
+                               "run 'no-such-program-tunelab': No such file or directory\n"));
   const auto all = trials();
   ASSERT_EQ(all.size(), 2U);
   for (const auto& t : all) {
