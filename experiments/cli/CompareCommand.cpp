@@ -65,10 +65,10 @@ void printAgreement(const BackendComparison& c, double tolerance, std::ostream& 
   } else {
     const auto& d = c.mostDifferent;
     const bool agree = *c.maxRelativeDifference <= tolerance;
-    out << "the largest final val_loss difference is " << scientific(d.absolute) << " ("
-        << percent(*c.maxRelativeDifference) << " of " << c.baseline << "'s " << d.baselineValue
-        << "; trial " << d.trial << ", " << d.backend << "), " << (agree ? "within" : "above")
-        << " the tolerance " << percent(tolerance) << ": "
+    out << "the largest difference in val_loss at the best epoch is " << scientific(d.absolute)
+        << " (" << percent(*c.maxRelativeDifference) << " of " << c.baseline << "'s "
+        << d.baselineValue << "; trial " << d.trial << ", " << d.backend << "), "
+        << (agree ? "within" : "above") << " the tolerance " << percent(tolerance) << ": "
         << (agree ? "the backends agree"
                   : "the backends differ (float32 rounding grows over the epochs; --tolerance "
                     "sets the limit)")

@@ -187,9 +187,10 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
         "output,o", po::value(&output), "the file to write (default trials.csv / .json / .html)");
   }
   if (command == "compare") {
-    options.add_options()("tolerance", po::value(&tolerance),
-                          "the largest final val_loss difference between backends, as a fraction "
-                          "of the baseline's, that still counts as agreement (0.01: 1%)");
+    options.add_options()(
+        "tolerance", po::value(&tolerance),
+        "the largest difference in val_loss at the best epoch between backends, as a fraction "
+        "of the baseline's, that still counts as agreement (0.01: 1%)");
   }
   if (auto done = parseCommandLine(command, arguments, options,
                                    "an experiment file or a study database", path)) {

@@ -33,8 +33,8 @@ struct BackendStats {
 struct BackendComparison {
   std::vector<BackendStats> backends;  // the baseline first, then the study's order
   std::string baseline;                // the reference when it ran, else the slowest backend
-  // The largest final val_loss difference relative to the baseline's value, over every
-  // backend and trial, and where it is.
+  // The largest difference in val_loss at the best epoch relative to the baseline's value, over
+  // every backend and trial, and where it is.
   std::optional<double> maxRelativeDifference;
   struct Difference {
     std::string backend;
