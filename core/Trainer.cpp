@@ -203,6 +203,7 @@ struct Trainer::Impl {
   void keepIfBest(const EpochRecord& record);
   void restoreBestWeights(FitResult& result);
   void resumeFromLastEpoch();
+  void endDiverged(const EpochRecord& record, double lossSum, FitResult& result);
 
   void updateMetrics(std::vector<std::unique_ptr<Metric>>& metrics, ConstMatrixView logits,
                      ConstMatrixView y, TargetUnits& units) {
@@ -362,6 +363,15 @@ void Trainer::Impl::resumeFromLastEpoch() {
   lastWeights.reset();
 }
 
+// A NaN or infinite loss ends the fit; its epoch stays in the history, so the curve shows it.
+void Trainer::Impl::endDiverged(const EpochRecord& record, double lossSum, FitResult& result) {
+  history.push_back(record);
+  epochsDone = record.epoch;
+  result.status = FitStatus::Diverged;
+  result.message = "loss became " + std::string(std::isnan(lossSum) ? "NaN" : "infinite") +
+                   " at epoch " + std::to_string(record.epoch);
+}
+
 FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
                        const EpochCallback& onEpoch) {
   const FlushDenormals flush;
@@ -386,11 +396,7 @@ FitResult Trainer::fit(const Dataset& trainIn, const Dataset* validationIn,
     record.values["loss"] = diverged ? lossSum : lossSum / n + s.graph.regularizationPenalty();
     if (diverged || !std::isfinite(record.values["loss"])) {
       record.seconds = secondsSince(started);
-      s.history.push_back(record);
-      s.epochsDone = epoch + 1;
-      result.status = FitStatus::Diverged;
-      result.message = "loss became " + std::string(std::isnan(lossSum) ? "NaN" : "infinite") +
-                       " at epoch " + std::to_string(epoch + 1);
+      s.endDiverged(record, lossSum, result);
       if (onEpoch) onEpoch(record);
       break;
     }

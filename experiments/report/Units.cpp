@@ -1,5 +1,6 @@
 #include "experiments/report/Units.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -29,7 +30,8 @@ std::string number(double value) {
 
 std::string readableRange(double median, double low, double high) {
   if (!std::isfinite(median)) return "n/a";
-  const Unit unit = unitOf(median);
+  // The unit of the largest figure, so that a slow outlier never prints as "28367 us".
+  const Unit unit = unitOf(std::max({median, low, high}));
   return number(median * unit.scale) + " " + unit.name + " (" + number(low * unit.scale) + "-" +
          number(high * unit.scale) + " " + unit.name + ")";
 }

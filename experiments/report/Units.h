@@ -8,7 +8,8 @@ namespace tunelab {
 /// "41.2 us", "3.75 ms", "1.25 s", "2m05s".
 std::string readableSeconds(double seconds);
 
-/// A median and its spread in the median's unit: "3.75 ms (3.60-3.90 ms)".
+/// A median and its spread in one unit, the largest figure's: "3.75 ms (3.60-3.90 ms)",
+/// "0.98 ms (0.87-28.4 ms)".
 std::string readableRange(double median, double low, double high);
 
 }  // namespace tunelab

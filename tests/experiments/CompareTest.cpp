@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "experiments/report/Units.h"
 #include "tests/support/TestData.h"
 #include "tests/support/TunelabProcess.h"
 
@@ -66,6 +67,14 @@ TEST_F(CompareTest, SaysWhichBackendIsFasterAndWhetherTheyAgree) {
               ContainsRegex("Best trial: every backend picks trial [0-9]+|Best trial differs"));
   EXPECT_THAT(out, Not(HasSubstr("Peak memory is the process's")));
   EXPECT_THAT(out, HasSubstr("largest trial"));
+}
+
+// A noisy machine gives one slow epoch; the range must not print it as "28367 us" beside a
+// median in microseconds (CI printed "984 us (869-28367 us)").
+TEST(ReadableRange, InTheLargestFiguresUnit) {
+  EXPECT_EQ(readableRange(984e-6, 869e-6, 28367e-6), "0.98 ms (0.87-28.4 ms)");
+  EXPECT_EQ(readableRange(882e-6, 863e-6, 942e-6), "882 us (863-942 us)");
+  EXPECT_EQ(readableRange(0.9, 0.5, 1.5), "0.90 s (0.50-1.50 s)");
 }
 
 }  // namespace

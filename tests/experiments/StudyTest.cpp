@@ -299,7 +299,8 @@ TEST_F(StudyTest, BackendListRunsEveryTrialOnEachAndCompareReportsThem) {
   EXPECT_THAT(out.str(), ::testing::ContainsRegex("reference +1 +8 "));
   EXPECT_THAT(out.str(), HasSubstr("(baseline)"));
   EXPECT_THAT(out.str(), ::testing::ContainsRegex("openblas +1 +8 "));
-  EXPECT_THAT(out.str(), ::testing::ContainsRegex("onednn +1 +8 .*e-0[3-9]\n"));
+  // The difference's size depends on the CPU's kernels (it may even be 0): only its presence.
+  EXPECT_THAT(out.str(), ::testing::ContainsRegex("onednn +1 +8 .* [0-9]\\.[0-9]e[-+][0-9]+\n"));
 }
 
 TEST_F(StudyTest, HyperbandPromotedTrialsContinueFromTheirCheckpoints) {
