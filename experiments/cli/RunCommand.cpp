@@ -275,6 +275,9 @@ void printHeader(const Run& run) {
             << ", validation " << data.validation.size() << ", test " << data.test.size()
             << " rows";
   }
+  if (!study.strategyReason.empty()) {
+    run.out << "\nStrategy: auto chose " << study.strategy << ": " << study.strategyReason;
+  }
   run.out << "\nStore: " << study.execution.storage.string() << "\n" << std::flush;
 }
 

@@ -55,7 +55,11 @@ void printModel(std::ostream& out, const char* which, const ProbedModel& model) 
 void printStudyPlan(std::ostream& out, const StudyPlan& plan) {
   const StudySpec& study = plan.study;
   out << "Study '" << study.name << "': " << study.strategy << " search, metric "
-      << study.metric.name << " (" << study.metric.goalName() << ")\nSpace:\n";
+      << study.metric.name << " (" << study.metric.goalName() << ")\n";
+  if (!study.strategyReason.empty()) {
+    out << "Strategy: auto chose " << study.strategy << ": " << study.strategyReason << "\n";
+  }
+  out << "Space:\n";
   for (const auto& p : study.space.parameters())
     out << "  " << p.name << " " << describe(p) << "\n";
   out << "Trials: " << trialCount(study) << "\n";

@@ -4,15 +4,27 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
+#include "search/StrategyChoice.h"
 
 namespace tunelab {
 
 namespace {
 
+void chooseAutoStrategy(StudySpec& spec) {
+  if (!spec.maxTrials && !spec.space.finite()) {
+    throw ConfigError("max_trials",
+                      "strategy auto over a space with a continuous range needs max_trials, "
+                      "how many trials to run (for example max_trials: 50)");
+  }
+  auto choice = chooseStrategy(spec.space, spec.maxTrials);
+  spec.strategy = std::move(choice.strategy);
+  spec.strategyReason = std::move(choice.reason);
+}
+
 void parseSearch(const nlohmann::json& json, const std::vector<std::string>& order,
                  StudySpec& spec) {
   Options search(json, "the search section");
-  spec.strategy = search.string("strategy", "grid");
+  spec.strategy = search.string("strategy", "auto");
   if (search.has("max_trials")) {
     spec.maxTrials = static_cast<std::size_t>(search.integer("max_trials", {.min = 1}));
   }
@@ -46,6 +58,7 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
       return 0;
     });
   }
+  if (spec.strategy == "auto") chooseAutoStrategy(spec);
   // Options of the chosen strategy live under its own name: search.gp: {initial_trials: 10}.
   if (search.has(spec.strategy)) spec.strategyOptions = search.raw(spec.strategy);
   search.finish();

@@ -16,7 +16,8 @@ namespace tunelab {
 /// The `search` and `execution` sections of an experiment file.
 struct StudySpec {
   std::string name = "experiment";
-  std::string strategy = "grid";
+  std::string strategy = "grid";  // search.strategy, `auto` already resolved to a name
+  std::string strategyReason;     // why `auto` picked it; empty when the file names it
   nlohmann::json strategyOptions = nlohmann::json::object();  // search.<strategy>: {...}
   std::optional<std::size_t> maxTrials;
   MetricGoal metric;  // search.metric

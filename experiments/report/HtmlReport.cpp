@@ -210,8 +210,11 @@ void writeSummary(std::ostream& html, const StudySpec& spec, const std::vector<R
     ++byStatus[std::string(trialStatusName(t.record.status))];
     seconds += t.record.seconds;
   }
-  html << "<p>" << escape(spec.strategy) << " search, metric <b>" << escape(spec.metric.name)
-       << "</b> (" << spec.metric.goalName() << "). Trials:";
+  html << "<p>" << escape(spec.strategy) << " search";
+  if (!spec.strategyReason.empty())
+    html << " (chosen by auto: " << escape(spec.strategyReason) << ")";
+  html << ", metric <b>" << escape(spec.metric.name) << "</b> (" << spec.metric.goalName()
+       << "). Trials:";
   for (const auto& [status, n] : byStatus) html << " " << n << " " << escape(status);
   html << "; " << number(seconds, 3) << " s in trials (summed over parallel trials).</p>\n";
   if (ranked.empty()) {

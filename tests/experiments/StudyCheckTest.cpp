@@ -224,5 +224,24 @@ TEST_F(StudyCheck, DryRunChecksPrintsThePlanAndCreatesNoStudy) {
   EXPECT_FALSE(studyCreated());
 }
 
+// With no strategy the study is `auto`: it says what it picked and why, before any trial.
+TEST_F(StudyCheck, AutoStrategySaysWhatItPickedAndWhy) {
+  const std::string noStrategy = replaced(kStudy, "  strategy: grid\n", "");
+  const auto grid = run(noStrategy, {"--dry-run"});
+  EXPECT_EQ(grid.code, kExitOk) << grid.out << grid.err;
+  EXPECT_THAT(grid.out, HasSubstr("Strategy: auto chose grid: every parameter is a list of values "
+                                  "and max_trials allows all 8 points"));
+  const std::string ranges =
+      replaced(noStrategy, "lr: {values: [0.01, 0.05]}", "lr: {min: 0.001, max: 0.1}");
+  const auto gp = run(replaced(ranges, "search:\n", "search:\n  max_trials: 6\n"), {"--dry-run"});
+  EXPECT_EQ(gp.code, kExitOk) << gp.out << gp.err;
+  EXPECT_THAT(gp.out, HasSubstr("Strategy: auto chose gp: 3 parameters and 6 trials"));
+  const auto unbounded = run(ranges);
+  EXPECT_EQ(unbounded.code, kExitBadInput) << unbounded.out << unbounded.err;
+  EXPECT_THAT(unbounded.err, HasSubstr("search.max_trials: strategy auto over a space with a "
+                                       "continuous range needs max_trials"));
+  EXPECT_FALSE(studyCreated());
+}
+
 }  // namespace
 }  // namespace tunelab
