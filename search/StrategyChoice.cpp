@@ -32,6 +32,7 @@ std::string count(std::size_t n, const char* what) {
 
 StrategyChoice chooseStrategy(const SearchSpace& space, std::optional<std::size_t> maxTrials) {
   const std::size_t parameters = space.dimensions();
+  if (parameters == 0) return {"grid", ""};  // one trial: nothing to choose, nothing to say
   if (onlyListsOfValues(space)) {
     const auto size = gridSize(space);
     if (size && (!maxTrials || *maxTrials >= *size)) {

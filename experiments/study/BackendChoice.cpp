@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -17,7 +18,41 @@ namespace tunelab {
 namespace {
 
 constexpr double kThreadsMustPay = 0.75;  // speed-up per thread below which cores go to trials
-constexpr int kRounds = 3;  // each candidate timed this often, in turn; the fastest time kept
+constexpr int kRounds = 3;                // each candidate timed at least this often, in turn
+constexpr int kMaxRounds = 8;
+// A busy machine inflates some timings at random: a candidate's fastest time counts only when
+// another round came within this factor of it. Else the verdict holds for this run, uncached.
+constexpr double kReproduced = 1.25;
+constexpr const char* kUnsteady =
+    "timings unsteady, the machine is busy: not cached, measured again next run";
+
+// One candidate's timings over the rounds.
+class Samples {
+ public:
+  void add(double seconds) { seconds_.push_back(seconds); }
+  double fastest() const { return *std::min_element(seconds_.begin(), seconds_.end()); }
+  bool reproduced() const {
+    if (seconds_.size() < 2) return false;
+    std::vector<double> sorted = seconds_;
+    std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end());
+    return sorted[1] <= kReproduced * sorted[0];
+  }
+
+ private:
+  std::vector<double> seconds_;
+};
+
+// Times every configuration in turn, kRounds rounds and more (up to kMaxRounds) until each
+// one's fastest time is reproduced. Returns whether it was.
+bool measureRounds(std::vector<Samples>& samples, const std::function<double(std::size_t)>& once) {
+  for (int round = 0; round < kMaxRounds; ++round) {
+    for (std::size_t i = 0; i < samples.size(); ++i) samples[i].add(once(i));
+    const bool steady = std::all_of(samples.begin(), samples.end(),
+                                    [](const Samples& c) { return c.reproduced(); });
+    if (steady && round + 1 >= kRounds) return true;
+  }
+  return false;
+}
 
 std::optional<std::filesystem::path> environmentPath(const char* name) {
   const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read before threads
@@ -97,7 +132,8 @@ std::optional<std::filesystem::path> choiceCacheFile() {
 std::string machineKey(const std::vector<std::string>& descriptions) {
   const auto coreType = environmentPath("OPENBLAS_CORETYPE");
   std::ostringstream key;
-  key << "cpu=" << cpuName() << "; cores=" << std::thread::hardware_concurrency()
+  // "verdicts=2": entries cached before timings had to be reproduced are measured again.
+  key << "verdicts=2; cpu=" << cpuName() << "; cores=" << std::thread::hardware_concurrency()
       << "; OPENBLAS_CORETYPE=" << (coreType ? coreType->string() : "");
   for (const auto& d : descriptions) key << "; " << d;
   return key.str();
@@ -109,19 +145,23 @@ BackendChoice chooseBackend(const std::vector<std::string>& candidates, const st
   if (candidates.size() == 1) return {candidates.front(), BackendChoice::Source::OnlyOne, {}};
   nlohmann::json cache = readCache(cacheFile);
   if (auto cached = cachedChoice(cache, key, candidates)) return *cached;
+  std::vector<Samples> samples(candidates.size());
+  const bool steady =
+      measureRounds(samples, [&](std::size_t i) { return measure(candidates[i], 1); });
   std::vector<BackendTiming> timings;
-  for (const auto& c : candidates) timings.push_back({c, std::numeric_limits<double>::infinity()});
-  for (int round = 0; round < kRounds; ++round) {
-    for (auto& t : timings) t.secondsPerStep = std::min(t.secondsPerStep, measure(t.backend, 1));
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    timings.push_back({candidates[i], samples[i].fastest()});
   }
   std::stable_sort(timings.begin(), timings.end(), [](const auto& a, const auto& b) {
     return a.secondsPerStep < b.secondsPerStep;
   });
   nlohmann::json seconds = nlohmann::json::object();
   for (const auto& t : timings) seconds[t.backend] = t.secondsPerStep;
-  cache[key] = {{"backend", timings.front().backend}, {"seconds_per_step", seconds}};
-  writeCache(cacheFile, cache);
-  return {timings.front().backend, BackendChoice::Source::Measured, timings};
+  if (steady) {
+    cache[key] = {{"backend", timings.front().backend}, {"seconds_per_step", seconds}};
+    writeCache(cacheFile, cache);
+  }
+  return {timings.front().backend, BackendChoice::Source::Measured, timings, steady};
 }
 
 std::string describeChoice(const BackendChoice& choice) {
@@ -140,6 +180,7 @@ std::string describeChoice(const BackendChoice& choice) {
       why = choice.timings.size() >= 2 ? timesPerStep(choice.timings[0], choice.timings[1])
                                        : "the fastest measured";
       if (choice.source == BackendChoice::Source::Cached) why += "; cached verdict";
+      if (!choice.steady) why += "; " + std::string(kUnsteady);
       break;
   }
   return "backend auto: " + choice.backend + " (" + why + ")";
@@ -159,28 +200,37 @@ ThreadsChoice chooseThreads(int threads, const std::string& backend, const std::
     return {std::clamp((*it)["threads"].get<int>(), 1, threads), threads, seconds.value("1", 0.0),
             seconds.value(many, 0.0), true};
   }
-  ThreadsChoice choice{1, threads, std::numeric_limits<double>::infinity(),
-                       std::numeric_limits<double>::infinity(), false};
-  for (int round = 0; round < kRounds; ++round) {
-    choice.oneThread = std::min(choice.oneThread, measure(backend, 1));
-    choice.triedThreads = std::min(choice.triedThreads, measure(backend, threads));
+  std::vector<Samples> samples(2);
+  const bool steady =
+      measureRounds(samples, [&](std::size_t i) { return measure(backend, i == 0 ? 1 : threads); });
+  ThreadsChoice choice{1, threads, samples[0].fastest(), samples[1].fastest(), false, steady};
+  // Unsteady timings cannot show that the threads pay: one thread never runs slower than that.
+  if (steady && choice.oneThread >= kThreadsMustPay * threads * choice.triedThreads) {
+    choice.threads = threads;
   }
-  if (choice.oneThread >= kThreadsMustPay * threads * choice.triedThreads) choice.threads = threads;
-  cache[entry] = {{"threads", choice.threads},
-                  {"seconds_per_step", {{"1", choice.oneThread}, {many, choice.triedThreads}}}};
-  writeCache(cacheFile, cache);
+  if (steady) {
+    cache[entry] = {{"threads", choice.threads},
+                    {"seconds_per_step", {{"1", choice.oneThread}, {many, choice.triedThreads}}}};
+    writeCache(cacheFile, cache);
+  }
   return choice;
 }
 
 std::string describeThreads(const ThreadsChoice& choice) {
   if (choice.tried <= 1 || choice.oneThread <= 0 || choice.triedThreads <= 0) return "";
+  const double speedUp = choice.oneThread / choice.triedThreads;
   std::ostringstream s;
   s << std::fixed << std::setprecision(2) << "threads per trial auto: " << choice.threads << " ("
-    << choice.tried << " threads: " << choice.oneThread / choice.triedThreads
-    << "x faster per step than 1, " << (choice.threads > 1 ? "at least" : "below") << " the "
-    << kThreadsMustPay * choice.tried
-    << "x that pays for the cores: " << readableSeconds(choice.triedThreads) << " vs "
-    << readableSeconds(choice.oneThread) << (choice.cached ? "; cached verdict)" : ")");
+    << choice.tried << " threads: ";
+  if (speedUp >= 1) {
+    s << speedUp << "x faster per step than 1, ";
+  } else {
+    s << 1 / speedUp << "x slower per step than 1, ";
+  }
+  s << (choice.threads > 1 ? "at least" : "below") << " the " << kThreadsMustPay * choice.tried
+    << "x faster that pays for the cores: " << readableSeconds(choice.triedThreads) << " vs "
+    << readableSeconds(choice.oneThread) << (choice.cached ? "; cached verdict" : "")
+    << (choice.steady ? "" : std::string("; ") + kUnsteady) << ")";
   return s.str();
 }
 

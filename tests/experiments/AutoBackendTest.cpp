@@ -77,11 +77,18 @@ TEST_F(AutoBackendTest, FileWithoutBackendRunsOnTheFastestInstalledOneAndSaysWhy
   EXPECT_THAT(o.out, HasSubstr("backend auto: " + picked));
 }
 
+// A verdict whose timings a busy machine could not reproduce is not cached: then the second
+// study measures again (both outcomes happen under a loaded ctest; each is checked).
 TEST_F(AutoBackendTest, SecondStudyOnTheSameModelUsesTheCachedVerdict) {
-  ASSERT_EQ(run(kNoBackend).code, kExitOk);
+  const test::Outcome first = run(kNoBackend);
+  ASSERT_EQ(first.code, kExitOk) << first.err;
   const test::Outcome again = run(kNoBackend, {}, true);
   ASSERT_EQ(again.code, kExitOk) << again.err;
-  EXPECT_THAT(again.out, HasSubstr("cached"));
+  if (first.out.find("not cached") == std::string::npos) {
+    EXPECT_THAT(again.out, HasSubstr("cached verdict"));
+  } else {
+    EXPECT_THAT(again.out, Not(HasSubstr("cached verdict")));
+  }
 }
 
 // The cache says the other backend is faster now: a resumed study keeps the one it started on.
@@ -89,14 +96,17 @@ TEST_F(AutoBackendTest, ResumedStudyKeepsTheBackendItStartedWith) {
   ASSERT_EQ(run(kNoBackend).code, kExitOk);
   const std::string picked = *backendsOfTrials().begin();
   const std::string other = picked == "onednn" ? "openblas" : "onednn";
+  // (Not cached when the machine was too busy to reproduce the timings: then the resumed
+  // run would measure again, and may pick either.)
   const auto cacheFile = dir_ / "cache" / "backend-choice.json";
-  ASSERT_TRUE(std::filesystem::exists(cacheFile));
-  std::string text = test::readText(cacheFile);
-  for (auto at = text.find('"' + picked + '"'); at != std::string::npos;
-       at = text.find('"' + picked + '"', at + 1)) {
-    text.replace(at, picked.size() + 2, '"' + other + '"');
+  if (std::filesystem::exists(cacheFile)) {
+    std::string text = test::readText(cacheFile);
+    for (auto at = text.find('"' + picked + '"'); at != std::string::npos;
+         at = text.find('"' + picked + '"', at + 1)) {
+      text.replace(at, picked.size() + 2, '"' + other + '"');
+    }
+    std::ofstream(cacheFile) << text;
   }
-  std::ofstream(cacheFile) << text;
 
   const test::Outcome resumed = run(kNoBackend, {"search.max_trials=3"});
   ASSERT_EQ(resumed.code, kExitOk) << resumed.err;
