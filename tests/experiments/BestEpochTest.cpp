@@ -62,22 +62,7 @@ double printedScore(const std::string& output, const std::string& name) {
   return std::stod(m[1].str());
 }
 
-class BestEpochTest : public test::StudyFixture {
- protected:
-  test::Outcome predict(const std::filesystem::path& model, const std::filesystem::path& data) {
-    PredictArguments args;
-    args.model = model;
-    args.data = data;
-    args.output = dir_ / "predictions.csv";
-    std::ostringstream out;
-    std::ostringstream err;
-    test::Outcome o;
-    o.code = runPredict(args, out, err);
-    o.out = out.str();
-    o.err = err.str();
-    return o;
-  }
-};
+class BestEpochTest : public test::StudyFixture {};
 
 TEST_F(BestEpochTest, ValueBestEpochAndItsValuesAreOneEpochInTheStoreAndResultsCsv) {
   const test::Outcome o = run(kPeakingStudy);

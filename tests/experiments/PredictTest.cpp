@@ -39,22 +39,7 @@ search:
 execution: {seed: 9, storage: study.db}
 )";
 
-class PredictTest : public test::StudyFixture {
- protected:
-  test::Outcome predict(const std::filesystem::path& model, const std::filesystem::path& data) {
-    PredictArguments args;
-    args.model = model;
-    args.data = data;
-    args.output = dir_ / "predictions.csv";
-    std::ostringstream out;
-    std::ostringstream err;
-    test::Outcome o;
-    o.code = runPredict(args, out, err);
-    o.out = out.str();
-    o.err = err.str();
-    return o;
-  }
-};
+class PredictTest : public test::StudyFixture {};
 
 TEST_F(PredictTest, SavedBestModelScoresTheTestSplitAsItsTrialDid) {
   const test::Outcome o = run(kStudy);

@@ -1,7 +1,8 @@
 #pragma once
 
 // The fixture of the `tunelab run` tests: a scratch directory with a small CSV, a helper that
-// runs an experiment text there, and the contents of a study that must match between runs.
+// runs an experiment text there, one that runs `predict`, and the contents of a study that must
+// match between runs.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "experiments/cli/PredictCommand.h"
 #include "experiments/cli/RunCommand.h"
 #include "experiments/store/StudyStore.h"
 #include "tests/support/TestData.h"
@@ -50,6 +52,21 @@ class StudyFixture : public ::testing::Test {
     Outcome o;
     o.code = runStudy(args, out, err);
     std::filesystem::current_path(cwd);
+    o.out = out.str();
+    o.err = err.str();
+    return o;
+  }
+
+  // `tunelab predict MODEL DATA`, its predictions written into the scratch directory.
+  Outcome predict(const std::filesystem::path& model, const std::filesystem::path& data) {
+    PredictArguments args;
+    args.model = model;
+    args.data = data;
+    args.output = dir_ / "predictions.csv";
+    std::ostringstream out;
+    std::ostringstream err;
+    Outcome o;
+    o.code = runPredict(args, out, err);
     o.out = out.str();
     o.err = err.str();
     return o;

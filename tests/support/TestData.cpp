@@ -1,5 +1,8 @@
 #include "tests/support/TestData.h"
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -49,7 +52,14 @@ void writeSeparableCsv(const std::filesystem::path& file, int rows) {
 }
 
 std::filesystem::path scratchDir(const std::string& name) {
-  auto dir = std::filesystem::path(TUNELAB_BINARY_DIR) / "test-scratch" / name;
+  auto dir = std::filesystem::path(TUNELAB_BINARY_DIR) / "test-scratch";
+  // ctest runs tests in parallel: each test its own directory, whatever name it asks for.
+  if (const auto* test = ::testing::UnitTest::GetInstance()->current_test_info()) {
+    std::string owner = std::string(test->test_suite_name()) + "." + test->name();
+    std::replace(owner.begin(), owner.end(), '/', '_');
+    dir /= owner;
+  }
+  dir /= name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -24,7 +24,7 @@ FoundDataset findDataset(const std::string& name);
 /// The file of a known CSV data set, or the directory of an IDX one; empty when not found.
 std::filesystem::path datasetFile(const std::string& name);
 
-/// A fresh empty directory under the build tree for one test.
+/// A fresh empty directory under the build tree, `name` under the running test's own one.
 std::filesystem::path scratchDir(const std::string& name);
 
 /// A small separable binary problem as CSV (columns x0, x1, label; label "yes" when
