@@ -54,8 +54,8 @@ void printModel(std::ostream& out, const char* which, const ProbedModel& model) 
 
 void printStudyPlan(std::ostream& out, const StudyPlan& plan) {
   const StudySpec& study = plan.study;
-  out << "Study '" << study.name << "': " << study.strategy << " search, metric "
-      << study.metric.name << " (" << study.metric.goalName() << ")\nSpace:\n";
+  out << "Study '" << study.name << "': " << study.strategy << " search, metric"
+      << (study.extraObjectives.empty() ? " " : "s ") << describeObjectives(study) << "\nSpace:\n";
   for (const auto& p : study.space.parameters())
     out << "  " << p.name << " " << describe(p) << "\n";
   out << "Trials: " << trialCount(study) << "\n";

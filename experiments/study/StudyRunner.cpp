@@ -8,6 +8,7 @@
 
 #include "core/Options.h"
 #include "core/Rng.h"
+#include "experiments/study/ObjectiveValues.h"
 #include "search/Enumerate.h"
 
 namespace tunelab {
@@ -306,8 +307,15 @@ void StudyRunner::settle(Trial& trial, const TrialRun& result) {
   } else if (ranked != history.end()) {
     r.value = spec_.metric.valueIn(*ranked);
   }
+  if (!spec_.extraObjectives.empty() && result.ending == TrialRun::Ending::Complete &&
+      trial.metricError.empty()) {
+    ObjectiveValues objectives = objectiveValues(spec_, r, result, trial.parentEpochs);
+    trial.metricError = std::move(objectives.missing);
+    if (trial.metricError.empty()) r.objectives = std::move(objectives.values);
+  }
   if (!trial.metricError.empty() || result.ending == TrialRun::Ending::Failed) {
     r.status = TrialStatus::Failed;
+    r.objectives.clear();
     r.error = trial.metricError.empty() ? result.error : trial.metricError;
     r.value.reset();
   } else if (result.ending == TrialRun::Ending::Stopped) {
@@ -320,7 +328,8 @@ void StudyRunner::settle(Trial& trial, const TrialRun& result) {
 void StudyRunner::tellAndStore(Trial& trial, const TrialRun& result) {
   const TrialRecord& r = trial.record;
   const TrialOutcome outcome{r.id, outcomeState(r.status),
-                             r.value ? spec_.metric.minimised(*r.value) : std::nan(""), r.epochs};
+                             r.value ? spec_.metric.minimised(*r.value) : std::nan(""), r.epochs,
+                             minimisedObjectives(spec_, r.objectives)};
   nlohmann::json state;
   if (trial.primary) {
     strategy_.tell(outcome);
