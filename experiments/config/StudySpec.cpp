@@ -101,6 +101,15 @@ std::vector<MetricGoal> objectivesOf(const StudySpec& spec) {
   return objectives;
 }
 
+std::vector<double> minimisedObjectives(const StudySpec& spec, const std::vector<double>& values) {
+  const auto objectives = objectivesOf(spec);
+  std::vector<double> minimised;
+  for (std::size_t i = 0; i < values.size() && i < objectives.size(); ++i) {
+    minimised.push_back(objectives[i].minimised(values[i]));
+  }
+  return minimised;
+}
+
 std::string describeObjectives(const StudySpec& spec) {
   std::string text;
   for (const auto& goal : objectivesOf(spec)) {

@@ -38,6 +38,9 @@ inline const std::string& primaryBackend(const StudySpec& spec) {
 /// Every objective in the file's order: `metric`, then the extra ones.
 std::vector<MetricGoal> objectivesOf(const StudySpec& spec);
 
+/// The values to minimise: each objective's value negated when its goal is maximize.
+std::vector<double> minimisedObjectives(const StudySpec& spec, const std::vector<double>& values);
+
 /// "val_loss (minimize)", or for several objectives "val_loss (minimize), params (minimize)".
 std::string describeObjectives(const StudySpec& spec);
 

@@ -48,13 +48,4 @@ ObjectiveValues objectiveValues(const StudySpec& spec, const TrialRecord& record
   return out;
 }
 
-std::vector<double> minimisedObjectives(const StudySpec& spec, const std::vector<double>& values) {
-  const auto objectives = objectivesOf(spec);
-  std::vector<double> minimised;
-  for (std::size_t i = 0; i < values.size() && i < objectives.size(); ++i) {
-    minimised.push_back(objectives[i].minimised(values[i]));
-  }
-  return minimised;
-}
-
 }  // namespace tunelab

@@ -22,7 +22,4 @@ struct ObjectiveValues {
 ObjectiveValues objectiveValues(const StudySpec& spec, const TrialRecord& record,
                                 const TrialRun& run, int parentEpochs);
 
-/// The values to minimise: each objective negated when its goal is maximize.
-std::vector<double> minimisedObjectives(const StudySpec& spec, const std::vector<double>& values);
-
 }  // namespace tunelab
