@@ -99,12 +99,13 @@ std::optional<nlohmann::json> Nsga2Strategy::propose(TrialId id) {
 
 AskResult Nsga2Strategy::ask(std::size_t maxTrials) {
   AskResult result{AskResult::Kind::Ready, {}};
-  while (result.trials.size() < maxTrials && static_cast<std::size_t>(nextId_) < limit_) {
+  while (!exhausted_ && result.trials.size() < maxTrials &&
+         static_cast<std::size_t>(nextId_) < limit_) {
     const std::size_t generation = generationOf(nextId_);
     if (generation > 0 && !generationReported(generation - 1)) break;
     std::optional<nlohmann::json> point = propose(nextId_);
     if (!point) {
-      limit_ = static_cast<std::size_t>(nextId_);  // nothing left to propose
+      exhausted_ = true;  // nothing left to propose
       break;
     }
     seen_.insert(point->dump());
@@ -112,7 +113,9 @@ AskResult Nsga2Strategy::ask(std::size_t maxTrials) {
     result.trials.push_back({nextId_++, std::move(*point), 0, std::nullopt});
   }
   if (!result.trials.empty()) return result;
-  if (static_cast<std::size_t>(nextId_) >= limit_) return {AskResult::Kind::Exhausted, {}};
+  if (exhausted_ || static_cast<std::size_t>(nextId_) >= limit_) {
+    return {AskResult::Kind::Exhausted, {}};
+  }
   return {AskResult::Kind::Wait, {}};
 }
 
@@ -136,14 +139,15 @@ nlohmann::json Nsga2Strategy::saveState() const {
     proposed.push_back(params);
   }
   return {{"next_id", nextId_},
-          {"limit", limit_},
+          {"exhausted", exhausted_},
           {"trials", trials},
           {"diagnostics", diagnoseTrials(space_, proposed).toJson()}};
 }
 
 void Nsga2Strategy::loadState(const nlohmann::json& state) {
   nextId_ = state.at("next_id").get<TrialId>();
-  limit_ = state.at("limit").get<std::size_t>();
+  // max_trials may change between runs; a space found exhausted stays so.
+  exhausted_ = state.at("exhausted").get<bool>();
   points_.clear();
   results_.clear();
   parents_.clear();

@@ -52,6 +52,7 @@ class Nsga2Strategy final : public Strategy {
   std::size_t limit_ = 0;
   std::optional<std::size_t> finiteSize_;
 
+  bool exhausted_ = false;  // a finite space with every point proposed
   TrialId nextId_ = 0;
   std::map<TrialId, nlohmann::json> points_;                // every trial proposed
   std::map<TrialId, std::vector<double>> results_;          // reported; empty: failed or pruned
