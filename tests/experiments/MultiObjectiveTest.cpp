@@ -195,6 +195,64 @@ TEST_F(MultiObjectiveTest, RaisedMaxTrialsGoesOnAsOneLongerStudy) {
   EXPECT_EQ(trials("study.db"), trials("whole.db"));
 }
 
+// Grid search over two objectives, the first maximised: the front is listed best first (the
+// highest val_accuracy), and epoch_time is each trial's median seconds per epoch.
+TEST_F(MultiObjectiveTest, GridRanksAMaximisedObjectiveAndMeasuresEpochTime) {
+  std::string grid = kStudy;
+  const std::string strategy = "strategy: nsga2\n  max_trials: 16\n  nsga2: {population_size: 4}";
+  grid.replace(grid.find(strategy), strategy.size(), "strategy: grid");
+  const std::string objectives = "[val_loss, {name: params, direction: minimize}]";
+  grid.replace(grid.find(objectives), objectives.size(), "[val_accuracy, epoch_time]");
+  const std::string lr = "{min: 1.0e-3, max: 1.0e-1, distribution: log_uniform}";
+  grid.replace(grid.find(lr), lr.size(), "{values: [0.01, 0.05]}");
+  const test::ProcessResult study = run(grid, {"search.parameters.layers={values: [1, 2]}",
+                                               "search.parameters.units={values: [2, 8]}"});
+  ASSERT_EQ(study.code, 0) << study.err;
+  EXPECT_THAT(study.out, HasSubstr("val_accuracy (maximize), epoch_time (minimize)"));
+  const auto rows = test::readCsvCells(dir_ / "out/results.csv");
+  ASSERT_EQ(rows.size(), 9U);
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), name) -
+                                    rows[0].begin());
+  };
+  std::map<std::string, double> accuracy;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_GT(std::stod(rows[i][column("objective_epoch_time")]), 0.0);
+    EXPECT_EQ(rows[i][column("objective_val_accuracy")], rows[i][column("value")]);
+    accuracy[rows[i][column("trial")]] = std::stod(rows[i][column("value")]);
+  }
+  const test::ProcessResult best = test::runTunelab({"best", "study.db"}, dir_);
+  std::istringstream lines(best.out.substr(best.out.find("parameters\n") + 11));
+  std::vector<double> listed;
+  for (std::string line; std::getline(lines, line);) listed.push_back(accuracy.at(fields(line)[0]));
+  ASSERT_FALSE(listed.empty()) << best.out;
+  EXPECT_TRUE(std::is_sorted(listed.rbegin(), listed.rend())) << best.out;
+  double highest = 0;
+  for (const auto& [trial, value] : accuracy) highest = std::max(highest, value);
+  EXPECT_EQ(listed.front(), highest);
+}
+
+// A store written before studies of several objectives (no objective_values column) reads and
+// resumes as before.
+TEST_F(MultiObjectiveTest, StoreOfOneObjectiveFromBeforeStaysReadable) {
+  std::string single = kStudy;
+  const std::string objectives = "[val_loss, {name: params, direction: minimize}]";
+  single.replace(single.find(objectives), objectives.size(), "val_loss");
+  ASSERT_EQ(run(single, {"search.max_trials=4"}).code, 0);
+  const test::ProcessResult before = test::runTunelab({"best", "study.db"}, dir_);
+  {
+    SqliteDatabase old(dir_ / "study.db");
+    old.execute("ALTER TABLE trials DROP COLUMN objective_values");
+  }
+  const test::ProcessResult after = test::runTunelab({"best", "study.db"}, dir_);
+  EXPECT_EQ(after.code, 0) << after.err;
+  EXPECT_EQ(after.out, before.out);
+  EXPECT_THAT(after.out, HasSubstr("Best trials by val_loss (minimize)"));
+  const test::ProcessResult resumed = run(single, {"search.max_trials=6"});
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(StudyStore(dir_ / "study.db").trials().size(), 6U);
+}
+
 struct Mistake {
   std::string name;
   std::string from;  // replaced in kStudy
