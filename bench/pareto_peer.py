@@ -9,8 +9,14 @@ sides. Both fronts' hypervolume is computed here, by one function, against one r
 above the largest model of the space, 9,089). Random search on both sides gives the baseline.
 Prints one JSON line per study and a Markdown table of medians over the seeds.
 
+With --zdt1, the samplers alone on ZDT1 (6 coordinates, the front f2 = 1 - sqrt(f1), whose
+hypervolume against (1.1, 1.1) is 0.877): tunelab's nsga2 through the command objective of
+experiments/configs/command_zdt1.yaml, Optuna's NSGAIISampler in process, 300 trials,
+population 20 (--trials, --population).
+
   /usr/bin/python3 bench/pareto_peer.py [--seeds 1,2,3] [--data-dir ../shared/datasets]
                                         [--trials 30] [--population 10] [--epochs 20]
+                                        [--studies tunelab:nsga2,optuna:nsga2,...]
 """
 import argparse
 import csv
@@ -154,6 +160,56 @@ def tunelab_study(strategy, seed, args):
                     for r in csv.DictReader(f) if r["status"] == "complete"]
 
 
+ZDT1_CONFIG = os.path.join(ROOT, "experiments", "configs", "command_zdt1.yaml")
+ZDT1_REFERENCE = (1.1, 1.1)
+
+
+def zdt1(x):
+    g = 1 + 9 * sum(x[1:]) / (len(x) - 1)
+    return x[0], g * (1 - math.sqrt(x[0] / g))
+
+
+def zdt1_study(side, seed, args):
+    if side == "optuna":
+        sampler = optuna.samplers.NSGAIISampler(population_size=args.population, seed=seed)
+        study = optuna.create_study(directions=["minimize", "minimize"], sampler=sampler)
+        study.optimize(lambda t: zdt1([t.suggest_float(f"x{i}", 0, 1) for i in range(6)]),
+                       n_trials=args.trials)
+        return [tuple(t.values) for t in study.trials]
+    with open(ZDT1_CONFIG) as f:
+        config = f.read().replace("[python3, ", "[/usr/bin/python3, -S, ")
+    with tempfile.TemporaryDirectory() as out:
+        experiment = os.path.join(out, "exp.yaml")
+        with open(experiment, "w") as f:
+            f.write(config.replace("population_size: 20", f"population_size: {args.population}"))
+        command = [TUNELAB, "run", experiment, "--new-study"]
+        for s in (f"execution.seed={seed}", f"execution.output={out}/run",
+                  f"search.max_trials={args.trials}"):
+            command += ["--set", s]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        with open(os.path.join(out, "run", "results.csv")) as f:
+            return [(float(r["objective_f1"]), float(r["objective_f2"]))
+                    for r in csv.DictReader(f) if r["status"] == "complete"]
+
+
+def run_zdt1(args):
+    rows = {}
+    for seed in (int(s) for s in args.seeds.split(",")):
+        for side in ("tunelab", "optuna"):
+            points = zdt1_study(side, seed, args)
+            record = {"problem": "zdt1", "side": side, "seed": seed, "trials": len(points),
+                      "hypervolume": hypervolume(points, ZDT1_REFERENCE),
+                      "front": len(pareto(points))}
+            print(json.dumps(record), flush=True)
+            rows.setdefault(side, []).append(record)
+    print("\n| ZDT1, nsga2 | hypervolume (median) | per seed | front size |")
+    print("|---|---|---|---|")
+    for side, records in rows.items():
+        hv = [r["hypervolume"] for r in records]
+        print(f"| {side} | {statistics.median(hv):.3f} | {', '.join(f'{v:.3f}' for v in hv)} | "
+              f"{statistics.median(r['front'] for r in records):g} |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", default="1,2,3")
@@ -161,12 +217,18 @@ def main():
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--population", type=int, default=10)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--studies",
+                        default="tunelab:nsga2,optuna:nsga2,tunelab:random,optuna:random")
+    parser.add_argument("--zdt1", action="store_true")
     args = parser.parse_args()
+    if args.zdt1:
+        run_zdt1(args)
+        return
+    studies = [tuple(s.split(":")) for s in args.studies.split(",")]
     results = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         data = load_magic(args.data_dir, seed)
-        for side, strategy in (("tunelab", "nsga2"), ("optuna", "nsga2"),
-                               ("tunelab", "random"), ("optuna", "random")):
+        for side, strategy in studies:
             start = time.perf_counter()
             points = (tunelab_study(strategy, seed, args) if side == "tunelab"
                       else optuna_study(data, strategy, seed, args))
