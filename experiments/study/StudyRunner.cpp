@@ -353,6 +353,10 @@ void StudyRunner::report(const TrialRecord& record) {
                      total_,      spec_.execution.backends.size() > 1,
                      best_,       bestId_,
                      std::nullopt};
+  for (std::size_t i = 0; i < spec_.extraObjectives.size() && i + 1 < record.objectives.size();
+       ++i) {
+    line.moreObjectives.emplace_back(spec_.extraObjectives[i].name, record.objectives[i + 1]);
+  }
   if (total_ && summary_.trialsRun > 0 && static_cast<std::size_t>(finished_) < *total_) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
     line.etaSeconds = elapsed / summary_.trialsRun *

@@ -105,6 +105,8 @@ TEST_F(MultiObjectiveTest, BestResultsAndReportShowTheParetoFront) {
   const test::ProcessResult study = run(kStudy);
   ASSERT_EQ(study.code, 0) << study.err;
   EXPECT_THAT(study.out, HasSubstr("metrics val_loss (minimize), params (minimize)"));
+  EXPECT_THAT(study.out,
+              ::testing::ContainsRegex("trial 0 complete val_loss=[0-9.]+ params=[0-9]+ "));
 
   // results.csv: every complete trial's objectives, and which are on the front.
   const auto rows = test::readCsvCells(dir_ / "out/results.csv");
