@@ -137,6 +137,18 @@ TEST_F(MultiObjectiveTest, BestResultsAndReportShowTheParetoFront) {
   EXPECT_THAT(best.out, HasSubstr("val_loss    params"));
   EXPECT_EQ(printedFront(best.out), expected) << best.out;
 
+  const test::ProcessResult exported =
+      test::runTunelab({"export", "study.db", "--format", "json", "-o", "study.json"}, dir_);
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  const auto json = nlohmann::json::parse(test::readText(dir_ / "study.json"));
+  EXPECT_EQ(json.at("objectives")[1], (nlohmann::json{{"name", "params"}, {"goal", "minimize"}}));
+  std::set<std::string> exportedFront;
+  for (const auto& trial : json.at("trials")) {
+    EXPECT_TRUE(trial.at("objectives").contains("params"));
+    if (trial.at("pareto").get<bool>()) exportedFront.insert(trial.at("trial").dump());
+  }
+  EXPECT_EQ(exportedFront, expected);
+
   const std::string report = test::readText(dir_ / "out/report.html");
   EXPECT_THAT(report, HasSubstr("<h2>Pareto front of val_loss (minimize), params (minimize)</h2>"));
   std::size_t highlighted = 0;
