@@ -30,13 +30,16 @@ struct AskResult {
 };
 
 /// How a trial ended, as the strategy sees it. `value` is to be minimised (the runner negates
-/// a metric whose goal is maximize); NaN for a failed trial.
+/// a metric whose goal is maximize); NaN for a failed trial. In a study of several objectives
+/// (search.metric a list), `values` holds every objective, each to be minimised, in the file's
+/// order (`value` is the first); with one objective it is empty.
 struct TrialOutcome {
   enum class State { Complete, Failed, Pruned };
   TrialId id = 0;
   State state = State::Complete;
   double value = 0;
   int epochs = 0;  // epochs trained
+  std::vector<double> values;
 };
 
 enum class Decision { Continue, Stop };
@@ -53,6 +56,9 @@ class TUNELAB_API Strategy {
   virtual void tell(const TrialOutcome& outcome) = 0;
   virtual nlohmann::json saveState() const = 0;
   virtual void loadState(const nlohmann::json& state) = 0;
+  /// Whether it searches studies of several objectives (reading TrialOutcome::values). tunelab
+  /// refuses a multi-objective study with a strategy that says no, before the first trial.
+  virtual bool searchesSeveralObjectives() const { return false; }
 };
 
 /// What a strategy is made from.
@@ -63,6 +69,7 @@ struct StrategyContext {
   std::optional<std::size_t> maxTrials;  // search.max_trials
   int maxEpochs = 1;                     // train.epochs
   int parallelTrials = 1;                // execution.parallel_trials as the file says (0: auto)
+  std::size_t objectives = 1;            // the number of objectives search.metric lists
 };
 
 /// The lag of a strategy that chooses trial k from the results of trials 0 .. k-lag-1 (gp,

@@ -30,7 +30,8 @@ std::string count(std::size_t n, const char* what) {
 
 }  // namespace
 
-StrategyChoice chooseStrategy(const SearchSpace& space, std::optional<std::size_t> maxTrials) {
+StrategyChoice chooseStrategy(const SearchSpace& space, std::optional<std::size_t> maxTrials,
+                              std::size_t objectives) {
   const std::size_t parameters = space.dimensions();
   if (parameters == 0) return {"grid", ""};  // one trial: nothing to choose, nothing to say
   if (onlyListsOfValues(space)) {
@@ -39,6 +40,11 @@ StrategyChoice chooseStrategy(const SearchSpace& space, std::optional<std::size_
       return {"grid", "every parameter is a list of values and max_trials allows all " +
                           count(*size, "point") + ": the whole grid, as GridSearchCV"};
     }
+  }
+  if (objectives > 1) {
+    return {"nsga2", count(objectives, "objective") +
+                         ": NSGA-II, Optuna's default for several objectives (its first "
+                         "generation is random; bench/RESULTS.md)"};
   }
   if (parameters > kAutoGpMaxParameters) {
     return {"tpe", count(parameters, "parameter") + ", more than the " +

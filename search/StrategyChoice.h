@@ -25,7 +25,9 @@ inline constexpr std::size_t kAutoGpMaxTrials = 200;
 /// (GridSearchCV), run whole when max_trials allows it; otherwise the Gaussian process, which
 /// led every problem of the search suite at 50 and 100 trials, within the sizes it was
 /// measured on; TPE beyond them. A pure function of the file: a resumed study picks the same.
+/// With several objectives (`objectives` > 1), NSGA-II where the grid does not fit.
 TUNELAB_API StrategyChoice chooseStrategy(const SearchSpace& space,
-                                          std::optional<std::size_t> maxTrials);
+                                          std::optional<std::size_t> maxTrials,
+                                          std::size_t objectives = 1);
 
 }  // namespace tunelab

@@ -6,11 +6,26 @@
 #include "experiments/cli/ExitCode.h"
 #include "experiments/files/AtomicFile.h"
 #include "experiments/report/HtmlReport.h"
+#include "experiments/report/ParetoFront.h"
 #include "experiments/report/ResultsTable.h"
 
 namespace tunelab {
 
 namespace {
+
+// A study of several objectives: each objective's value by name, and whether the trial is on
+// the Pareto front.
+void addObjectives(nlohmann::json& trial, const TrialRecord& t, const StudySpec& spec,
+                   const std::set<TrialId>& pareto) {
+  if (spec.extraObjectives.empty()) return;
+  nlohmann::json objectives = nlohmann::json::object();
+  const auto goals = objectivesOf(spec);
+  for (std::size_t i = 0; i < goals.size() && i < t.objectives.size(); ++i) {
+    objectives[goals[i].name] = t.objectives[i];
+  }
+  trial["objectives"] = objectives;
+  trial["pareto"] = t.backend == primaryBackend(spec) && pareto.contains(t.id);
+}
 
 nlohmann::json trialJson(const TrialRecord& t, StudyStore& store) {
   nlohmann::json epochs = nlohmann::json::array();
@@ -37,15 +52,26 @@ nlohmann::json trialJson(const TrialRecord& t, StudyStore& store) {
 void writeJson(const std::filesystem::path& output, StoredStudy& s,
                const std::vector<TrialRecord>& trials) {
   nlohmann::json all = nlohmann::json::array();
-  for (const auto& t : trials) all.push_back(trialJson(t, *s.store));
+  const auto pareto = paretoIds(trials, s.spec);
+  for (const auto& t : trials) {
+    all.push_back(trialJson(t, *s.store));
+    addObjectives(all.back(), t, s.spec, pareto);
+  }
   nlohmann::json owner;  // null: no run owns the study now
   if (s.owner)
     owner = {{"pid", s.owner->pid}, {"host", s.owner->host}, {"started", s.owner->started}};
-  const nlohmann::json document{{"study", s.spec.name},
-                                {"metric", s.spec.metric.name},
-                                {"goal", s.spec.metric.goalName()},
-                                {"running_now", owner},
-                                {"trials", all}};
+  nlohmann::json document{{"study", s.spec.name},
+                          {"metric", s.spec.metric.name},
+                          {"goal", s.spec.metric.goalName()},
+                          {"running_now", owner},
+                          {"trials", all}};
+  if (!s.spec.extraObjectives.empty()) {
+    nlohmann::json objectives = nlohmann::json::array();
+    for (const auto& goal : objectivesOf(s.spec)) {
+      objectives.push_back({{"name", goal.name}, {"goal", goal.goalName()}});
+    }
+    document["objectives"] = objectives;
+  }
   writeFileAtomically(output, document.dump(2) + "\n");
 }
 
@@ -56,7 +82,7 @@ int runExport(const StudyLocation& where, const std::string& format,
   return readStudy(where, err, [&](StoredStudy& s) {
     const auto trials = s.trials();
     if (format == "csv") {
-      writeResultsCsv(output, trials);
+      writeResultsCsv(output, trials, &s.spec);
     } else if (format == "json") {
       writeJson(output, s, trials);
     } else if (format == "html") {

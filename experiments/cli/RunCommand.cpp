@@ -156,17 +156,47 @@ Failure buildObjective(Run& run) {
   return std::nullopt;
 }
 
+// The file's parallel_trials (0 for auto, not the cores found here): strategies derive their
+// default lag from it, so the same file gives the same trials on any machine.
+StrategyContext strategyContext(const StudySpec& study) {
+  return {
+      &study.space,      study.strategyOptions,          study.execution.seed,      study.maxTrials,
+      study.trainEpochs, study.execution.parallelTrials, objectivesOf(study).size()};
+}
+
+// The installed strategies that search several objectives (with their default options) in
+// this study's space.
+std::vector<std::string> multiObjectiveStrategies(const PluginHost& plugins,
+                                                  const StudySpec& study) {
+  std::vector<std::string> names;
+  StrategyContext context = strategyContext(study);
+  context.options = nlohmann::json::object();
+  for (const auto& name : plugins.strategies().names()) {
+    try {
+      if (plugins.strategies().create(name, context)->searchesSeveralObjectives()) {
+        names.push_back(name);
+      }
+    } catch (const std::exception&) {
+      // It cannot search this space at all (grid over a continuous parameter).
+    }
+  }
+  return names;
+}
+
 Failure buildSearch(Run& run) {
   const StudySpec& study = run.study();
   try {
-    // The file's parallel_trials (0 for auto, not the cores found here): strategies derive
-    // their default lag from it, so the same file gives the same trials on any machine.
-    run.strategy = run.plugins.strategies().create(
-        study.strategy, {&study.space, study.strategyOptions, study.execution.seed, study.maxTrials,
-                         study.trainEpochs, study.execution.parallelTrials});
+    run.strategy = run.plugins.strategies().create(study.strategy, strategyContext(study));
   } catch (const ConfigError& e) {
     return run.located(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
                                              : e.withPrefix("search"));
+  }
+  if (!study.extraObjectives.empty() && !run.strategy->searchesSeveralObjectives()) {
+    return run.located(ConfigError(
+        "search.strategy",
+        "'" + study.strategy + "' searches one objective, and search.metric lists " +
+            std::to_string(objectivesOf(study).size()) + "; strategies that search several: " +
+            joinNames(multiObjectiveStrategies(run.plugins, study))));
   }
   if (study.pruner.empty()) return std::nullopt;
   try {
@@ -259,8 +289,8 @@ Failure dryRun(Run& run) {
 
 void printHeader(const Run& run) {
   const StudySpec& study = run.study();
-  run.out << "Study '" << study.name << "': " << study.strategy << " search, metric "
-          << study.metric.name << " (" << study.metric.goalName() << "), "
+  run.out << "Study '" << study.name << "': " << study.strategy << " search, metric"
+          << (study.extraObjectives.empty() ? " " : "s ") << describeObjectives(study) << ", "
           << run.budget.parallelTrials << " parallel trials x " << run.budget.threadsPerTrial
           << " threads";
   if (run.experiment.command) {

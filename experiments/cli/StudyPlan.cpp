@@ -54,8 +54,8 @@ void printModel(std::ostream& out, const char* which, const ProbedModel& model) 
 
 void printStudyPlan(std::ostream& out, const StudyPlan& plan) {
   const StudySpec& study = plan.study;
-  out << "Study '" << study.name << "': " << study.strategy << " search, metric "
-      << study.metric.name << " (" << study.metric.goalName() << ")\n";
+  out << "Study '" << study.name << "': " << study.strategy << " search, metric"
+      << (study.extraObjectives.empty() ? " " : "s ") << describeObjectives(study) << "\n";
   if (!study.strategyReason.empty()) {
     out << "Strategy: auto chose " << study.strategy << ": " << study.strategyReason << "\n";
   }

@@ -28,6 +28,12 @@ struct MetricGoal {
   std::optional<double> valueIn(const EpochRecord& epoch) const;
   /// The 1-based epoch with the best finite value (the first of equals); 0 when none has one.
   int bestEpoch(const std::vector<EpochRecord>& history) const;
+  /// Whether tunelab derives the value from the trial instead of reading it from an epoch:
+  /// `params` (the model's trainable parameters) and `epoch_time` (median seconds per epoch).
+  bool derived() const { return name == kParameterCount || name == kEpochTime; }
+
+  static constexpr std::string_view kParameterCount = "params";
+  static constexpr std::string_view kEpochTime = "epoch_time";
 };
 
 }  // namespace tunelab

@@ -16,9 +16,57 @@ void chooseAutoStrategy(StudySpec& spec) {
                       "strategy auto over a space with a continuous range needs max_trials, "
                       "how many trials to run (for example max_trials: 50)");
   }
-  auto choice = chooseStrategy(spec.space, spec.maxTrials);
+  auto choice = chooseStrategy(spec.space, spec.maxTrials, 1 + spec.extraObjectives.size());
   spec.strategy = std::move(choice.strategy);
   spec.strategyReason = std::move(choice.reason);
+}
+
+MetricGoal parseMetricGoal(const nlohmann::json& metric) {
+  if (metric.is_string()) return MetricGoal::forName(metric.get<std::string>());
+  Options m(metric, "search.metric");
+  MetricGoal goal = MetricGoal::forName(m.string("name", "val_loss"));
+  // `goal` as W&B sweeps write it, or `direction` as Optuna does.
+  if (m.has("goal") && m.has("direction")) {
+    throw ConfigError("direction", "give either goal or direction, not both");
+  }
+  const std::string key = m.has("direction") ? "direction" : "goal";
+  goal.maximize =
+      m.choice(key, {"minimize", "maximize"}, std::string(goal.goalName())) == "maximize";
+  m.finish();
+  return goal;
+}
+
+void parseObjectiveList(const nlohmann::json& metric, StudySpec& spec) {
+  if (metric.empty()) {
+    throw ConfigError("metric", "expected a metric, or a list of them such as [val_loss, params]");
+  }
+  for (std::size_t i = 0; i < metric.size(); ++i) {
+    const std::string key = "metric";
+    const std::string place = key + "[" + std::to_string(i) + "]";
+    MetricGoal goal = withKeyPrefix(place, [&] { return parseMetricGoal(metric.at(i)); });
+    const auto objectives = objectivesOf(spec);
+    if (i > 0 && std::any_of(objectives.begin(), objectives.end(),
+                             [&](const MetricGoal& g) { return g.name == goal.name; })) {
+      throw ConfigError(place, "'" + goal.name + "' is listed twice");
+    }
+    (i == 0 ? spec.metric : spec.extraObjectives.emplace_back()) = std::move(goal);
+  }
+}
+
+// search.metric: a name, a mapping, or a list of them (several objectives).
+void parseObjectives(const nlohmann::json& metric, StudySpec& spec) {
+  if (metric.is_null()) return;
+  if (metric.is_array()) {
+    parseObjectiveList(metric, spec);
+  } else {
+    spec.metric = withKeyPrefix("metric", [&] { return parseMetricGoal(metric); });
+  }
+  if (spec.metric.derived()) {
+    throw ConfigError(metric.is_array() ? "metric[0]" : "metric",
+                      "the first metric picks each trial's epoch, so it must be a value "
+                      "training records, such as val_loss; list '" +
+                          spec.metric.name + "' after it: [val_loss, " + spec.metric.name + "]");
+  }
 }
 
 void parseSearch(const nlohmann::json& json, const std::vector<std::string>& order,
@@ -28,19 +76,7 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
   if (search.has("max_trials")) {
     spec.maxTrials = static_cast<std::size_t>(search.integer("max_trials", {.min = 1}));
   }
-  const auto& metric = search.raw("metric");
-  if (metric.is_string()) {
-    spec.metric = MetricGoal::forName(metric.get<std::string>());
-  } else if (!metric.is_null()) {
-    withKeyPrefix("metric", [&] {
-      Options m(metric, "search.metric");
-      spec.metric = MetricGoal::forName(m.string("name", "val_loss"));
-      spec.metric.maximize = m.choice("goal", {"minimize", "maximize"},
-                                      std::string(spec.metric.goalName())) == "maximize";
-      m.finish();
-      return 0;
-    });
-  }
+  parseObjectives(search.raw("metric"), spec);
   spec.space = withKeyPrefix("parameters",
                              [&] { return SearchSpace::parse(search.raw("parameters"), order); });
   const auto& terminate = search.raw("early_terminate");
@@ -55,6 +91,12 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
           terminate.contains("type") ? terminate.at("type") : nlohmann::json("median");
       if (!type.is_string()) throw ConfigError("type", "expected a pruner name such as median");
       spec.pruner = type.get<std::string>();
+      if (!spec.extraObjectives.empty()) {
+        throw ConfigError("",
+                          "stopping trials early compares one metric, and search.metric "
+                          "lists several objectives: remove early_terminate, or search one "
+                          "metric");
+      }
       return 0;
     });
   }
@@ -65,6 +107,30 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
 }
 
 }  // namespace
+
+std::vector<MetricGoal> objectivesOf(const StudySpec& spec) {
+  std::vector<MetricGoal> objectives{spec.metric};
+  objectives.insert(objectives.end(), spec.extraObjectives.begin(), spec.extraObjectives.end());
+  return objectives;
+}
+
+std::vector<double> minimisedObjectives(const StudySpec& spec, const std::vector<double>& values) {
+  const auto objectives = objectivesOf(spec);
+  std::vector<double> minimised;
+  for (std::size_t i = 0; i < values.size() && i < objectives.size(); ++i) {
+    minimised.push_back(objectives[i].minimised(values[i]));
+  }
+  return minimised;
+}
+
+std::string describeObjectives(const StudySpec& spec) {
+  std::string text;
+  for (const auto& goal : objectivesOf(spec)) {
+    if (!text.empty()) text += ", ";
+    text += goal.name + " (" + std::string(goal.goalName()) + ")";
+  }
+  return text;
+}
 
 StudySpec parseStudySpec(const nlohmann::json& root, const std::vector<std::string>& order) {
   StudySpec spec;

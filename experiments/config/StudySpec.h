@@ -20,7 +20,9 @@ struct StudySpec {
   std::string strategyReason;     // why `auto` picked it; empty when the file names it
   nlohmann::json strategyOptions = nlohmann::json::object();  // search.<strategy>: {...}
   std::optional<std::size_t> maxTrials;
-  MetricGoal metric;  // search.metric
+  MetricGoal metric;  // search.metric, or its first objective: it picks each trial's epoch
+  // The second and later objectives when search.metric is a list (empty: one objective).
+  std::vector<MetricGoal> extraObjectives;
   SearchSpace space;
   std::string pruner;  // search.early_terminate.type ("median", a plugin's); empty: none
   nlohmann::json prunerOptions = nlohmann::json::object();  // its other keys
@@ -33,6 +35,15 @@ struct StudySpec {
 inline const std::string& primaryBackend(const StudySpec& spec) {
   return spec.execution.backends.front();
 }
+
+/// Every objective in the file's order: `metric`, then the extra ones.
+std::vector<MetricGoal> objectivesOf(const StudySpec& spec);
+
+/// The values to minimise: each objective's value negated when its goal is maximize.
+std::vector<double> minimisedObjectives(const StudySpec& spec, const std::vector<double>& values);
+
+/// "val_loss (minimize)", or for several objectives "val_loss (minimize), params (minimize)".
+std::string describeObjectives(const StudySpec& spec);
 
 /// Throws ConfigError with the key path for anything missing or invalid. `parameterOrder`
 /// lists search.parameters in the file's order.

@@ -130,6 +130,8 @@ TrialRun ModelObjective::run(const TrialSpec& trial, const TrialContext& context
   try {
     TrainingSpec spec = experiment_.training(trial.params);
     if (trial.budget > 0) spec.fit.epochs = trial.budget;
+    run.parameterCount =
+        static_cast<double>(countParameters(spec, plugins_, data_.train.sampleShape));
     if (folds_.empty()) {
       trainOnSplit(std::move(spec), context, onEpoch, run);
     } else {

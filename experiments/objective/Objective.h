@@ -18,6 +18,7 @@ struct TrialRun {
   Ending ending = Ending::Complete;
   FitResult fit;                         // the epochs (or the JSON lines of a command) reported
   std::optional<double> value;           // the trial's metric when the objective sets it itself
+  std::optional<double> parameterCount;  // the model's trainable parameters (built-in model)
   std::map<std::string, double> test;    // loss and metrics on the test split ("test_" names)
   std::string error;                     // Failed: why (a diverged loss, a command's stderr...)
   std::optional<Checkpoint> checkpoint;  // at the end, when asked for

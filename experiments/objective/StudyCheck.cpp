@@ -11,18 +11,37 @@ namespace {
 
 using nlohmann::json;
 
-// The value search.metric names must be one that every trial records.
-void checkSearchMetric(const ExperimentSpec& experiment, const std::vector<std::string>& recorded) {
-  const std::string& name = experiment.study.metric.name;
-  if (std::find(recorded.begin(), recorded.end(), name) != recorded.end()) return;
-  const auto& search = experiment.root.at("search");
-  const bool mapping = search.contains("metric") && search.at("metric").is_object();
-  std::string message = "'" + name + "' is not recorded by a trial";
-  if (auto near = nearestName(name, recorded); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
+// Where the file names the i-th objective: search.metric, search.metric[i], and ".name" after
+// either when it is a mapping.
+std::string objectivePlace(const nlohmann::json& metric, std::size_t i) {
+  const std::string list = "search.metric";
+  std::string place = list;
+  const nlohmann::json* item = &metric;
+  if (metric.is_array()) {
+    place = list + "[" + std::to_string(i) + "]";
+    item = &metric.at(i);
   }
-  throw ConfigError(mapping ? "search.metric.name" : "search.metric",
-                    message + "; each epoch records " + joinNames(recorded));
+  return item->is_object() ? place + ".name" : place;
+}
+
+// Every value search.metric names must be one that every trial records (or one tunelab
+// derives from the trial itself).
+void checkSearchMetric(const ExperimentSpec& experiment, const std::vector<std::string>& recorded) {
+  const auto objectives = objectivesOf(experiment.study);
+  for (std::size_t i = 0; i < objectives.size(); ++i) {
+    const std::string& name = objectives[i].name;
+    if (objectives[i].derived()) continue;
+    if (std::find(recorded.begin(), recorded.end(), name) != recorded.end()) continue;
+    std::string message = "'" + name + "' is not recorded by a trial";
+    if (auto near = nearestName(name, recorded); !near.empty()) {
+      message += " (did you mean '" + near + "'?)";
+    }
+    const auto& search = experiment.root.at("search");
+    throw ConfigError(
+        objectivePlace(search.value("metric", nlohmann::json()), i),
+        message + "; each epoch records " + joinNames(recorded) +
+            (objectives.size() > 1 ? ", and tunelab derives params and epoch_time" : ""));
+  }
 }
 
 class Checker {

@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "experiments/cli/Version.h"
+#include "experiments/report/HtmlText.h"
+#include "experiments/report/ParetoChart.h"
 #include "experiments/report/ResultsTable.h"
 
 namespace tunelab {
@@ -18,39 +20,9 @@ namespace {
 // How many of the best trials get their own learning curves.
 constexpr std::size_t kCurvesOfBest = 12;
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return escapeHtml(text); }
 
-std::string number(double v, int digits = 4) {
-  if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
-  std::ostringstream out;
-  out << std::setprecision(digits) << v;
-  return out.str();
-}
+std::string number(double v, int digits = 4) { return formatNumber(v, digits); }
 
 // One line of a chart: (epoch, value) points; a non-finite value breaks the line.
 struct Series {
@@ -426,6 +398,7 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
        << kStyle << "\n</style>\n</head>\n<body>\n<h1>Study " << escape(spec.name) << "</h1>\n";
   writeActivity(html, trials, liveOwner);
   writeSummary(html, spec, trials, ranked);
+  if (!spec.extraObjectives.empty()) html << paretoSection(spec, records);
   writeHistory(html, spec, ranked);
   writeOverview(html, spec, trials, ranked);
   html << "<h2>Trials, best first</h2>\n";

@@ -7,10 +7,39 @@
 #include <sstream>
 
 #include "experiments/files/AtomicFile.h"
+#include "experiments/report/ParetoFront.h"
 
 namespace tunelab {
 
-namespace {}  // namespace
+namespace {
+
+// A study of several objectives adds each objective's value (params and epoch_time are no epoch
+// values) and whether the trial is on the Pareto front.
+struct ObjectiveColumns {
+  std::vector<std::string> names;
+  std::set<TrialId> pareto;
+};
+
+ObjectiveColumns objectiveColumns(const std::vector<TrialRecord>& trials, const StudySpec* spec) {
+  ObjectiveColumns columns;
+  if (spec == nullptr || spec->extraObjectives.empty()) return columns;
+  for (const auto& goal : objectivesOf(*spec)) columns.names.push_back(goal.name);
+  columns.pareto = paretoIds(trials, *spec);
+  return columns;
+}
+
+void writeObjectiveCells(std::ostream& csv, const TrialRecord& t, const ObjectiveColumns& columns,
+                         const StudySpec* spec) {
+  if (columns.names.empty()) return;
+  for (std::size_t i = 0; i < columns.names.size(); ++i) {
+    csv << ",";
+    if (i < t.objectives.size()) csv << t.objectives[i];
+  }
+  const bool onFront = t.backend == primaryBackend(*spec) && columns.pareto.contains(t.id);
+  csv << "," << (onFront ? "true" : "false");
+}
+
+}  // namespace
 
 std::string cellText(const nlohmann::json& value) {
   if (value.is_string()) return value.get<std::string>();
@@ -44,6 +73,7 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
   out << "Trials:";
   for (const auto& [status, n] : byStatus) out << " " << n << " " << status;
   out << "\n";
+  if (!spec.extraObjectives.empty()) return out.str() + formatParetoFront(trials, spec);
   const auto ranked = rankTrials(trials, spec);
   if (ranked.empty()) return out.str();
   out << "Best trials by " << spec.metric.name << " (" << spec.metric.goalName() << "):\n";
@@ -71,7 +101,9 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
   return out.str();
 }
 
-void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials) {
+void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
+                     const StudySpec* spec) {
+  const ObjectiveColumns objectives = objectiveColumns(trials, spec);
   std::set<std::string> parameters;
   std::set<std::string> values;
   for (const auto& t : trials) {
@@ -80,6 +112,8 @@ void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialR
   }
   std::ostringstream csv;
   csv << "trial,backend,status,value,epochs,best_epoch,seconds,peak_memory_kib,seed";
+  for (const auto& name : objectives.names) csv << ",objective_" << csvField(name);
+  if (!objectives.names.empty()) csv << ",pareto";
   for (const auto& p : parameters) csv << "," << csvField(p);
   for (const auto& v : values) csv << ",best_" << csvField(v);
   csv << ",error\n";
@@ -89,6 +123,7 @@ void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialR
     if (t.value) csv << *t.value;
     csv << "," << t.epochs << "," << t.bestEpoch << "," << t.seconds << "," << t.peakMemoryKiB
         << "," << t.seed;
+    writeObjectiveCells(csv, t, objectives, spec);
     for (const auto& p : parameters) {
       csv << "," << (t.params.contains(p) ? csvField(cellText(t.params.at(p))) : "");
     }

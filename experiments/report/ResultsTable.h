@@ -23,7 +23,9 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
                              std::size_t count);
 
 /// One row per trial and backend: id, backend, status, value, epochs, seconds, every
-/// parameter and the final epoch's values. Written atomically.
-void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials);
+/// parameter and the final epoch's values; for a study of several objectives (`spec`), also
+/// objective_<name> per objective and pareto (true/false). Written atomically.
+void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
+                     const StudySpec* spec = nullptr);
 
 }  // namespace tunelab

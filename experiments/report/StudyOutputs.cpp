@@ -11,7 +11,7 @@ namespace tunelab {
 void writeStudyOutputs(std::ostream& out, const StudySpec& study, StudyStore& store,
                        const std::vector<TrialRecord>& trials) {
   out << "\n" << formatBestTrials(trials, study, 5);
-  writeResultsCsv(study.execution.output / "results.csv", trials);
+  writeResultsCsv(study.execution.output / "results.csv", trials, &study);
   writeFileAtomically(study.execution.output / "report.html",
                       renderHtmlReport(study, store, trials));
 }

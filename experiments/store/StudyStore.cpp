@@ -107,6 +107,10 @@ StudyStore::StudyStore(const std::filesystem::path& file) : db_(file) {
   if (!hasColumn(db_, "trials", "threads")) {
     db_.execute("ALTER TABLE trials ADD COLUMN threads INTEGER NOT NULL DEFAULT 0");
   }
+  // Stores made before studies of several objectives (a JSON list; NULL: one objective).
+  if (!hasColumn(db_, "trials", "objective_values")) {
+    db_.execute("ALTER TABLE trials ADD COLUMN objective_values TEXT");
+  }
 }
 
 bool StudyStore::openStudy(const std::string& name, const std::string& experimentText,
@@ -219,7 +223,7 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
   }
   auto statement = db_.prepare(
       "UPDATE trials SET status = ?, value = ?, epochs = ?, best_epoch = ?, seconds = ?, "
-      "peak_memory_kib = ?, error = ?, final_values = ?, threads = ?, "
+      "peak_memory_kib = ?, error = ?, final_values = ?, threads = ?, objective_values = ?, "
       "finished = datetime('now') WHERE id = ? AND backend = ?");
   statement.bind(1, std::string(trialStatusName(t.status)));
   if (t.value) {
@@ -233,10 +237,13 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
       .bind(6, t.peakMemoryKiB)
       .bind(7, t.error)
       .bind(8, t.finalValues.dump())
-      .bind(9, std::int64_t{t.threads})
-      .bind(10, std::int64_t{t.id})
-      .bind(11, t.backend)
-      .run();
+      .bind(9, std::int64_t{t.threads});
+  if (t.objectives.empty()) {
+    statement.bindNull(10);
+  } else {
+    statement.bind(10, nlohmann::json(t.objectives).dump());
+  }
+  statement.bind(11, std::int64_t{t.id}).bind(12, t.backend).run();
   saveStrategyState(strategyState);
   transaction.commit();
 }
@@ -298,7 +305,8 @@ void StudyStore::recordChosenBackend(const std::string& backend) {
 std::vector<TrialRecord> StudyStore::trials() {
   auto select = db_.prepare(
       "SELECT id, backend, params, budget, resume_from, status, value, seed, epochs, best_epoch, "
-      "seconds, peak_memory_kib, error, final_values, threads FROM trials ORDER BY id, backend");
+      "seconds, peak_memory_kib, error, final_values, threads, objective_values FROM trials "
+      "ORDER BY id, backend");
   std::vector<TrialRecord> out;
   while (select.next()) {
     TrialRecord t;
@@ -317,6 +325,9 @@ std::vector<TrialRecord> StudyStore::trials() {
     t.error = select.text(12);
     t.finalValues = nlohmann::json::parse(select.text(13));
     t.threads = static_cast<int>(select.integer(14));
+    if (!select.isNull(15)) {
+      t.objectives = nlohmann::json::parse(select.text(15)).get<std::vector<double>>();
+    }
     out.push_back(std::move(t));
   }
   return out;

@@ -27,6 +27,9 @@ struct TrialRecord {
   std::optional<TrialId> resumeFrom;
   TrialStatus status = TrialStatus::Running;
   std::optional<double> value;  // the search metric (as measured, not negated)
+  // Every objective of a multi-objective study, in search.metric's order (as measured; the
+  // first is `value`); empty with one objective and for a trial that did not complete.
+  std::vector<double> objectives;
   std::uint64_t seed = 0;
   int epochs = 0;  // epochs recorded
   int bestEpoch = 0;

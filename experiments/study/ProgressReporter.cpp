@@ -35,6 +35,8 @@ std::string describe(const FinishedTrial& t, const MetricGoal& metric) {
   if (t.showBackend) line << " (" << r.backend << ")";
   line << " " << trialStatusName(r.status);
   if (r.value) line << " " << metric.name << "=" << formatValue(*r.value);
+  for (const auto& [name, value] : t.moreObjectives)
+    line << " " << name << "=" << formatValue(value);
   line << " in " << formatDuration(r.seconds);
   if (!r.error.empty()) line << ": " << r.error.substr(0, r.error.find('\n'));
   if (t.best) line << " | best " << formatValue(*t.best) << " (trial " << t.bestId << ")";

@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "experiments/config/MetricGoal.h"
 #include "experiments/store/StudyStore.h"
@@ -20,6 +22,8 @@ struct FinishedTrial {
   std::optional<double> best;        // the best value so far, and its trial
   TrialId bestId = -1;
   std::optional<double> etaSeconds;
+  // A study of several objectives: each objective after the first, by name.
+  std::vector<std::pair<std::string, double>> moreObjectives;
 };
 
 /// An epoch a running trial has just finished.

@@ -8,6 +8,7 @@
 
 #include "core/Options.h"
 #include "core/Rng.h"
+#include "experiments/study/ObjectiveValues.h"
 #include "search/Enumerate.h"
 
 namespace tunelab {
@@ -306,8 +307,15 @@ void StudyRunner::settle(Trial& trial, const TrialRun& result) {
   } else if (ranked != history.end()) {
     r.value = spec_.metric.valueIn(*ranked);
   }
+  if (!spec_.extraObjectives.empty() && result.ending == TrialRun::Ending::Complete &&
+      trial.metricError.empty()) {
+    ObjectiveValues objectives = objectiveValues(spec_, r, result, trial.parentEpochs);
+    trial.metricError = std::move(objectives.missing);
+    if (trial.metricError.empty()) r.objectives = std::move(objectives.values);
+  }
   if (!trial.metricError.empty() || result.ending == TrialRun::Ending::Failed) {
     r.status = TrialStatus::Failed;
+    r.objectives.clear();
     r.error = trial.metricError.empty() ? result.error : trial.metricError;
     r.value.reset();
   } else if (result.ending == TrialRun::Ending::Stopped) {
@@ -320,7 +328,8 @@ void StudyRunner::settle(Trial& trial, const TrialRun& result) {
 void StudyRunner::tellAndStore(Trial& trial, const TrialRun& result) {
   const TrialRecord& r = trial.record;
   const TrialOutcome outcome{r.id, outcomeState(r.status),
-                             r.value ? spec_.metric.minimised(*r.value) : std::nan(""), r.epochs};
+                             r.value ? spec_.metric.minimised(*r.value) : std::nan(""), r.epochs,
+                             minimisedObjectives(spec_, r.objectives)};
   nlohmann::json state;
   if (trial.primary) {
     strategy_.tell(outcome);
@@ -344,6 +353,10 @@ void StudyRunner::report(const TrialRecord& record) {
                      total_,      spec_.execution.backends.size() > 1,
                      best_,       bestId_,
                      std::nullopt};
+  for (std::size_t i = 0; i < spec_.extraObjectives.size() && i + 1 < record.objectives.size();
+       ++i) {
+    line.moreObjectives.emplace_back(spec_.extraObjectives[i].name, record.objectives[i + 1]);
+  }
   if (total_ && summary_.trialsRun > 0 && static_cast<std::size_t>(finished_) < *total_) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
     line.etaSeconds = elapsed / summary_.trialsRun *

@@ -142,7 +142,7 @@ constexpr Mistake kMistakes[] = {
     {"search strategy unknown",
      "strategy: random", "strategy: randon",
      "20:3",
-     "search.strategy: unknown strategy 'randon' (did you mean 'random'?); available: gp, grid, hyperband, random, tpe"},
+     "search.strategy: unknown strategy 'randon' (did you mean 'random'?); available: gp, grid, hyperband, nsga2, random, tpe"},
     {"search metric never recorded",
      "  metric: val_loss", "  metric: val_los",
      "22:3",

@@ -62,5 +62,12 @@ TEST(StrategyChoice, BeyondTheSuitesSizesTpe) {
             "gp");
 }
 
+TEST(StrategyChoice, SeveralObjectivesRunNsga2UnlessTheGridFits) {
+  const auto pareto = chooseStrategy(parse(R"({"units": {"min": 2, "max": 64}})"), 30, 2);
+  EXPECT_EQ(pareto.strategy, "nsga2");
+  EXPECT_THAT(pareto.reason, HasSubstr("2 objectives"));
+  EXPECT_EQ(chooseStrategy(parse(kMagicGrid), std::nullopt, 2).strategy, "grid");
+}
+
 }  // namespace
 }  // namespace tunelab

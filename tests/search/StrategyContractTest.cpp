@@ -1,6 +1,6 @@
 // The bundled strategies against the plugin kit's strategy contract, and what each promises
 // beyond it: grid, random and Hyperband by their own rules, and every strategy that proposes
-// points by trial number (random, gp, tpe) by one parameterised suite.
+// points by trial number (random, gp, tpe, nsga2) by one parameterised suite.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -15,6 +15,7 @@
 #include "search/strategies/gp/GpStrategy.h"
 #include "search/strategies/grid/GridStrategy.h"
 #include "search/strategies/hyperband/HyperbandStrategy.h"
+#include "search/strategies/nsga2/Nsga2Strategy.h"
 #include "search/strategies/random/RandomStrategy.h"
 #include "search/strategies/tpe/TpeStrategy.h"
 
@@ -41,6 +42,7 @@ INSTANTIATE_TEST_SUITE_P(
         StrategyCase{"tpe", factoryOf<TpeStrategy>(), {{"initial_trials", 4}, {"lag", 1}}},
         StrategyCase{"tpe_without_lag", factoryOf<TpeStrategy>(), {{"initial_trials", 4}}},
         StrategyCase{"hyperband", factoryOf<HyperbandStrategy>()},
+        StrategyCase{"nsga2", factoryOf<Nsga2Strategy>(), {{"population_size", 4}}},
         StrategyCase{"hyperband_lag_two_brackets",
                      factoryOf<HyperbandStrategy>(),
                      {{"lag", 1}, {"brackets", 2}}}),
@@ -265,6 +267,11 @@ class PointStrategy : public ::testing::TestWithParam<const char*> {
                                  std::optional<std::size_t> trials) const {
     const StrategyContext context{&space, std::move(options), seed, trials, 1};
     const std::string name = GetParam();
+    if (name == "nsga2") {
+      // Small generations, so that several of them breed within these studies' budgets.
+      return std::make_unique<Nsga2Strategy>(
+          StrategyContext{&space, json{{"population_size", 4}}, seed, trials, 1});
+    }
     if (name == "gp") return std::make_unique<GpStrategy>(context);
     if (name == "tpe") return std::make_unique<TpeStrategy>(context);
     return std::make_unique<RandomStrategy>(context);
@@ -364,7 +371,7 @@ TEST_P(PointStrategy, AnotherSeedGivesOtherTrials) {
   EXPECT_NE(drive(*a, 1, 1), drive(*b, 1, 1));
 }
 
-INSTANTIATE_TEST_SUITE_P(Bundled, PointStrategy, ::testing::Values("random", "gp", "tpe"));
+INSTANTIATE_TEST_SUITE_P(Bundled, PointStrategy, ::testing::Values("random", "gp", "tpe", "nsga2"));
 
 }  // namespace
 }  // namespace tunelab

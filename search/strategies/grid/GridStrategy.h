@@ -12,6 +12,8 @@ class GridStrategy final : public Strategy {
   void tell(const TrialOutcome& /*outcome*/) override {}
   nlohmann::json saveState() const override;
   void loadState(const nlohmann::json& state) override;
+  /// Its choices never look at results, so any number of objectives is fine.
+  bool searchesSeveralObjectives() const override { return true; }
 
  private:
   std::vector<nlohmann::json> points_;

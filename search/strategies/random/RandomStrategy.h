@@ -16,6 +16,8 @@ class RandomStrategy final : public Strategy {
   void tell(const TrialOutcome& /*outcome*/) override {}
   nlohmann::json saveState() const override;
   void loadState(const nlohmann::json& state) override;
+  /// Its choices never look at results, so any number of objectives is fine.
+  bool searchesSeveralObjectives() const override { return true; }
 
  private:
   Rng rng_;
