@@ -52,13 +52,15 @@ StrategyChoice chooseStrategy(const SearchSpace& space, std::optional<std::size_
                        " the Gaussian process was measured on: TPE, whose cost grows "
                        "linearly with the parameters"};
   }
-  if (maxTrials && *maxTrials > kAutoGpMaxTrials) {
-    return {"tpe", count(*maxTrials, "trial") + ", more than the " +
-                       std::to_string(kAutoGpMaxTrials) +
+  // Without max_trials a finite space runs whole: its size is the budget.
+  const std::optional<std::size_t> budget =
+      maxTrials ? maxTrials : (space.finite() ? gridSize(space) : std::nullopt);
+  if (!budget || *budget > kAutoGpMaxTrials) {
+    return {"tpe", (budget ? count(*budget, "trial") : std::string("over a million trials")) +
+                       ", more than the " + std::to_string(kAutoGpMaxTrials) +
                        " for which the Gaussian process's ask stays cheap: TPE"};
   }
-  return {"gp", count(parameters, "parameter") +
-                    (maxTrials ? " and " + count(*maxTrials, "trial") : std::string()) +
+  return {"gp", count(parameters, "parameter") + " and " + count(*budget, "trial") +
                     ": the Gaussian process, best on every problem of tunelab's search suite "
                     "at 50 and 100 trials (bench/RESULTS.md)"};
 }

@@ -110,6 +110,9 @@ int runPredict(const PredictArguments& args, std::ostream& out, std::ostream& er
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const std::exception& e) {  // a plugin's, said while it is loaded
+    err << "internal error: " << e.what() << "\n";
+    return kExitInternal;
   }
   const Preprocessor& preprocessor = model->saved().preprocessor;
   const auto output = args.output.empty() ? std::filesystem::path("predictions.csv") : args.output;

@@ -210,13 +210,35 @@ Failure buildSearch(Run& run) {
   return std::nullopt;
 }
 
+// `strategy: auto` depends on max_trials, which a resumed study may raise: it keeps the
+// strategy it started with (a study stored before auto recorded its pick ran grid, the default
+// then), as `backend: auto` keeps its backend.
+void keepAutoStrategy(Run& run, bool resumed) {
+  StudySpec& study = run.experiment.study;
+  if (study.strategyReason.empty()) return;
+  if (!resumed) {
+    run.store->recordChosenStrategy(study.strategy);
+    return;
+  }
+  const std::string kept = run.store->chosenStrategy().value_or("grid");
+  if (kept == study.strategy) return;
+  study.strategy = kept;
+  study.strategyReason = "picked when the study started; a resumed study keeps its strategy";
+  const auto& root = run.document->root();
+  const auto& search = root.contains("search") ? root.at("search") : nlohmann::json::object();
+  study.strategyOptions = search.contains(kept) ? search.at(kept) : nlohmann::json::object();
+  run.strategy = run.plugins.strategies().create(kept, strategyContext(study));
+}
+
 Failure openStore(Run& run) {
   const ExecutionSpec& execution = run.study().execution;
   try {
     std::filesystem::create_directories(execution.output);
     run.store.emplace(execution.storage);
-    run.store->openStudy(run.study().name, run.document->text(), run.study().space.fingerprint(),
-                         resultFingerprint(run.document->root()), run.args.newStudy);
+    const bool resumed = run.store->openStudy(
+        run.study().name, run.document->text(), run.study().space.fingerprint(),
+        resultFingerprint(run.document->root()), run.args.newStudy);
+    keepAutoStrategy(run, resumed);
   } catch (const std::filesystem::filesystem_error& e) {
     run.err << "error: cannot create " << e.path1().string() << ": " << e.code().message() << "\n";
     return kExitOutput;
@@ -373,10 +395,7 @@ Failure writeOutputs(Run& run, const RunSummary& summary) {
   return std::nullopt;
 }
 
-}  // namespace
-
-int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
-  Run run{args, out, err};
+int runSteps(Run& run) {
   for (auto* step : {readExperiment, lockStudy, loadPlugins, buildObjective, buildSearch, dryRun,
                      openStore, planExecution}) {
     if (auto failed = step(run)) return *failed;
@@ -386,10 +405,24 @@ int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
   if (!summary) return kExitOutput;
   if (auto failed = writeOutputs(run, *summary)) return *failed;
   if (summary->interrupted) {
-    out << "Interrupted: run the same command again to resume.\n";
+    run.out << "Interrupted: run the same command again to resume.\n";
     return kExitInterrupted;
   }
   return requireACompleteTrial(run).value_or(kExitOk);
+}
+
+}  // namespace
+
+int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
+  Run run{args, out, err};
+  // Said while the plugins are loaded: an exception a plugin threw has its type and message
+  // in the plugin's code, which is unloaded once `run` is gone (main's handler crashed there).
+  try {
+    return runSteps(run);
+  } catch (const std::exception& e) {
+    err << "internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
 }
 
 }  // namespace tunelab

@@ -175,9 +175,12 @@ void printResult(const TrainRun& run) {
 
 }  // namespace
 
-int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
-             TrainReport* report) {
-  TrainRun run{args, out, err};
+namespace {
+
+int trainSteps(TrainRun& run, TrainReport* report) {
+  const TrainArguments& args = run.args;
+  std::ostream& out = run.out;
+  std::ostream& err = run.err;
   if (auto failed = readExperiment(run)) return *failed;
   if (auto failed = loadPlugins(run)) return *failed;
   run.data = prepareExperimentData(run.single.training.data, args.dataDirs,
@@ -195,6 +198,20 @@ int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
   if (run.model.weights) out << ", the model to " << (outputDir / "model.tunelab").string();
   out << "\n";
   return run.model.fit.status == FitStatus::Diverged ? kExitDiverged : kExitOk;
+}
+
+}  // namespace
+
+int runTrain(const TrainArguments& args, std::ostream& out, std::ostream& err,
+             TrainReport* report) {
+  TrainRun run{args, out, err};
+  // Said while the plugins are loaded (a plugin's exception lives in its code; see runStudy).
+  try {
+    return trainSteps(run, report);
+  } catch (const std::exception& e) {
+    err << "internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
 }
 
 }  // namespace tunelab

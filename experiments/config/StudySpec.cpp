@@ -21,6 +21,16 @@ void chooseAutoStrategy(StudySpec& spec) {
   spec.strategyReason = std::move(choice.reason);
 }
 
+// Under auto, options for a bundled strategy that auto did not pick would be ignored: said.
+void refuseOptionsAutoIgnores(const Options& search, const StudySpec& spec) {
+  for (const char* name : {"grid", "random", "gp", "tpe", "hyperband", "nsga2"}) {
+    if (name == spec.strategy || !search.has(name)) continue;
+    throw ConfigError(name, "options for " + std::string(name) + ", but strategy auto chose " +
+                                spec.strategy + " (" + spec.strategyReason +
+                                "); write strategy: " + name + " to run it");
+  }
+}
+
 MetricGoal parseMetricGoal(const nlohmann::json& metric) {
   if (metric.is_string()) return MetricGoal::forName(metric.get<std::string>());
   Options m(metric, "search.metric");
@@ -100,7 +110,10 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
       return 0;
     });
   }
-  if (spec.strategy == "auto") chooseAutoStrategy(spec);
+  if (spec.strategy == "auto") {
+    chooseAutoStrategy(spec);
+    refuseOptionsAutoIgnores(search, spec);
+  }
   // Options of the chosen strategy live under its own name: search.gp: {initial_trials: 10}.
   if (search.has(spec.strategy)) spec.strategyOptions = search.raw(spec.strategy);
   search.finish();

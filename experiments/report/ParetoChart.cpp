@@ -98,10 +98,13 @@ std::string scatter(const StudySpec& spec, const std::vector<TrialRecord>& score
         << f.py(t.objectives[1]) << "\" r=\"3\"><title>" << pointTitle(t, goals)
         << "</title></circle>\n";
   }
-  svg << "<polyline class=\"front\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\" "
-         "stroke-dasharray=\"4 3\" points=\"";
-  for (const auto& t : front) svg << f.px(t.objectives[0]) << "," << f.py(t.objectives[1]) << " ";
-  svg << "\"/>\n";
+  // With more than two objectives the front, seen in two of them, is no staircase: no line.
+  if (goals.size() == 2) {
+    svg << "<polyline class=\"front\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\" "
+           "stroke-dasharray=\"4 3\" points=\"";
+    for (const auto& t : front) svg << f.px(t.objectives[0]) << "," << f.py(t.objectives[1]) << " ";
+    svg << "\"/>\n";
+  }
   for (const auto& t : front) {
     svg << "<circle class=\"front\" fill=\"#c0392b\" cx=\"" << f.px(t.objectives[0]) << "\" cy=\""
         << f.py(t.objectives[1]) << "\" r=\"5\"><title>" << pointTitle(t, goals)

@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "experiments/report/Units.h"
 #include "search/Pareto.h"
 
 namespace tunelab {
@@ -56,9 +57,7 @@ std::string formatParetoFront(const std::vector<TrialRecord>& trials, const Stud
   for (const auto& t : front) {
     out << "  " << std::left << std::setw(7) << t.id;
     for (std::size_t i = 0; i < objectives.size(); ++i) {
-      std::ostringstream value;
-      value << std::setprecision(5) << t.objectives[i];
-      out << std::setw(widths[i]) << value.str();
+      out << std::setw(widths[i]) << readableValue(t.objectives[i]);
     }
     out << t.params.dump() << "\n";
   }

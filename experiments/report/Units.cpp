@@ -36,6 +36,16 @@ std::string readableRange(double median, double low, double high) {
          number(high * unit.scale) + " " + unit.name + ")";
 }
 
+std::string readableValue(double value) {
+  std::ostringstream s;
+  if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 1e15) {
+    s << static_cast<long long>(value);
+  } else {
+    s << std::setprecision(5) << value;
+  }
+  return s.str();
+}
+
 std::string readableSeconds(double seconds) {
   if (!std::isfinite(seconds)) return "n/a";
   if (seconds < 120) {

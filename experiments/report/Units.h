@@ -12,4 +12,8 @@ std::string readableSeconds(double seconds);
 /// "0.98 ms (0.87-28.4 ms)".
 std::string readableRange(double median, double low, double high);
 
+/// A metric or objective value: five significant digits ("0.33116"), a whole number in full
+/// ("125460", never "1.2546e+05": a parameter count is read exactly).
+std::string readableValue(double value);
+
 }  // namespace tunelab

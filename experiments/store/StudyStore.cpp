@@ -302,6 +302,18 @@ void StudyStore::recordChosenBackend(const std::string& backend) {
       .run();
 }
 
+std::optional<std::string> StudyStore::chosenStrategy() {
+  auto select = db_.prepare("SELECT value FROM choices WHERE key = 'strategy'");
+  if (select.next()) return select.text(0);
+  return std::nullopt;
+}
+
+void StudyStore::recordChosenStrategy(const std::string& strategy) {
+  db_.prepare("INSERT OR REPLACE INTO choices (key, value) VALUES ('strategy', ?)")
+      .bind(1, strategy)
+      .run();
+}
+
 std::vector<TrialRecord> StudyStore::trials() {
   auto select = db_.prepare(
       "SELECT id, backend, params, budget, resume_from, status, value, seed, epochs, best_epoch, "

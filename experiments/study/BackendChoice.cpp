@@ -24,7 +24,7 @@ constexpr int kMaxRounds = 8;
 // another round came within this factor of it. Else the verdict holds for this run, uncached.
 constexpr double kReproduced = 1.25;
 constexpr const char* kUnsteady =
-    "timings unsteady, the machine is busy: not cached, measured again next run";
+    "timings unsteady, the machine is busy: not cached, a new study measures again";
 
 // One candidate's timings over the rounds.
 class Samples {
@@ -227,9 +227,14 @@ std::string describeThreads(const ThreadsChoice& choice) {
   } else {
     s << 1 / speedUp << "x slower per step than 1, ";
   }
-  s << (choice.threads > 1 ? "at least" : "below") << " the " << kThreadsMustPay * choice.tried
-    << "x faster that pays for the cores: " << readableSeconds(choice.triedThreads) << " vs "
-    << readableSeconds(choice.oneThread) << (choice.cached ? "; cached verdict" : "")
+  if (!choice.steady) {
+    s << "unproven, so one thread";
+  } else {
+    s << (choice.threads > 1 ? "at least" : "below") << " the " << kThreadsMustPay * choice.tried
+      << "x faster that pays for the cores";
+  }
+  s << ": " << readableSeconds(choice.triedThreads) << " vs " << readableSeconds(choice.oneThread)
+    << (choice.cached ? "; cached verdict" : "")
     << (choice.steady ? "" : std::string("; ") + kUnsteady) << ")";
   return s.str();
 }

@@ -5,15 +5,11 @@
 #include <ostream>
 #include <sstream>
 
+#include "experiments/report/Units.h"
+
 namespace tunelab {
 
 namespace {
-
-std::string formatValue(double v) {
-  std::ostringstream s;
-  s << std::setprecision(5) << v;
-  return s.str();
-}
 
 std::string formatDuration(double seconds) {
   std::ostringstream s;
@@ -34,12 +30,16 @@ std::string describe(const FinishedTrial& t, const MetricGoal& metric) {
   line << "] trial " << r.id;
   if (t.showBackend) line << " (" << r.backend << ")";
   line << " " << trialStatusName(r.status);
-  if (r.value) line << " " << metric.name << "=" << formatValue(*r.value);
+  if (r.value) line << " " << metric.name << "=" << readableValue(*r.value);
   for (const auto& [name, value] : t.moreObjectives)
-    line << " " << name << "=" << formatValue(value);
+    line << " " << name << "=" << readableValue(value);
   line << " in " << formatDuration(r.seconds);
   if (!r.error.empty()) line << ": " << r.error.substr(0, r.error.find('\n'));
-  if (t.best) line << " | best " << formatValue(*t.best) << " (trial " << t.bestId << ")";
+  if (t.best) {
+    // With several objectives no trial is best: this one is best in the first.
+    line << " | best " << (t.moreObjectives.empty() ? "" : metric.name + " ")
+         << readableValue(*t.best) << " (trial " << t.bestId << ")";
+  }
   if (t.etaSeconds) line << " | ETA " << formatDuration(*t.etaSeconds);
   return line.str();
 }
@@ -70,7 +70,7 @@ std::string describe(const RunningEpoch& e, const MetricGoal& metric, bool showB
   auto value = e.epoch.values.find(metric.name);
   if (value == e.epoch.values.end()) value = e.epoch.values.find("loss");
   if (value != e.epoch.values.end())
-    line << " " << value->first << "=" << formatValue(value->second);
+    line << " " << value->first << "=" << readableValue(value->second);
   return line.str();
 }
 
@@ -88,7 +88,7 @@ class TerminalProgress final : public LineProgress {
     if (trial.total) counts << "/" << *trial.total;
     counts << " done] ";
     counts_ = counts.str();
-    best_ = trial.best ? " | best " + formatValue(*trial.best) + " (trial " +
+    best_ = trial.best ? " | best " + readableValue(*trial.best) + " (trial " +
                              std::to_string(trial.bestId) + ")"
                        : "";
     showBackend_ = trial.showBackend;

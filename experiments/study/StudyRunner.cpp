@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/Error.h"
 #include "core/Options.h"
 #include "core/Rng.h"
 #include "experiments/study/ObjectiveValues.h"
@@ -93,9 +94,23 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   return summary_;
 }
 
+// A saved state another strategy wrote (the file's strategy is the same text, but `auto`, the
+// default since, resolves to another one) is refused in words, never as a JSON exception.
+void StudyRunner::loadStrategyState(const nlohmann::json& state) {
+  try {
+    strategy_.loadState(state);
+  } catch (const std::exception& e) {
+    throw Error("the study's saved search state does not fit strategy '" + spec_.strategy + "' (" +
+                e.what() +
+                "): another strategy made the study. Name the one it used in search.strategy "
+                "(studies made without a strategy before `auto` became the default used grid), "
+                "or run with --new-study to start over");
+  }
+}
+
 // Trials finished in earlier runs stay (and feed the pruner); unfinished ones run again.
 void StudyRunner::resume() {
-  if (auto state = store_.strategyState()) strategy_.loadState(*state);
+  if (auto state = store_.strategyState()) loadStrategyState(*state);
   for (auto& record : store_.trials()) {
     if (record.status == TrialStatus::Running || record.status == TrialStatus::Interrupted) {
       resumeUnfinished(std::move(record));

@@ -52,6 +52,7 @@ class StudyRunner {
     bool interrupted = false;
   };
 
+  void loadStrategyState(const nlohmann::json& state);
   void resume();
   void resumeUnfinished(TrialRecord record);
   void replayFinished(const TrialRecord& record);

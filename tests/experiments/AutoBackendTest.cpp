@@ -78,17 +78,18 @@ TEST_F(AutoBackendTest, FileWithoutBackendRunsOnTheFastestInstalledOneAndSaysWhy
 }
 
 // A verdict whose timings a busy machine could not reproduce is not cached: then the second
-// study measures again (both outcomes happen under a loaded ctest; each is checked).
+// study measures again, and the test says it skipped the cache check.
 TEST_F(AutoBackendTest, SecondStudyOnTheSameModelUsesTheCachedVerdict) {
   const test::Outcome first = run(kNoBackend);
   ASSERT_EQ(first.code, kExitOk) << first.err;
   const test::Outcome again = run(kNoBackend, {}, true);
   ASSERT_EQ(again.code, kExitOk) << again.err;
-  if (first.out.find("not cached") == std::string::npos) {
-    EXPECT_THAT(again.out, HasSubstr("cached verdict"));
-  } else {
+  if (first.out.find("not cached") != std::string::npos) {
     EXPECT_THAT(again.out, Not(HasSubstr("cached verdict")));
+    GTEST_SKIP() << "the machine was too busy to reproduce the first study's timings, so nothing "
+                    "was cached (BackendChoiceTest covers both cases with a fake machine)";
   }
+  EXPECT_THAT(again.out, HasSubstr("cached verdict"));
 }
 
 // The cache says the other backend is faster now: a resumed study keeps the one it started on.
@@ -96,8 +97,8 @@ TEST_F(AutoBackendTest, ResumedStudyKeepsTheBackendItStartedWith) {
   ASSERT_EQ(run(kNoBackend).code, kExitOk);
   const std::string picked = *backendsOfTrials().begin();
   const std::string other = picked == "onednn" ? "openblas" : "onednn";
-  // (Not cached when the machine was too busy to reproduce the timings: then the resumed
-  // run would measure again, and may pick either.)
+  // (Not cached when the machine was too busy to reproduce the timings; a resumed study
+  // measures nothing either way, the check below holds in both cases.)
   const auto cacheFile = dir_ / "cache" / "backend-choice.json";
   if (std::filesystem::exists(cacheFile)) {
     std::string text = test::readText(cacheFile);

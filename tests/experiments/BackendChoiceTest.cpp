@@ -121,10 +121,11 @@ TEST_F(BackendChoiceTest, TimingsABusyMachineCannotReproduceAreNeverCached) {
   const BackendChoice choice = chooseBackend(candidates_, "model A", cache_, machine.measure());
   EXPECT_FALSE(choice.steady);
   EXPECT_THAT(describeChoice(choice), HasSubstr("timings unsteady, the machine is busy: not "
-                                                "cached, measured again next run"));
+                                                "cached, a new study measures again"));
   const ThreadsChoice threads = chooseThreads(2, "onednn", "model A", cache_, machine.measure());
   EXPECT_EQ(threads.threads, 1);  // unproven threads never run a trial
   EXPECT_FALSE(threads.steady);
+  EXPECT_THAT(describeThreads(threads), HasSubstr("unproven, so one thread"));
   EXPECT_FALSE(std::filesystem::exists(cache_));
 
   FakeMachine idle;

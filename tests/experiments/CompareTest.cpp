@@ -77,5 +77,13 @@ TEST(ReadableRange, InTheLargestFiguresUnit) {
   EXPECT_EQ(readableRange(0.9, 0.5, 1.5), "0.90 s (0.50-1.50 s)");
 }
 
+// A parameter count is read exactly ("125460", not "1.2546e+05"); a loss to five digits.
+TEST(ReadableValue, WholeNumbersInFullOthersToFiveDigits) {
+  EXPECT_EQ(readableValue(125460), "125460");
+  EXPECT_EQ(readableValue(3.7067e6), "3706700");
+  EXPECT_EQ(readableValue(0.3311623), "0.33116");
+  EXPECT_EQ(readableValue(-2), "-2");
+}
+
 }  // namespace
 }  // namespace tunelab

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "experiments/store/Sqlite.h"
 #include "experiments/store/StudyStore.h"
 #include "tests/support/TestData.h"
 #include "tests/support/TunelabProcess.h"
@@ -15,6 +16,7 @@ namespace tunelab {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Two grid points, of which the first run does one (max_trials: 1).
 constexpr const char* kStudy = R"(name: resume
@@ -128,6 +130,49 @@ TEST(Resume, RaisedMaxTrialsRunsOnlyTheNewTrials) {
   EXPECT_EQ(trials[0].params, first[0].params);
   EXPECT_EQ(trials[0].value, first[0].value);
   EXPECT_NE(trials[1].params, first[0].params);
+}
+
+// `strategy: auto` depends on max_trials, which a resumed study may raise: 1 of 2 grid points
+// is a search (gp), 2 of 2 the whole grid; the resumed study keeps the strategy it started
+// with, as it keeps an auto backend. (Before, the grid loaded the GP's saved state.)
+TEST(Resume, AutoStrategyKeepsWhatItPickedWhenMaxTrialsIsRaised) {
+  const auto dir = test::scratchDir("resume-auto-strategy");
+  test::writeSeparableCsv(dir / "toy.csv", 400);
+  std::string text = kStudy;
+  text.erase(text.find("  strategy: grid\n"), std::string("  strategy: grid\n").size());
+  std::ofstream(dir / "exp.yaml") << text;
+  const std::vector<std::string> run{"run", "exp.yaml", "--data-dir", dir.string()};
+  const test::ProcessResult first = test::runTunelab(run, dir);
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("Strategy: auto chose gp: 1 parameter and 1 trial"));
+
+  auto more = run;
+  more.insert(more.end(), {"--set", "search.max_trials=2"});
+  const test::ProcessResult again = test::runTunelab(more, dir);
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("gp search"));
+  EXPECT_THAT(again.out, HasSubstr("Strategy: auto chose gp: picked when the study started"));
+  EXPECT_EQ(StudyStore(dir / "study.db").trials().size(), 2U);
+}
+
+// A saved state another strategy wrote is refused in words, and nothing is lost.
+TEST(Resume, AStrategyStateThatDoesNotFitIsALocatedRefusal) {
+  const auto dir = test::scratchDir("resume-foreign-state");
+  test::writeSeparableCsv(dir / "toy.csv", 400);
+  std::ofstream(dir / "exp.yaml") << kStudy;
+  const std::vector<std::string> run{"run", "exp.yaml", "--data-dir", dir.string()};
+  ASSERT_EQ(test::runTunelab(run, dir).code, 0);
+  SqliteDatabase(dir / "study.db")
+      .prepare("UPDATE study SET strategy_state = ? WHERE id = 1")
+      .bind(1, std::string(R"({"rng": "not a grid's state"})"))
+      .run();
+  auto more = run;
+  more.insert(more.end(), {"--set", "search.max_trials=2"});
+  const test::ProcessResult again = test::runTunelab(more, dir);
+  EXPECT_NE(again.code, 0);
+  EXPECT_THAT(again.err, HasSubstr("the study's saved search state does not fit strategy 'grid'"));
+  EXPECT_THAT(again.err, Not(HasSubstr("internal error")));
+  EXPECT_EQ(StudyStore(dir / "study.db").trials().size(), 1U);
 }
 
 }  // namespace

@@ -236,6 +236,10 @@ TEST_F(StudyCheck, AutoStrategySaysWhatItPickedAndWhy) {
   const auto gp = run(replaced(ranges, "search:\n", "search:\n  max_trials: 6\n"), {"--dry-run"});
   EXPECT_EQ(gp.code, kExitOk) << gp.out << gp.err;
   EXPECT_THAT(gp.out, HasSubstr("Strategy: auto chose gp: 3 parameters and 6 trials"));
+  const auto ignored =
+      run(replaced(noStrategy, "search:\n", "search:\n  gp: {initial_trials: 3}\n"));
+  EXPECT_EQ(ignored.code, kExitBadInput) << ignored.out << ignored.err;
+  EXPECT_THAT(ignored.err, HasSubstr("search.gp: options for gp, but strategy auto chose grid"));
   const auto unbounded = run(ranges);
   EXPECT_EQ(unbounded.code, kExitBadInput) << unbounded.out << unbounded.err;
   EXPECT_THAT(unbounded.err, HasSubstr("search.max_trials: strategy auto over a space with a "

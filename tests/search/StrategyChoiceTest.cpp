@@ -62,6 +62,16 @@ TEST(StrategyChoice, BeyondTheSuitesSizesTpe) {
             "gp");
 }
 
+TEST(StrategyChoice, WithoutMaxTrialsAFiniteSpacesSizeIsTheBudget) {
+  const auto whole =
+      chooseStrategy(parse(R"({"a": {"min": 1, "max": 40}, "b": {"min": 1, "max": 50}})"), {});
+  EXPECT_EQ(whole.strategy, "tpe");
+  EXPECT_THAT(whole.reason, HasSubstr("2000 trials"));
+  EXPECT_EQ(chooseStrategy(parse(R"({"a": {"min": 1, "max": 10}, "b": {"min": 1, "max": 5}})"), {})
+                .strategy,
+            "gp");
+}
+
 TEST(StrategyChoice, SeveralObjectivesRunNsga2UnlessTheGridFits) {
   const auto pareto = chooseStrategy(parse(R"({"units": {"min": 2, "max": 64}})"), 30, 2);
   EXPECT_EQ(pareto.strategy, "nsga2");
