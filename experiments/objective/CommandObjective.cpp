@@ -1,6 +1,7 @@
 #include "experiments/objective/CommandObjective.h"
 
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -259,6 +260,8 @@ TrialRun CommandObjective::run(const TrialSpec& trial, const TrialContext& conte
     return run;
   }
   std::optional<std::map<std::string, double>> last;  // the last JSON line's numbers
+  // An epoch's time is the time since the program's previous epoch line (or its start).
+  auto epochStarted = std::chrono::steady_clock::now();
   auto onLine = [&](std::string_view line) {
     auto values = numbersOfLine(line);
     if (!values) return true;
@@ -266,6 +269,9 @@ TrialRun CommandObjective::run(const TrialSpec& trial, const TrialContext& conte
     if (!values->contains(metric_)) return true;
     EpochRecord record;
     record.epoch = static_cast<int>(run.fit.history.size()) + 1;
+    const auto now = std::chrono::steady_clock::now();
+    record.seconds = std::chrono::duration<double>(now - epochStarted).count();
+    epochStarted = now;
     record.values = std::move(*values);
     run.fit.history.push_back(record);
     return onEpoch(record);

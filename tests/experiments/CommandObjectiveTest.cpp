@@ -83,6 +83,24 @@ echo "{\"loss\": $1, \"step\": 2}"
   EXPECT_THAT(html, HasSubstr("Best: <b>trial 0</b>, loss = <b>1</b>"));
 }
 
+// epoch_time of a program is the time between its epoch lines (it was 0 for every trial).
+TEST_F(CommandObjectiveTest, EpochTimeObjectiveIsTheTimeBetweenTheProgramsEpochLines) {
+  write("program.sh", R"(echo "{\"loss\": $1}"
+sleep 0.2
+echo "{\"loss\": $1}"
+)");
+  std::string yaml = commandStudy();
+  yaml.replace(yaml.find("strategy: grid\n  metric: loss"),
+               std::string("strategy: grid\n  metric: loss").size(),
+               "strategy: grid\n  metric: [loss, epoch_time]");
+  const test::Outcome o = run(yaml);
+  ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
+  for (const auto& t : trials()) {
+    ASSERT_EQ(t.objectives.size(), 2U);
+    EXPECT_GT(t.objectives[1], 0.05) << "trial " << t.id;  // the median of ~0 and ~0.2 s
+  }
+}
+
 TEST_F(CommandObjectiveTest, ProgramThatHangsIsKilledAtTheTimeLimitAndTheOthersComplete) {
   write("program.sh", R"(if [ "$1" = 2 ]; then sleep 60 & sleep 60; fi
 echo "{\"loss\": $1}"
