@@ -122,6 +122,31 @@ TEST(Nsga2Strategy, ResumesExactlyFromItsSavedState) {
   EXPECT_EQ(restA, restB);
 }
 
+// Trials fail (a diverged loss, a crash): the study goes on to its budget, also when a whole
+// generation failed, and the strategy never asks to wait with nothing running.
+TEST(Nsga2Strategy, FailedTrialsAndAWhollyFailedGenerationDoNotEndTheSearch) {
+  const SearchSpace space = zdtSpace();
+  for (const bool allFail : {false, true}) {
+    Nsga2Strategy strategy({&space, json{{"population_size", 4}}, 7, 16, 1});
+    std::size_t told = 0;
+    for (;;) {
+      const AskResult asked = strategy.ask(1);
+      if (asked.kind == AskResult::Kind::Exhausted) break;
+      ASSERT_EQ(asked.kind, AskResult::Kind::Ready) << "waits with nothing running";
+      const TrialSpec& t = asked.trials.at(0);
+      if (allFail || t.id % 2 == 0) {
+        strategy.tell({t.id, TrialOutcome::State::Failed, std::nan(""), 1, {}});
+      } else {
+        const auto values = zdt1(t.params);
+        strategy.tell({t.id, TrialOutcome::State::Complete, values[0], 1, values});
+      }
+      ++told;
+      ASSERT_LE(told, 16U);
+    }
+    EXPECT_EQ(told, 16U) << (allFail ? "every trial failed" : "every other trial failed");
+  }
+}
+
 TEST(Nsga2Strategy, ReachesAFarLargerHypervolumeThanRandomSearchOnZdt1) {
   const SearchSpace space = zdtSpace();
   for (std::uint64_t seed : {1, 2, 3}) {
