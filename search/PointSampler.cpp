@@ -38,4 +38,20 @@ void PointSampler::loadState(const nlohmann::json& state) {
   seen_ = state.at("seen").get<std::set<std::string>>();
 }
 
+std::optional<nlohmann::json> drawUnseen(const SearchSpace& space,
+                                         const std::set<std::string>& seen, bool finite, Rng& rng,
+                                         const std::string& strategy) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    nlohmann::json point = space.sample(rng);
+    if (!seen.contains(point.dump())) return point;
+  }
+  if (!finite) return std::nullopt;
+  std::vector<nlohmann::json> unseen;
+  for (auto& point : enumeratePoints(space, strategy, 1'000'000)) {
+    if (!seen.contains(point.dump())) unseen.push_back(std::move(point));
+  }
+  if (unseen.empty()) return std::nullopt;
+  return unseen[static_cast<std::size_t>(rng.below(unseen.size()))];
+}
+
 }  // namespace tunelab

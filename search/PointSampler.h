@@ -38,4 +38,11 @@ class TUNELAB_API PointSampler {
   std::set<std::string> seen_;             // continuous: the points drawn
 };
 
+/// A random point whose JSON text is not in `seen`: up to 1,000 draws, then, in a finite space,
+/// one of the points not seen yet (`strategy` names the caller in errors); nothing when every
+/// point was seen. The model-based strategies (tpe, nsga2) start and fall back with it.
+TUNELAB_API std::optional<nlohmann::json> drawUnseen(const SearchSpace& space,
+                                                     const std::set<std::string>& seen, bool finite,
+                                                     Rng& rng, const std::string& strategy);
+
 }  // namespace tunelab

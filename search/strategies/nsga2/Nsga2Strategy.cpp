@@ -5,6 +5,7 @@
 
 #include "core/Options.h"
 #include "search/Enumerate.h"
+#include "search/PointSampler.h"
 #include "search/TrialDiagnostics.h"
 
 namespace tunelab {
@@ -12,7 +13,6 @@ namespace tunelab {
 namespace {
 
 constexpr int kBreedAttempts = 10;
-constexpr int kRandomAttempts = 1000;
 
 }  // namespace
 
@@ -71,17 +71,7 @@ nlohmann::json Nsga2Strategy::breed(const std::vector<Individual>& parents, Rng&
 }
 
 std::optional<nlohmann::json> Nsga2Strategy::randomFresh(Rng& rng) const {
-  for (int attempt = 0; attempt < kRandomAttempts; ++attempt) {
-    nlohmann::json point = space_.sample(rng);
-    if (!seen_.contains(point.dump())) return point;
-  }
-  if (!finiteSize_) return std::nullopt;
-  std::vector<nlohmann::json> unseen;
-  for (auto& point : enumeratePoints(space_, "nsga2", 1'000'000)) {
-    if (!seen_.contains(point.dump())) unseen.push_back(std::move(point));
-  }
-  if (unseen.empty()) return std::nullopt;
-  return unseen[static_cast<std::size_t>(rng.below(unseen.size()))];
+  return drawUnseen(space_, seen_, finiteSize_.has_value(), rng, "nsga2");
 }
 
 std::optional<nlohmann::json> Nsga2Strategy::propose(TrialId id) {

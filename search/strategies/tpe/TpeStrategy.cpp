@@ -8,6 +8,7 @@
 #include "core/Options.h"
 #include "search/Enumerate.h"
 #include "search/Halton.h"
+#include "search/PointSampler.h"
 #include "search/TrialDiagnostics.h"
 
 namespace tunelab {
@@ -74,17 +75,7 @@ bool TpeStrategy::groupActive(const Group& group, const nlohmann::json& assignme
 }
 
 std::optional<nlohmann::json> TpeStrategy::randomFresh(Rng& rng) const {
-  for (int attempt = 0; attempt < 1000; ++attempt) {
-    nlohmann::json point = space_.sample(rng);
-    if (!seen_.contains(point.dump())) return point;
-  }
-  if (!finiteSize_) return std::nullopt;
-  std::vector<nlohmann::json> unseen;
-  for (auto& point : enumeratePoints(space_, "tpe", 1'000'000)) {
-    if (!seen_.contains(point.dump())) unseen.push_back(std::move(point));
-  }
-  if (unseen.empty()) return std::nullopt;
-  return unseen[static_cast<std::size_t>(rng.below(unseen.size()))];
+  return drawUnseen(space_, seen_, finiteSize_.has_value(), rng, "tpe");
 }
 
 ParzenPoint TpeStrategy::bestCandidate(const Group& group, const std::vector<nlohmann::json>& good,
