@@ -101,6 +101,40 @@ std::set<std::string> printedFront(const std::string& output) {
   return ids;
 }
 
+// A front worked out by hand, with a maximised first objective, a tie and a dominated point:
+// f1 (maximize), f2 (minimize) = x0 (1, 1), x1 (3, 2), x2 (2, 3), x3 (3, 2), x4 (0, 0); trial 2
+// is dominated by trials 1 and 3, which tie; the others are each best somewhere.
+TEST_F(MultiObjectiveTest, BestPrintsTheFrontWorkedOutByHand) {
+  std::ofstream(dir_ / "program.sh") << R"(case $1 in
+  0) echo '{"f1": 1, "f2": 1}';; 1) echo '{"f1": 3, "f2": 2}';; 2) echo '{"f1": 2, "f2": 3}';;
+  3) echo '{"f1": 3, "f2": 2}';; 4) echo '{"f1": 0, "f2": 0}';;
+esac
+)";
+  const test::ProcessResult study = run(R"(name: by-hand
+objective:
+  command: [sh, program.sh, $x]
+search:
+  strategy: grid
+  metric: [{name: f1, goal: maximize}, f2]
+  parameters:
+    x: {values: [0, 1, 2, 3, 4]}
+execution: {seed: 1, storage: study.db, output: out}
+)");
+  ASSERT_EQ(study.code, 0) << study.err << study.out;
+  const test::ProcessResult best = test::runTunelab({"best", "study.db"}, dir_);
+  ASSERT_EQ(best.code, 0) << best.err;
+  EXPECT_EQ(printedFront(best.out), (std::set<std::string>{"0", "1", "3", "4"})) << best.out;
+  const auto rows = test::readCsvCells(dir_ / "out/results.csv");
+  const auto pareto = static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), "pareto") -
+                                               rows[0].begin());
+  ASSERT_LT(pareto, rows[0].size());
+  std::set<std::string> marked;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i][pareto] == "true") marked.insert(rows[i][0]);
+  }
+  EXPECT_EQ(marked, (std::set<std::string>{"0", "1", "3", "4"}));
+}
+
 TEST_F(MultiObjectiveTest, BestResultsAndReportShowTheParetoFront) {
   const test::ProcessResult study = run(kStudy);
   ASSERT_EQ(study.code, 0) << study.err;
