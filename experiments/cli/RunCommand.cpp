@@ -95,6 +95,29 @@ Failure readExperiment(Run& run) {
 }
 
 // One run owns the study: a second is refused before it prepares or changes anything.
+// `strategy: auto` depends on max_trials, which a resumed study may raise: the study keeps
+// the strategy it started with (recorded in its store), as `backend: auto` keeps its backend.
+// A dry run opens no store: it shows what a new study would pick.
+Failure recallAutoStrategy(Run& run) {
+  StudySpec& study = run.experiment.study;
+  const auto& storage = study.execution.storage;
+  if (study.strategyReason.empty() || run.args.dryRun || run.args.newStudy ||
+      !std::filesystem::exists(storage)) {
+    return std::nullopt;
+  }
+  try {
+    const auto kept = StudyStore(storage).autoStrategy();
+    if (kept && *kept != study.strategy) {
+      useAutoStrategy(study, *kept,
+                      "picked when the study started; a resumed study keeps its strategy");
+    }
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  return std::nullopt;
+}
+
 Failure lockStudy(Run& run) {
   if (run.args.dryRun) return std::nullopt;  // it changes nothing
   const std::filesystem::path& storage = run.study().execution.storage;
@@ -186,6 +209,7 @@ std::vector<std::string> multiObjectiveStrategies(const PluginHost& plugins,
 Failure buildSearch(Run& run) {
   const StudySpec& study = run.study();
   try {
+    refuseIgnoredStrategyOptions(study);
     run.strategy = run.plugins.strategies().create(study.strategy, strategyContext(study));
   } catch (const ConfigError& e) {
     return run.located(e.keyPath() == "type" ? ConfigError("search.strategy", e.detail())
@@ -210,26 +234,6 @@ Failure buildSearch(Run& run) {
   return std::nullopt;
 }
 
-// `strategy: auto` depends on max_trials, which a resumed study may raise: it keeps the
-// strategy it started with (a study stored before auto recorded its pick ran grid, the default
-// then), as `backend: auto` keeps its backend.
-void keepAutoStrategy(Run& run, bool resumed) {
-  StudySpec& study = run.experiment.study;
-  if (study.strategyReason.empty()) return;
-  if (!resumed) {
-    run.store->recordChosenStrategy(study.strategy);
-    return;
-  }
-  const std::string kept = run.store->chosenStrategy().value_or("grid");
-  if (kept == study.strategy) return;
-  study.strategy = kept;
-  study.strategyReason = "picked when the study started; a resumed study keeps its strategy";
-  const auto& root = run.document->root();
-  const auto& search = root.contains("search") ? root.at("search") : nlohmann::json::object();
-  study.strategyOptions = search.contains(kept) ? search.at(kept) : nlohmann::json::object();
-  run.strategy = run.plugins.strategies().create(kept, strategyContext(study));
-}
-
 Failure openStore(Run& run) {
   const ExecutionSpec& execution = run.study().execution;
   try {
@@ -238,7 +242,10 @@ Failure openStore(Run& run) {
     const bool resumed = run.store->openStudy(
         run.study().name, run.document->text(), run.study().space.fingerprint(),
         resultFingerprint(run.document->root()), run.args.newStudy);
-    keepAutoStrategy(run, resumed);
+    // A new study records what `strategy: auto` picked; a resumed one recalled it.
+    if (!resumed && !run.study().strategyReason.empty()) {
+      run.store->recordChosenStrategy(run.study().strategy);
+    }
   } catch (const std::filesystem::filesystem_error& e) {
     run.err << "error: cannot create " << e.path1().string() << ": " << e.code().message() << "\n";
     return kExitOutput;
@@ -396,8 +403,8 @@ Failure writeOutputs(Run& run, const RunSummary& summary) {
 }
 
 int runSteps(Run& run) {
-  for (auto* step : {readExperiment, lockStudy, loadPlugins, buildObjective, buildSearch, dryRun,
-                     openStore, planExecution}) {
+  for (auto* step : {readExperiment, lockStudy, recallAutoStrategy, loadPlugins, buildObjective,
+                     buildSearch, dryRun, openStore, planExecution}) {
     if (auto failed = step(run)) return *failed;
   }
   printHeader(run);

@@ -1,6 +1,7 @@
 #include "experiments/config/StudySpec.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/Error.h"
 #include "core/Options.h"
@@ -10,25 +11,20 @@ namespace tunelab {
 
 namespace {
 
-void chooseAutoStrategy(StudySpec& spec) {
+constexpr std::array<const char*, 6> kBundledStrategies{"grid", "random",    "gp",
+                                                        "tpe",  "hyperband", "nsga2"};
+
+void chooseAutoStrategy(Options& search, StudySpec& spec) {
   if (!spec.maxTrials && !spec.space.finite()) {
     throw ConfigError("max_trials",
                       "strategy auto over a space with a continuous range needs max_trials, "
                       "how many trials to run (for example max_trials: 50)");
   }
-  auto choice = chooseStrategy(spec.space, spec.maxTrials, 1 + spec.extraObjectives.size());
-  spec.strategy = std::move(choice.strategy);
-  spec.strategyReason = std::move(choice.reason);
-}
-
-// Under auto, options for a bundled strategy that auto did not pick would be ignored: said.
-void refuseOptionsAutoIgnores(const Options& search, const StudySpec& spec) {
-  for (const char* name : {"grid", "random", "gp", "tpe", "hyperband", "nsga2"}) {
-    if (name == spec.strategy || !search.has(name)) continue;
-    throw ConfigError(name, "options for " + std::string(name) + ", but strategy auto chose " +
-                                spec.strategy + " (" + spec.strategyReason +
-                                "); write strategy: " + name + " to run it");
+  for (const char* name : kBundledStrategies) {
+    if (search.has(name)) spec.autoStrategyOptions[name] = search.raw(name);
   }
+  auto choice = chooseStrategy(spec.space, spec.maxTrials, 1 + spec.extraObjectives.size());
+  useAutoStrategy(spec, choice.strategy, std::move(choice.reason));
 }
 
 MetricGoal parseMetricGoal(const nlohmann::json& metric) {
@@ -110,16 +106,31 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
       return 0;
     });
   }
-  if (spec.strategy == "auto") {
-    chooseAutoStrategy(spec);
-    refuseOptionsAutoIgnores(search, spec);
-  }
   // Options of the chosen strategy live under its own name: search.gp: {initial_trials: 10}.
-  if (search.has(spec.strategy)) spec.strategyOptions = search.raw(spec.strategy);
+  if (spec.strategy == "auto") {
+    chooseAutoStrategy(search, spec);
+  } else if (search.has(spec.strategy)) {
+    spec.strategyOptions = search.raw(spec.strategy);
+  }
   search.finish();
 }
 
 }  // namespace
+
+void useAutoStrategy(StudySpec& spec, const std::string& strategy, std::string reason) {
+  spec.strategy = strategy;
+  spec.strategyReason = std::move(reason);
+  spec.strategyOptions = spec.autoStrategyOptions.value(strategy, nlohmann::json::object());
+}
+
+void refuseIgnoredStrategyOptions(const StudySpec& spec) {
+  for (const auto& [name, options] : spec.autoStrategyOptions.items()) {
+    if (name == spec.strategy) continue;
+    throw ConfigError("search." + name, "options for " + name + ", but strategy auto chose " +
+                                            spec.strategy + " (" + spec.strategyReason +
+                                            "); write strategy: " + name + " to run it");
+  }
+}
 
 std::vector<MetricGoal> objectivesOf(const StudySpec& spec) {
   std::vector<MetricGoal> objectives{spec.metric};

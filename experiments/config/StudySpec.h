@@ -19,6 +19,9 @@ struct StudySpec {
   std::string strategy = "grid";  // search.strategy, `auto` already resolved to a name
   std::string strategyReason;     // why `auto` picked it; empty when the file names it
   nlohmann::json strategyOptions = nlohmann::json::object();  // search.<strategy>: {...}
+  // Under auto: every bundled strategy's options block in the file, by name, so that the
+  // strategy a resumed study keeps takes its own.
+  nlohmann::json autoStrategyOptions = nlohmann::json::object();
   std::optional<std::size_t> maxTrials;
   MetricGoal metric;  // search.metric, or its first objective: it picks each trial's epoch
   // The second and later objectives when search.metric is a list (empty: one objective).
@@ -44,6 +47,13 @@ std::vector<double> minimisedObjectives(const StudySpec& spec, const std::vector
 
 /// "val_loss (minimize)", or for several objectives "val_loss (minimize), params (minimize)".
 std::string describeObjectives(const StudySpec& spec);
+
+/// Runs `strategy` under `strategy: auto`, with its options block from the file.
+void useAutoStrategy(StudySpec& spec, const std::string& strategy, std::string reason);
+
+/// Under auto, an options block for a strategy the study does not run would be ignored:
+/// throws ConfigError keyed "search.<name>" saying what auto picked.
+void refuseIgnoredStrategyOptions(const StudySpec& spec);
 
 /// Throws ConfigError with the key path for anything missing or invalid. `parameterOrder`
 /// lists search.parameters in the file's order.

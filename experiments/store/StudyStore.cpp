@@ -302,9 +302,10 @@ void StudyStore::recordChosenBackend(const std::string& backend) {
       .run();
 }
 
-std::optional<std::string> StudyStore::chosenStrategy() {
+std::optional<std::string> StudyStore::autoStrategy() {
   auto select = db_.prepare("SELECT value FROM choices WHERE key = 'strategy'");
   if (select.next()) return select.text(0);
+  if (db_.prepare("SELECT 1 FROM study WHERE id = 1").next()) return "grid";
   return std::nullopt;
 }
 

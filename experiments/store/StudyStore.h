@@ -103,9 +103,10 @@ class StudyStore {
   /// before it was recorded: the one backend its trials ran on), if any.
   std::optional<std::string> chosenBackend();
   void recordChosenBackend(const std::string& backend);
-  /// The strategy `strategy: auto` picked when the study started; nothing for a study stored
-  /// before auto recorded it.
-  std::optional<std::string> chosenStrategy();
+  /// The strategy a stored study runs under `strategy: auto`: the one picked when it started,
+  /// grid for a study stored before auto recorded its pick (the default then); nothing when
+  /// the file holds no study.
+  std::optional<std::string> autoStrategy();
   void recordChosenStrategy(const std::string& strategy);
   std::vector<EpochRecord> epochs(TrialId id, const std::string& backend);
   const std::filesystem::path& file() const { return db_.file(); }

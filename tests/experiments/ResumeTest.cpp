@@ -155,6 +155,33 @@ TEST(Resume, AutoStrategyKeepsWhatItPickedWhenMaxTrialsIsRaised) {
   EXPECT_EQ(StudyStore(dir / "study.db").trials().size(), 2U);
 }
 
+// The kept strategy's own options block is its, not "options auto ignores": the resumed study
+// was refused (exit 2) when raising max_trials made a new study's pick grid.
+TEST(Resume, AutoStrategyKeepsItsOptionsWhenMaxTrialsIsRaised) {
+  const auto dir = test::scratchDir("resume-auto-strategy-options");
+  test::writeSeparableCsv(dir / "toy.csv", 400);
+  std::string text = kStudy;
+  text.replace(text.find("  strategy: grid\n"), std::string("  strategy: grid\n").size(),
+               "  gp: {initial_trials: 1}\n");
+  std::ofstream(dir / "exp.yaml") << text;
+  const std::vector<std::string> run{"run", "exp.yaml", "--data-dir", dir.string()};
+  const test::ProcessResult first = test::runTunelab(run, dir);
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("Strategy: auto chose gp"));
+  auto more = run;
+  more.insert(more.end(), {"--set", "search.max_trials=2"});
+  const test::ProcessResult again = test::runTunelab(more, dir);
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("Strategy: auto chose gp: picked when the study started"));
+  EXPECT_EQ(StudyStore(dir / "study.db").trials().size(), 2U);
+  // A new study of the same file picks grid, and refuses the gp block it would ignore.
+  const test::ProcessResult fresh = test::runTunelab(
+      {"run", "exp.yaml", "--data-dir", dir.string(), "--set", "search.max_trials=2", "--dry-run"},
+      dir);
+  EXPECT_EQ(fresh.code, 2) << fresh.out;
+  EXPECT_THAT(fresh.err, HasSubstr("search.gp: options for gp, but strategy auto chose grid"));
+}
+
 // A saved state another strategy wrote is refused in words, and nothing is lost.
 TEST(Resume, AStrategyStateThatDoesNotFitIsALocatedRefusal) {
   const auto dir = test::scratchDir("resume-foreign-state");
