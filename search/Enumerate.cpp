@@ -7,8 +7,12 @@
 
 namespace tunelab {
 
-std::vector<nlohmann::json> enumeratePoints(const SearchSpace& space, const std::string& strategy,
-                                            std::size_t limit) {
+namespace {
+
+// Calls `each` with every point of a finite space, in the order enumeratePoints documents;
+// throws as enumeratePoints does once there are more than `limit`.
+void forEachPoint(const SearchSpace& space, const std::string& strategy, std::size_t limit,
+                  const std::function<void(const nlohmann::json&)>& each) {
   const auto& parameters = space.parameters();
   for (const auto& p : parameters) {
     if (!p.finite()) {
@@ -17,15 +21,16 @@ std::vector<nlohmann::json> enumeratePoints(const SearchSpace& space, const std:
                             "': give values: [...], or q: <step> to quantise min..max");
     }
   }
-  std::vector<nlohmann::json> points;
+  std::size_t count = 0;
   nlohmann::json current = nlohmann::json::object();
   std::function<void(std::size_t)> visit = [&](std::size_t index) {
     if (index == parameters.size()) {
-      if (points.size() == limit) {
+      if (count == limit) {
         throw ConfigError("parameters", "the space has more than " + std::to_string(limit) +
                                             " points; " + strategy + " cannot list them all");
       }
-      points.push_back(current);
+      ++count;
+      each(current);
       return;
     }
     const Parameter& p = parameters[index];
@@ -40,7 +45,21 @@ std::vector<nlohmann::json> enumeratePoints(const SearchSpace& space, const std:
     current.erase(p.name);
   };
   visit(0);
+}
+
+}  // namespace
+
+std::vector<nlohmann::json> enumeratePoints(const SearchSpace& space, const std::string& strategy,
+                                            std::size_t limit) {
+  std::vector<nlohmann::json> points;
+  forEachPoint(space, strategy, limit, [&](const nlohmann::json& p) { points.push_back(p); });
   return points;
+}
+
+std::size_t countPoints(const SearchSpace& space, const std::string& strategy, std::size_t limit) {
+  std::size_t count = 0;
+  forEachPoint(space, strategy, limit, [&](const nlohmann::json&) { ++count; });
+  return count;
 }
 
 TrialBudget modelBasedBudget(const SearchSpace& space, std::optional<std::size_t> maxTrials,
@@ -51,7 +70,7 @@ TrialBudget modelBasedBudget(const SearchSpace& space, std::optional<std::size_t
   TrialBudget budget{maxTrials.value_or(std::numeric_limits<std::size_t>::max()), std::nullopt};
   if (space.finite()) {
     try {
-      budget.finiteSize = enumeratePoints(space, strategy).size();
+      budget.finiteSize = countPoints(space, strategy);
       budget.limit = std::min(budget.limit, *budget.finiteSize);
     } catch (const ConfigError&) {
       // More points than can be listed: only max_trials limits the search.

@@ -19,6 +19,10 @@ TUNELAB_API std::vector<nlohmann::json> enumeratePoints(const SearchSpace& space
                                                         const std::string& strategy,
                                                         std::size_t limit = 1'000'000);
 
+/// How many points enumeratePoints would list, without keeping them; throws as it does.
+TUNELAB_API std::size_t countPoints(const SearchSpace& space, const std::string& strategy,
+                                    std::size_t limit = 1'000'000);
+
 /// How many trials a model-based strategy (gp, tpe) may propose: max_trials, capped by the
 /// size of a finite space of at most 1,000,000 points (then also known as `finiteSize`).
 struct TrialBudget {

@@ -15,10 +15,11 @@ bool onlyListsOfValues(const SearchSpace& space) {
   });
 }
 
-// The grid's size, or nothing when it has more points than any study would run.
+// The number of points of a finite space; nothing for a continuous one, or one with more
+// points than any study would run.
 std::optional<std::size_t> gridSize(const SearchSpace& space) {
   try {
-    return enumeratePoints(space, "grid", 1'000'000).size();
+    return countPoints(space, "grid");
   } catch (const ConfigError&) {
     return std::nullopt;
   }
@@ -34,8 +35,10 @@ StrategyChoice chooseStrategy(const SearchSpace& space, std::optional<std::size_
                               std::size_t objectives) {
   const std::size_t parameters = space.dimensions();
   if (parameters == 0) return {"grid", ""};  // one trial: nothing to choose, nothing to say
-  if (onlyListsOfValues(space)) {
-    const auto size = gridSize(space);
+  // Counted only where it decides: a grid of lists, or the budget without max_trials.
+  const bool lists = onlyListsOfValues(space);
+  const auto size = lists || !maxTrials ? gridSize(space) : std::nullopt;
+  if (lists) {
     if (size && (!maxTrials || *maxTrials >= *size)) {
       return {"grid", "every parameter is a list of values and max_trials allows all " +
                           count(*size, "point") + ": the whole grid, as GridSearchCV"};
@@ -53,8 +56,7 @@ StrategyChoice chooseStrategy(const SearchSpace& space, std::optional<std::size_
                        "linearly with the parameters"};
   }
   // Without max_trials a finite space runs whole: its size is the budget.
-  const std::optional<std::size_t> budget =
-      maxTrials ? maxTrials : (space.finite() ? gridSize(space) : std::nullopt);
+  const std::optional<std::size_t> budget = maxTrials ? maxTrials : size;
   if (!budget || *budget > kAutoGpMaxTrials) {
     return {"tpe", (budget ? count(*budget, "trial") : std::string("over a million trials")) +
                        ", more than the " + std::to_string(kAutoGpMaxTrials) +

@@ -49,7 +49,7 @@ std::optional<std::size_t> expectedTrials(const StudySpec& spec) {
     total = *spec.maxTrials;
   } else if (spec.space.finite()) {
     try {
-      total = enumeratePoints(spec.space, spec.strategy, 100'000).size();
+      total = countPoints(spec.space, spec.strategy, 100'000);
     } catch (const std::exception&) {
       // Too many points to count: the progress line shows no total.
     }
