@@ -94,17 +94,16 @@ RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   return summary_;
 }
 
-// A saved state another strategy wrote (the file's strategy is the same text, but `auto`, the
-// default since, resolves to another one) is refused in words, never as a JSON exception.
+// A saved state another strategy (or another version of a plugin's) wrote is refused in
+// words, never as the strategy's own exception.
 void StudyRunner::loadStrategyState(const nlohmann::json& state) {
   try {
     strategy_.loadState(state);
   } catch (const std::exception& e) {
     throw Error("the study's saved search state does not fit strategy '" + spec_.strategy + "' (" +
                 e.what() +
-                "): another strategy made the study. Name the one it used in search.strategy "
-                "(studies made without a strategy before `auto` became the default used grid), "
-                "or run with --new-study to start over");
+                "): another strategy, or another version of it, saved it. Name the strategy "
+                "the study used in search.strategy, or run with --new-study to start over");
   }
 }
 
