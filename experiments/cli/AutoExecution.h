@@ -16,6 +16,7 @@ struct ModelProbe {
   const nlohmann::json& model;  // the model section as bound at that point (the cache key)
   const Dataset& train;
   const PluginHost& plugins;
+  int sideBySide = 1;  // trials the study runs at once: measured together, as they contend
 };
 
 /// `execution.backend: auto`: the installed backends besides the reference oracle (the

@@ -287,7 +287,10 @@ Failure planExecution(Run& run) {
   int autoThreads = 1;
   try {
     if (run.model != nullptr) {
-      const ModelProbe probe{*run.experiment.probe, run.centreModel, run.data->train, run.plugins};
+      // Trials at once if they get one thread each, as auto threads gives small models.
+      const int sideBySide = chooseThreadBudget(study, 1, cores).parallelTrials;
+      const ModelProbe probe{*run.experiment.probe, run.centreModel, run.data->train, run.plugins,
+                             sideBySide};
       if (auto failed = pickBackend(run, probe)) return failed;
       if (study.execution.threadsPerTrial == 0) {
         const ThreadsChoice threads =

@@ -10,12 +10,9 @@ namespace tunelab {
 
 namespace {
 
-constexpr std::size_t kStepsPerEpoch = 3;
-constexpr int kEpochs = 6;  // the first warms caches and primitives up and is not counted
-
 // The spec trimmed to plain training steps: no validation, early stopping, schedule or metrics.
-TrainingSpec stepsOnly(TrainingSpec spec) {
-  spec.fit.epochs = kEpochs;
+TrainingSpec stepsOnly(TrainingSpec spec, int epochs) {
+  spec.fit.epochs = epochs;
   spec.fit.validationSplit = 0;
   spec.fit.earlyStopping = {};
   spec.fit.schedule = {};
@@ -28,10 +25,11 @@ TrainingSpec stepsOnly(TrainingSpec spec) {
 }  // namespace
 
 double secondsPerStep(const TrainingSpec& spec, const PluginHost& plugins, const Dataset& train,
-                      const std::string& backend, int threads) {
-  const TrainingSpec probe = stepsOnly(spec);
+                      const std::string& backend, int threads, StepWindow window) {
+  const TrainingSpec probe = stepsOnly(spec, window.epochs);
   const std::size_t batch = std::max<std::size_t>(1, probe.fit.batchSize);
-  std::vector<std::uint32_t> rows(std::min(train.size(), batch * kStepsPerEpoch));
+  std::vector<std::uint32_t> rows(
+      std::min(train.size(), batch * std::max<std::size_t>(1, window.stepsPerEpoch)));
   std::iota(rows.begin(), rows.end(), 0U);
   const Dataset subset = selectRows(train, rows);
   const std::size_t steps = std::max<std::size_t>(1, (rows.size() + batch - 1) / batch);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "core/data/Dataset.h"
@@ -9,11 +10,18 @@ namespace tunelab {
 
 class PluginHost;
 
+/// How long a step timing runs: epochs of a few batches, the first (warming caches and
+/// primitives up) not counted. The default takes a few milliseconds for small models and a
+/// fraction of a second for large ones.
+struct StepWindow {
+  std::size_t stepsPerEpoch = 3;
+  int epochs = 6;
+};
+
 /// Seconds one training step of the model `spec` describes takes on `backend` with `threads`
-/// threads: a few short epochs of a few batches of `train` (the first, warming up, not counted),
-/// the median epoch divided by its steps. Takes a few milliseconds for small models and a
-/// fraction of a second for large ones. Throws ConfigError as trainModel does.
+/// threads: `window`'s epochs over the first batches of `train`, the median epoch divided by
+/// its steps. Throws ConfigError as trainModel does.
 double secondsPerStep(const TrainingSpec& spec, const PluginHost& plugins, const Dataset& train,
-                      const std::string& backend, int threads);
+                      const std::string& backend, int threads, StepWindow window = {});
 
 }  // namespace tunelab

@@ -106,11 +106,12 @@ std::string cpuName() {
   return "unknown cpu";
 }
 
-std::string timesPerStep(const BackendTiming& fast, const BackendTiming& slow) {
+std::string timesPerStep(const BackendTiming& fast, const BackendTiming& slow, int sideBySide) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(2) << slow.secondsPerStep / fast.secondsPerStep
-    << "x faster than " << slow.backend
-    << " on this model: " << readableSeconds(fast.secondsPerStep) << " vs "
+    << "x faster than " << slow.backend << " on this model";
+  if (sideBySide > 1) s << " with " << sideBySide << " trials at once";
+  s << ": " << readableSeconds(fast.secondsPerStep) << " vs "
     << readableSeconds(slow.secondsPerStep) << " per step";
   return s.str();
 }
@@ -177,8 +178,9 @@ std::string describeChoice(const BackendChoice& choice) {
       break;
     case BackendChoice::Source::Measured:
     case BackendChoice::Source::Cached:
-      why = choice.timings.size() >= 2 ? timesPerStep(choice.timings[0], choice.timings[1])
-                                       : "the fastest measured";
+      why = choice.timings.size() >= 2
+                ? timesPerStep(choice.timings[0], choice.timings[1], choice.sideBySide)
+                : "the fastest measured";
       if (choice.source == BackendChoice::Source::Cached) why += "; cached verdict";
       if (!choice.steady) why += "; " + std::string(kUnsteady);
       break;

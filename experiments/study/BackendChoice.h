@@ -23,6 +23,7 @@ struct BackendChoice {
   Source source = Source::Measured;
   std::vector<BackendTiming> timings;  // fastest first; empty when nothing was measured
   bool steady = true;                  // false: timings varied too much to cache the verdict
+  int sideBySide = 1;                  // copies of the model timed at once (trials at once)
 };
 
 /// Seconds per training step of the study's model on a backend (with `threads` threads).
@@ -45,7 +46,8 @@ BackendChoice chooseBackend(const std::vector<std::string>& candidates, const st
                             const std::optional<std::filesystem::path>& cacheFile,
                             const MeasureStep& measure);
 
-/// "backend auto: onednn (1.31x faster than openblas on this model: 41 us vs 54 us per step)".
+/// "backend auto: onednn (1.31x faster than openblas on this model with 2 trials at once: 41 us
+/// vs 54 us per step)".
 std::string describeChoice(const BackendChoice& choice);
 
 /// What `threads_per_trial: auto` decided for a model, and the timings it decided on.

@@ -116,6 +116,19 @@ TEST_F(AutoBackendTest, ResumedStudyKeepsTheBackendItStartedWith) {
   EXPECT_EQ(StudyStore(dir_ / "study.db").trials().size(), 3U);
 }
 
+// The verdict is measured as the study runs: with its trials side by side (they contend for
+// OpenBLAS's shared buffers), or alone when the study runs one at a time.
+TEST_F(AutoBackendTest, MeasuresWithAsManyTrialsAtOnceAsTheStudyRuns) {
+  const test::Outcome two = run(kNoBackend, {"execution.parallel_trials=2"});
+  ASSERT_EQ(two.code, kExitOk) << two.err;
+  EXPECT_THAT(two.out, HasSubstr("on this model with 2 trials at once: "));
+  const test::Outcome one =
+      run(kNoBackend, {"execution.parallel_trials=1", "execution.storage=alone.db"});
+  ASSERT_EQ(one.code, kExitOk) << one.err;
+  EXPECT_THAT(one.out, HasSubstr("on this model: "));
+  EXPECT_THAT(one.out, Not(HasSubstr("cached verdict")));  // another key: measured again
+}
+
 TEST_F(AutoBackendTest, ExplicitBackendIsNotMeasured) {
   const test::Outcome o = run(kNoBackend, {"execution.backend=reference"});
   ASSERT_EQ(o.code, kExitOk) << o.err;
