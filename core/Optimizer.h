@@ -13,12 +13,11 @@ namespace tunelab {
 
 class Backend;
 
-/// Updates the flat parameter buffer from the flat gradient buffer, in one pass.
-/// Hyperparameters follow Keras (names and defaults): sgd {momentum 0, nesterov false},
-/// rmsprop {rho 0.9, momentum 0, epsilon 1e-7}, adagrad {initial_accumulator_value 0.1,
-/// epsilon 1e-7}, adam {beta_1 0.9, beta_2 0.999, epsilon 1e-7, amsgrad false},
-/// adamw {as adam, weight_decay 0.004}; all accept clipnorm (per parameter tensor, as
-/// Keras) and global_clipnorm.
+/// Updates the flat parameter buffer from the flat gradient buffer, in one pass. The
+/// optimizers are Keras 3's (keras.optimizers), with its argument names, defaults and update
+/// rules: sgd, rmsprop, adagrad, adadelta, adam, adamw, adamax, nadam, ftrl, lion, lamb (the
+/// table is in docs/experiment-format.md). Every one accepts Keras' common arguments clipnorm
+/// (per parameter tensor), global_clipnorm, clipvalue and weight_decay (decoupled).
 class TUNELAB_API Optimizer {
  public:
   virtual ~Optimizer();
@@ -53,25 +52,36 @@ struct GradientClipping {
   double clipvalue = 0.0;
 };
 
+/// Ftrl's arguments (Keras' names without the _strength suffix).
+struct FtrlSettings {
+  double learningRatePower = -0.5;
+  double l1 = 0.0;           // l1_regularization_strength
+  double l2 = 0.0;           // l2_regularization_strength
+  double l2Shrinkage = 0.0;  // l2_shrinkage_regularization_strength
+  double beta = 0.0;
+};
+
 /// An optimizer as the file describes it, checked, with Keras' defaults filled in.
 struct OptimizerSpec {
   std::string type = "adam";
   double learningRate = 0.001;
   GradientClipping clipping;
+  double weightDecay = 0.0;              // every optimizer (adamw: 0.004), decoupled as Keras
   double momentum = 0.0;                 // sgd, rmsprop
   bool nesterov = false;                 // sgd
-  double rho = 0.9;                      // rmsprop
-  double epsilon = 1e-7;                 // rmsprop, adagrad, adam, adamw
+  double rho = 0.9;                      // rmsprop (0.9), adadelta (0.95)
+  double epsilon = 1e-7;                 // rmsprop, adagrad, adadelta, adam(w), adamax, nadam, lamb
   bool centered = false;                 // rmsprop
-  double initialAccumulatorValue = 0.1;  // adagrad
-  double beta1 = 0.9;                    // adam, adamw
-  double beta2 = 0.999;                  // adam, adamw
+  double initialAccumulatorValue = 0.1;  // adagrad, ftrl
+  double beta1 = 0.9;                    // adam(w), adamax, nadam, lamb, lion
+  double beta2 = 0.999;                  // adam(w), adamax, nadam, lamb; lion 0.99
   bool amsgrad = false;                  // adam, adamw
-  double weightDecay = 0.0;              // adamw (0.004)
+  FtrlSettings ftrl;                     // ftrl
 };
 
 /// Everything about the optimizer the file says: {type: adam, learning_rate: 0.001, ...} or a
-/// bare name. Throws ConfigError (keyed by the option) listing valid types and keys.
+/// bare name; the type is case-insensitive as in Keras ("Adam", "RMSprop"). Throws ConfigError
+/// (keyed by the option) listing valid types and keys.
 TUNELAB_API OptimizerSpec parseOptimizer(const nlohmann::json& json);
 
 /// The optimizer `spec` describes. `tensorBounds` are the offsets that split the flat buffer
