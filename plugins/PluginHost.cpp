@@ -81,6 +81,11 @@ std::string loaderMessage(const std::string& what) {
   return text;
 }
 
+fs::path& bundledDirectoryOverride() {
+  static fs::path directory;
+  return directory;
+}
+
 fs::path executableDirectory() {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -99,13 +104,19 @@ PluginHost::~PluginHost() = default;
 std::vector<fs::path> PluginHost::searchPath(const std::vector<fs::path>& pluginDirs) {
   // The bundled plugins load first, so a user's plugin can never shadow a standard name.
   std::vector<fs::path> dirs;
-  if (const auto exe = executableDirectory(); !exe.empty()) {
+  if (!bundledDirectoryOverride().empty()) {
+    dirs.push_back(bundledDirectoryOverride());
+  } else if (const auto exe = executableDirectory(); !exe.empty()) {
     dirs.push_back((exe / TUNELAB_PLUGIN_RELATIVE_DIR).lexically_normal());
   }
   dirs.insert(dirs.end(), pluginDirs.begin(), pluginDirs.end());
   const auto fromEnvironment = pathsFromEnvironment("TUNELAB_PLUGIN_PATH");
   dirs.insert(dirs.end(), fromEnvironment.begin(), fromEnvironment.end());
   return dirs;
+}
+
+void PluginHost::setBundledDirectory(fs::path directory) {
+  bundledDirectoryOverride() = std::move(directory);
 }
 
 void PluginHost::loadDirectories(const std::vector<fs::path>& directories) {

@@ -47,6 +47,11 @@ class PluginHost {
   static std::vector<std::filesystem::path> searchPath(
       const std::vector<std::filesystem::path>& pluginDirs);
 
+  /// Where the bundled plugins are for a host that is not the tunelab executable (the Python
+  /// module finds them relative to its own file): replaces the directory beside the executable
+  /// in searchPath. Set it once, before any plugin loads.
+  static void setBundledDirectory(std::filesystem::path directory);
+
   /// Loads every *.so in each directory, in name order, serially. Problems are collected, not
   /// thrown: one bad file never stops the others.
   void loadDirectories(const std::vector<std::filesystem::path>& directories);

@@ -179,14 +179,6 @@ Failure buildObjective(Run& run) {
   return std::nullopt;
 }
 
-// The file's parallel_trials (0 for auto, not the cores found here): strategies derive their
-// default lag from it, so the same file gives the same trials on any machine.
-StrategyContext strategyContext(const StudySpec& study) {
-  return {
-      &study.space,      study.strategyOptions,          study.execution.seed,      study.maxTrials,
-      study.trainEpochs, study.execution.parallelTrials, objectivesOf(study).size()};
-}
-
 // The installed strategies that search several objectives (with their default options) in
 // this study's space.
 std::vector<std::string> multiObjectiveStrategies(const PluginHost& plugins,

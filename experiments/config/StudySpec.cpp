@@ -132,6 +132,12 @@ void refuseIgnoredStrategyOptions(const StudySpec& spec) {
   }
 }
 
+StrategyContext strategyContext(const StudySpec& study) {
+  return {
+      &study.space,      study.strategyOptions,          study.execution.seed,      study.maxTrials,
+      study.trainEpochs, study.execution.parallelTrials, objectivesOf(study).size()};
+}
+
 std::vector<MetricGoal> objectivesOf(const StudySpec& spec) {
   std::vector<MetricGoal> objectives{spec.metric};
   objectives.insert(objectives.end(), spec.extraObjectives.begin(), spec.extraObjectives.end());

@@ -10,6 +10,7 @@
 #include "experiments/config/ExecutionSpec.h"
 #include "experiments/config/MetricGoal.h"
 #include "search/SearchSpace.h"
+#include "search/Strategy.h"
 
 namespace tunelab {
 
@@ -38,6 +39,11 @@ struct StudySpec {
 inline const std::string& primaryBackend(const StudySpec& spec) {
   return spec.execution.backends.front();
 }
+
+/// What the study's strategy is built with. It carries the file's parallel_trials (0 for
+/// auto, not the cores found here): strategies derive their default lag from it, so the same
+/// file gives the same trials on any machine.
+StrategyContext strategyContext(const StudySpec& study);
 
 /// Every objective in the file's order: `metric`, then the extra ones.
 std::vector<MetricGoal> objectivesOf(const StudySpec& spec);

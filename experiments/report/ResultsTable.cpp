@@ -28,15 +28,36 @@ ObjectiveColumns objectiveColumns(const std::vector<TrialRecord>& trials, const 
   return columns;
 }
 
-void writeObjectiveCells(std::ostream& csv, const TrialRecord& t, const ObjectiveColumns& columns,
-                         const StudySpec* spec) {
+void addObjectiveCells(std::vector<nlohmann::json>& row, const TrialRecord& t,
+                       const ObjectiveColumns& columns, const StudySpec* spec) {
   if (columns.names.empty()) return;
   for (std::size_t i = 0; i < columns.names.size(); ++i) {
-    csv << ",";
-    if (i < t.objectives.size()) csv << t.objectives[i];
+    row.emplace_back(i < t.objectives.size() ? nlohmann::json(t.objectives[i]) : nlohmann::json());
   }
-  const bool onFront = t.backend == primaryBackend(*spec) && columns.pareto.contains(t.id);
-  csv << "," << (onFront ? "true" : "false");
+  row.emplace_back(t.backend == primaryBackend(*spec) && columns.pareto.contains(t.id));
+}
+
+nlohmann::json optionalValue(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
+
+nlohmann::json valueOf(const nlohmann::json& object, const std::string& key) {
+  return object.contains(key) ? object.at(key) : nlohmann::json();
+}
+
+// A measured number as the CSV has always shown it: 9 significant digits.
+std::string measuredText(const nlohmann::json& cell) {
+  if (cell.is_null()) return "";
+  if (cell.is_boolean()) return cell.get<bool>() ? "true" : "false";
+  if (cell.is_string()) return csvField(cell.get<std::string>());
+  std::ostringstream text;
+  text << std::setprecision(9);
+  if (cell.is_number_float()) {
+    text << cell.get<double>();
+  } else {
+    text << cell.dump();
+  }
+  return text.str();
 }
 
 }  // namespace
@@ -101,8 +122,7 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
   return out.str();
 }
 
-void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
-                     const StudySpec* spec) {
+ResultsTable resultsTable(const std::vector<TrialRecord>& trials, const StudySpec* spec) {
   const ObjectiveColumns objectives = objectiveColumns(trials, spec);
   std::set<std::string> parameters;
   std::set<std::string> values;
@@ -110,27 +130,53 @@ void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialR
     for (const auto& [name, v] : t.params.items()) parameters.insert(name);
     for (const auto& [name, v] : t.finalValues.items()) values.insert(name);
   }
-  std::ostringstream csv;
-  csv << "trial,backend,status,value,epochs,best_epoch,seconds,peak_memory_kib,seed";
-  for (const auto& name : objectives.names) csv << ",objective_" << csvField(name);
-  if (!objectives.names.empty()) csv << ",pareto";
-  for (const auto& p : parameters) csv << "," << csvField(p);
-  for (const auto& v : values) csv << ",best_" << csvField(v);
-  csv << ",error\n";
-  csv << std::setprecision(9);
+  ResultsTable table;
+  table.columns = {"trial",      "backend", "status",          "value", "epochs",
+                   "best_epoch", "seconds", "peak_memory_kib", "seed"};
+  for (const auto& name : objectives.names) table.columns.push_back("objective_" + name);
+  if (!objectives.names.empty()) table.columns.emplace_back("pareto");
+  table.firstParameterColumn = table.columns.size();
+  table.columns.insert(table.columns.end(), parameters.begin(), parameters.end());
+  for (const auto& v : values) table.columns.push_back("best_" + v);
+  table.columns.emplace_back("error");
   for (const auto& t : trials) {
-    csv << t.id << "," << csvField(t.backend) << "," << trialStatusName(t.status) << ",";
-    if (t.value) csv << *t.value;
-    csv << "," << t.epochs << "," << t.bestEpoch << "," << t.seconds << "," << t.peakMemoryKiB
-        << "," << t.seed;
-    writeObjectiveCells(csv, t, objectives, spec);
-    for (const auto& p : parameters) {
-      csv << "," << (t.params.contains(p) ? csvField(cellText(t.params.at(p))) : "");
+    std::vector<nlohmann::json> row{t.id,
+                                    t.backend,
+                                    std::string(trialStatusName(t.status)),
+                                    optionalValue(t.value),
+                                    t.epochs,
+                                    t.bestEpoch,
+                                    t.seconds,
+                                    t.peakMemoryKiB,
+                                    t.seed};
+    addObjectiveCells(row, t, objectives, spec);
+    for (const auto& p : parameters) row.push_back(valueOf(t.params, p));
+    for (const auto& v : values) row.push_back(valueOf(t.finalValues, v));
+    row.emplace_back(t.error);
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
+                     const StudySpec* spec) {
+  const ResultsTable table = resultsTable(trials, spec);
+  std::ostringstream csv;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    csv << (c ? "," : "") << csvField(table.columns[c]);
+  }
+  csv << "\n";
+  const std::size_t errorColumn = table.columns.size() - 1;
+  for (const auto& row : table.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      csv << (c ? "," : "");
+      if (c < table.firstParameterColumn || c == errorColumn) {
+        csv << measuredText(row[c]);
+      } else {
+        csv << csvField(cellText(row[c]));
+      }
     }
-    for (const auto& v : values) {
-      csv << "," << (t.finalValues.contains(v) ? cellText(t.finalValues.at(v)) : "");
-    }
-    csv << "," << csvField(t.error) << "\n";
+    csv << "\n";
   }
   writeFileAtomically(file, csv.str());
 }

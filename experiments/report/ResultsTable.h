@@ -23,8 +23,19 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
                              std::size_t count);
 
 /// One row per trial and backend: id, backend, status, value, epochs, seconds, every
-/// parameter and the final epoch's values; for a study of several objectives (`spec`), also
-/// objective_<name> per objective and pareto (true/false). Written atomically.
+/// parameter and the final epoch's values ("best_" names); for a study of several objectives
+/// (`spec`), also objective_<name> per objective and pareto (true/false). A cell is null where
+/// the CSV is empty. The Python module's DataFrames have these columns too.
+struct ResultsTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<nlohmann::json>> rows;
+  // Columns from here on are parameters and epoch values, written as their JSON text; the
+  // ones before are measured numbers, written with 9 significant digits.
+  std::size_t firstParameterColumn = 0;
+};
+ResultsTable resultsTable(const std::vector<TrialRecord>& trials, const StudySpec* spec = nullptr);
+
+/// resultsTable as CSV, written atomically.
 void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
                      const StudySpec* spec = nullptr);
 
