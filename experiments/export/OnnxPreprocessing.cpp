@@ -80,7 +80,7 @@ std::string oneHot(OnnxGraph& graph, const InputColumn& c,
       graph.node("OneHotEncoder", name + "/encode", {x},
                  {stringsAttribute("cats_strings", cats), intAttribute("zeros", 1)}, "ai.onnx.ml");
   graph.valueType(encoded, onnx::TensorProto::FLOAT, {1, static_cast<std::int64_t>(cats.size())});
-  const std::string flat = graph.node("Flatten", name, {encoded}, {intAttribute("axis", 1)});
+  std::string flat = graph.node("Flatten", name, {encoded}, {intAttribute("axis", 1)});
   if (cats.size() == c.categories.size()) return flat;
   const std::size_t k = c.categories.size();
   const auto fillIndex = static_cast<std::size_t>(fill - c.categories.begin());
