@@ -67,7 +67,9 @@ int runExportModel(const ExportModelArguments& args, std::ostream& out, std::ost
   if (toStdout) {
     out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
     out.flush();
-    return out ? kExitOk : kExitOutput;
+    if (out) return kExitOk;
+    err << "error: the ONNX model could not be written to standard output\n";
+    return kExitOutput;
   }
   try {
     writeOutputFile(output, *bytes);
