@@ -77,6 +77,7 @@ class TUNELAB_API Graph {
   std::optional<Activation> outputActivation() const { return outputActivation_; }
   std::size_t layerCount() const { return layers_.size(); }
   Layer& layer(std::size_t i) { return *layers_[i]; }
+  const Layer& layer(std::size_t i) const { return *layers_[i]; }
 
   std::vector<LayerSummary> summary() const;
   /// The summary as Keras prints it (table with totals).

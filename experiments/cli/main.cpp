@@ -14,6 +14,7 @@
 #include "experiments/cli/CompareCommand.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/cli/ExportCommand.h"
+#include "experiments/cli/ExportModelCommand.h"
 #include "experiments/cli/PluginsCommand.h"
 #include "experiments/cli/PredictCommand.h"
 #include "experiments/cli/RunCommand.h"
@@ -36,6 +37,7 @@ constexpr const char* kUsage =
     "  compare <exp.yaml|db>     which backend is faster on the study's model, and do they agree\n"
     "  train <experiment.yaml>   train the one model an experiment file describes\n"
     "  predict <model> <data.csv>  predictions of a saved model (best_model.tunelab of a study)\n"
+    "  export-model <model>      a saved model, preprocessing included, as an ONNX file\n"
     "  plugins                   list the plugins, what they add, and files refused\n"
     "  backends                  list the compute backends, their libraries and kernels\n"
     "  version                   print the version\n"
@@ -149,6 +151,31 @@ int predictCommand(const std::vector<std::string>& arguments) {
   return tunelab::runPredict(args, std::cout, std::cerr);
 }
 
+int exportModelCommand(const std::vector<std::string>& arguments) {
+  tunelab::ExportModelArguments args;
+  std::string model;
+  std::string output;
+  std::vector<std::string> pluginDirs;
+  po::options_description options(
+      "tunelab export-model <model.tunelab> [-o model.onnx] [options]\n"
+      "Writes the model as ONNX (opset 17): inputs 'features' (the numeric columns, raw, NaN\n"
+      "where missing) and one string input per categorical column; output 'probabilities' or\n"
+      "'predictions' (in the target's units), as tunelab predict gives them.\n"
+      "Options");
+  options.add_options()("help,h", "show this help")(
+      "output,o", po::value(&output),
+      "the ONNX file to write; - writes it to standard output (default: the model's path "
+      "with .onnx)")("plugin-dir", po::value(&pluginDirs)->composing(),
+                     "a directory to load plugins from (repeatable); then $TUNELAB_PLUGIN_PATH");
+  if (auto done = parseCommandLine("export-model", arguments, options, "a model file", model)) {
+    return *done;
+  }
+  args.model = model;
+  args.output = output;
+  args.pluginDirs.assign(pluginDirs.begin(), pluginDirs.end());
+  return tunelab::runExportModel(args, std::cout, std::cerr);
+}
+
 int runCommand(const std::vector<std::string>& arguments) {
   tunelab::RunArguments args;
   FileOptions common;
@@ -249,6 +276,7 @@ int main(int argc, char** argv) {
     if (command == "train") return trainCommand(arguments);
     if (command == "run") return runCommand(arguments);
     if (command == "predict") return predictCommand(arguments);
+    if (command == "export-model") return exportModelCommand(arguments);
     if (command == "status" || command == "best" || command == "export" || command == "compare") {
       return studyCommand(command, arguments);
     }
@@ -263,9 +291,9 @@ int main(int argc, char** argv) {
     return tunelab::kExitInternal;
   }
   std::cerr << "error: unknown command '" << command << "'";
-  if (auto near =
-          tunelab::nearestName(command, {"run", "status", "best", "export", "compare", "train",
-                                         "predict", "plugins", "backends", "version"});
+  if (auto near = tunelab::nearestName(
+          command, {"run", "status", "best", "export", "compare", "train", "predict",
+                    "export-model", "plugins", "backends", "version"});
       !near.empty()) {
     std::cerr << " (did you mean '" << near << "'?)";
   }

@@ -61,6 +61,10 @@ LoadedModel::LoadedModel(SavedModel saved, const PluginHost& plugins,
 
 LoadedModel::~LoadedModel() = default;
 
+const Graph& LoadedModel::graph() const { return impl_->graph; }
+
+const std::vector<LayerSpec>& LoadedModel::layerSpecs() const { return impl_->spec.layers; }
+
 Matrix LoadedModel::predict(const Table& table) {
   const Preprocessor& p = saved_.preprocessor;
   const Matrix x = p.transformFeatures(table);

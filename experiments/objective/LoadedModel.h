@@ -5,7 +5,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/Graph.h"
 #include "core/Matrix.h"
 #include "core/data/Table.h"
 #include "experiments/files/ModelFile.h"
@@ -26,6 +28,11 @@ class LoadedModel {
   LoadedModel& operator=(const LoadedModel&) = delete;
 
   const SavedModel& saved() const { return saved_; }
+  /// The layers with the saved weights, as predict() applies them (the output activation a
+  /// fused loss took over is graph().outputActivation()).
+  const Graph& graph() const;
+  /// The experiment's layers, one per graph() layer (repeat: blocks expanded).
+  const std::vector<LayerSpec>& layerSpecs() const;
   /// One row per input row: the class probabilities, or the value in the target's own units.
   Matrix predict(const Table& table);
   /// Loss and metrics on the rows, when the table holds the target column.
