@@ -154,6 +154,10 @@ double Graph::regularizationPenalty() const {
   return sum;
 }
 
+void Graph::applyConstraints() {
+  for (auto& layer : layers_) layer->applyConstraints();
+}
+
 std::vector<std::size_t> Graph::tensorBounds() const {
   std::vector<std::size_t> bounds;
   for (std::size_t i = 0; i < layers_.size(); ++i) {

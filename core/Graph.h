@@ -63,6 +63,8 @@ class TUNELAB_API Graph {
 
   /// Sum of the layers' regularisation penalties.
   double regularizationPenalty() const;
+  /// Projects every layer's parameters onto its constraints; after each optimizer step.
+  void applyConstraints();
 
   std::span<float> params() { return params_; }
   std::span<const float> params() const { return params_; }

@@ -1,6 +1,9 @@
+// Reading an initializer: Keras' names, aliases, arguments and defaults.
 #include "core/Initializer.h"
 
-#include <cmath>
+#include <algorithm>
+#include <array>
+#include <string_view>
 
 #include "core/Error.h"
 #include "core/Options.h"
@@ -10,28 +13,138 @@ namespace tunelab {
 namespace {
 
 const std::vector<std::string>& names() {
-  static const std::vector<std::string> kNames = {"glorot_uniform", "glorot_normal", "he_uniform",
-                                                  "he_normal",      "lecun_uniform", "lecun_normal",
-                                                  "zeros",          "ones",          "constant",
-                                                  "random_normal",  "random_uniform"};
+  static const std::vector<std::string> kNames = {"zeros",
+                                                  "ones",
+                                                  "constant",
+                                                  "random_normal",
+                                                  "random_uniform",
+                                                  "truncated_normal",
+                                                  "variance_scaling",
+                                                  "glorot_uniform",
+                                                  "glorot_normal",
+                                                  "he_uniform",
+                                                  "he_normal",
+                                                  "lecun_uniform",
+                                                  "lecun_normal",
+                                                  "orthogonal",
+                                                  "identity"};
   return kNames;
 }
 
-// Keras VarianceScaling: the variance `scale / fan` where fan depends on the mode.
-double varianceFor(const std::string& name, std::size_t fanIn, std::size_t fanOut) {
-  const auto in = static_cast<double>(fanIn);
-  const auto out = static_cast<double>(fanOut);
-  if (name.starts_with("glorot")) return 2.0 / (in + out);
-  if (name.starts_with("he")) return 2.0 / in;
-  return 1.0 / in;  // lecun
+struct Alias {
+  std::string_view alias;
+  std::string_view name;
+};
+
+// Keras' other spellings (keras.initializers.get): its short aliases and its class names.
+constexpr std::array kAliases = {
+    Alias{"zero", "zeros"},
+    Alias{"Zeros", "zeros"},
+    Alias{"one", "ones"},
+    Alias{"Ones", "ones"},
+    Alias{"Constant", "constant"},
+    Alias{"normal", "random_normal"},
+    Alias{"RandomNormal", "random_normal"},
+    Alias{"uniform", "random_uniform"},
+    Alias{"RandomUniform", "random_uniform"},
+    Alias{"TruncatedNormal", "truncated_normal"},
+    Alias{"VarianceScaling", "variance_scaling"},
+    Alias{"GlorotUniform", "glorot_uniform"},
+    Alias{"GlorotNormal", "glorot_normal"},
+    Alias{"HeUniform", "he_uniform"},
+    Alias{"HeNormal", "he_normal"},
+    Alias{"LecunUniform", "lecun_uniform"},
+    Alias{"LecunNormal", "lecun_normal"},
+    Alias{"Orthogonal", "orthogonal"},
+    Alias{"OrthogonalInitializer", "orthogonal"},
+    Alias{"orthogonal_initializer", "orthogonal"},
+    Alias{"Identity", "identity"},
+    Alias{"IdentityInitializer", "identity"},
+    Alias{"identity_initializer", "identity"},
+};
+
+struct Preset {
+  std::string_view name;
+  double scale;
+  FanMode mode;
+  ScalingDistribution distribution;
+};
+
+// The named variance_scaling initializers, as Keras defines them.
+constexpr std::array kPresets = {
+    Preset{"glorot_uniform", 1.0, FanMode::FanAvg, ScalingDistribution::Uniform},
+    Preset{"glorot_normal", 1.0, FanMode::FanAvg, ScalingDistribution::TruncatedNormal},
+    Preset{"he_uniform", 2.0, FanMode::FanIn, ScalingDistribution::Uniform},
+    Preset{"he_normal", 2.0, FanMode::FanIn, ScalingDistribution::TruncatedNormal},
+    Preset{"lecun_uniform", 1.0, FanMode::FanIn, ScalingDistribution::Uniform},
+    Preset{"lecun_normal", 1.0, FanMode::FanIn, ScalingDistribution::TruncatedNormal},
+};
+
+std::string canonicalName(const std::string& type, bool fromObject) {
+  for (const Alias& a : kAliases) {
+    if (a.alias == type) return std::string(a.name);
+  }
+  if (std::find(names().begin(), names().end(), type) != names().end()) return type;
+  std::string message = "unknown initializer '" + type + "'";
+  if (auto near = nearestName(type, names()); !near.empty()) {
+    message += " (did you mean '" + near + "'?)";
+  }
+  throw ConfigError(fromObject ? "type" : "",
+                    message + "; valid initializers: " + joinNames(names()));
 }
 
-// A standard normal truncated to [-2, 2], by rejection (as TensorFlow's truncated_normal).
-double truncatedNormal(Rng& rng) {
-  for (;;) {
-    const double v = rng.normal();
-    if (std::fabs(v) <= 2.0) return v;
+void readVarianceScaling(Initializer& init, Options& o) {
+  init.scale = o.number("scale", 1.0, {.min = 0, .minExclusive = true});
+  const std::string mode = o.choice("mode", {"fan_in", "fan_out", "fan_avg"}, "fan_in");
+  init.mode =
+      mode == "fan_in" ? FanMode::FanIn : (mode == "fan_out" ? FanMode::FanOut : FanMode::FanAvg);
+  // Keras reads "normal" as "truncated_normal".
+  const std::string distribution =
+      o.choice("distribution", {"truncated_normal", "untruncated_normal", "uniform", "normal"},
+               "truncated_normal");
+  if (distribution == "uniform") {
+    init.distribution = ScalingDistribution::Uniform;
+  } else if (distribution == "untruncated_normal") {
+    init.distribution = ScalingDistribution::UntruncatedNormal;
+  } else {
+    init.distribution = ScalingDistribution::TruncatedNormal;
   }
+}
+
+// Sets kind and arguments from the canonical name and the options (defaults as Keras').
+void readArguments(Initializer& init, Options& o) {
+  const std::string& n = init.name;
+  if (n == "zeros" || n == "ones" || n == "constant") {
+    init.kind = InitializerKind::Constant;
+    init.value = n == "ones" ? 1.0 : (n == "constant" ? o.number("value", 0.0) : 0.0);
+  } else if (n == "random_normal" || n == "truncated_normal") {
+    init.kind =
+        n == "random_normal" ? InitializerKind::RandomNormal : InitializerKind::TruncatedNormal;
+    init.mean = o.number("mean", 0.0);
+    init.stddev = o.number("stddev", 0.05, {.min = 0});
+  } else if (n == "random_uniform") {
+    init.kind = InitializerKind::RandomUniform;
+    init.minval = o.number("minval", -0.05);
+    init.maxval = o.number("maxval", 0.05);
+    if (init.maxval < init.minval) throw ConfigError("maxval", "must not be below minval");
+  } else if (n == "variance_scaling") {
+    init.kind = InitializerKind::VarianceScaling;
+    readVarianceScaling(init, o);
+  } else if (n == "orthogonal" || n == "identity") {
+    init.kind = n == "orthogonal" ? InitializerKind::Orthogonal : InitializerKind::Identity;
+    init.gain = o.number("gain", 1.0);
+  } else {
+    const auto* preset = std::find_if(kPresets.begin(), kPresets.end(),
+                                      [&](const Preset& p) { return p.name == n; });
+    init.kind = InitializerKind::VarianceScaling;
+    init.scale = preset->scale;
+    init.mode = preset->mode;
+    init.distribution = preset->distribution;
+  }
+}
+
+bool isRandom(InitializerKind kind) {
+  return kind != InitializerKind::Constant && kind != InitializerKind::Identity;
 }
 
 }  // namespace
@@ -39,66 +152,17 @@ double truncatedNormal(Rng& rng) {
 std::vector<std::string> initializerNames() { return names(); }
 
 Initializer parseInitializer(const nlohmann::json& spec) {
+  static const nlohmann::json kNoOptions = nlohmann::json::object();
+  const bool fromObject = !spec.is_string();
+  Options o(fromObject ? spec : kNoOptions, "an initializer");
   Initializer init;
-  std::string type;
-  std::optional<Options> o;
-  if (spec.is_string()) {
-    type = spec.get<std::string>();
-  } else {
-    o.emplace(spec, "an initializer");
-    type = o->string("type");
+  init.name = canonicalName(fromObject ? o.string("type") : spec.get<std::string>(), fromObject);
+  readArguments(init, o);
+  if (isRandom(init.kind) && !o.raw("seed").is_null()) {
+    init.seed = static_cast<std::uint64_t>(o.integer("seed", {.min = 0}));
   }
-  init.name = type;
-  if (std::find(names().begin(), names().end(), type) == names().end()) {
-    std::string message = "unknown initializer '" + type + "'";
-    if (auto near = nearestName(type, names()); !near.empty()) {
-      message += " (did you mean '" + near + "'?)";
-    }
-    throw ConfigError(spec.is_string() ? "" : "type",
-                      message + "; valid initializers: " + joinNames(names()));
-  }
-  if (type == "constant") {
-    if (!o) throw ConfigError("", "constant needs a value: {type: constant, value: 0.1}");
-    init.a = o->number("value");
-  } else if (type == "random_normal") {
-    init.a = o ? o->number("mean", 0.0) : 0.0;
-    init.b = o ? o->number("stddev", 0.05, {.min = 0}) : 0.05;
-  } else if (type == "random_uniform") {
-    init.a = o ? o->number("minval", -0.05) : -0.05;
-    init.b = o ? o->number("maxval", 0.05) : 0.05;
-    if (init.b < init.a) throw ConfigError("maxval", "must not be below minval");
-  }
-  if (o) o->finish();
+  o.finish();
   return init;
-}
-
-void initialize(const Initializer& init, std::span<float> values, std::size_t fanIn,
-                std::size_t fanOut, Rng& rng) {
-  const std::string& name = init.name;
-  if (name == "zeros" || name == "ones" || name == "constant") {
-    const float v = name == "zeros" ? 0.0F : (name == "ones" ? 1.0F : static_cast<float>(init.a));
-    std::fill(values.begin(), values.end(), v);
-    return;
-  }
-  if (name == "random_normal") {
-    for (auto& v : values) v = static_cast<float>(init.a + init.b * rng.normal());
-    return;
-  }
-  if (name == "random_uniform") {
-    for (auto& v : values) v = static_cast<float>(init.a + (init.b - init.a) * rng.uniformDouble());
-    return;
-  }
-  const double variance = varianceFor(name, fanIn, fanOut);
-  if (name.ends_with("_uniform")) {
-    const double limit = std::sqrt(3.0 * variance);
-    for (auto& v : values) v = static_cast<float>(limit * (2.0 * rng.uniformDouble() - 1.0));
-    return;
-  }
-  // Keras divides by the standard deviation of a unit normal truncated at 2 so that the
-  // samples have exactly `variance`.
-  constexpr double kTruncatedStd = 0.87962566103423978;
-  const double stddev = std::sqrt(variance) / kTruncatedStd;
-  for (auto& v : values) v = static_cast<float>(stddev * truncatedNormal(rng));
 }
 
 }  // namespace tunelab

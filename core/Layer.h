@@ -74,6 +74,9 @@ class TUNELAB_API Layer {
 
   /// The regularisation term this layer adds to the loss (its gradient is added by backward).
   virtual double regularizationPenalty() const;
+  /// Projects the parameters onto their constraints (Keras kernel_constraint): called after
+  /// every optimizer step. Does nothing by default.
+  virtual void applyConstraints();
 
   /// The activation applied last, if the layer applies one (dense, activation).
   virtual std::optional<Activation> finalActivation() const;

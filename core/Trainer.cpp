@@ -286,6 +286,7 @@ double Trainer::Impl::trainEpoch(const Dataset& train, float lr,
     updateMetrics(metrics, logits, yBatch.cview(), units);
     graph.backward(ctx, xBatch.cview(), gradient.cview());
     optimizer->step(graph.params(), graph.grads(), lr);
+    graph.applyConstraints();  // as Keras, after every update
   }
   return lossSum;
 }

@@ -5,35 +5,48 @@
 
 namespace tunelab {
 
+namespace {
+
+// Keras refuses orthogonal and identity initializers, and the orthogonal regularizer, on a
+// bias: they are defined for 2-D weights.
+ConfigError notForABias(const std::string& what) {
+  return {"", what + " needs a 2-D weight (a kernel); a bias is 1-D"};
+}
+
+Initializer readInitializer(Options& o, const std::string& key, const char* fallback,
+                            bool forBias) {
+  return withKeyPrefix(key, [&] {
+    const nlohmann::json& spec = o.raw(key);
+    Initializer init = parseInitializer(spec.is_null() ? nlohmann::json(fallback) : spec);
+    if (forBias && init.needsMatrix()) throw notForABias("the " + init.name + " initializer");
+    return init;
+  });
+}
+
+Regularizer readRegularizer(Options& o, const std::string& key, bool forBias) {
+  return withKeyPrefix(key, [&] {
+    Regularizer r = parseRegularizer(o.raw(key));
+    if (forBias && r.needsMatrix()) throw notForABias("orthogonal_regularizer");
+    return r;
+  });
+}
+
+}  // namespace
+
 Dense::Dense(const nlohmann::json& options) {
   Options o(options, "a dense layer");
   units_ = static_cast<std::size_t>(o.integer("units", {.min = 1}));
   const std::string activation = o.string("activation", "linear");
   activation_ = parseActivation(activation);  // its errors already carry the key "activation"
   useBias_ = o.boolean("use_bias", true);
-  try {
-    kernelInitializer_ =
-        parseInitializer(o.raw("kernel_initializer").is_null() ? nlohmann::json("glorot_uniform")
-                                                               : o.raw("kernel_initializer"));
-  } catch (const ConfigError& e) {
-    throw e.withPrefix("kernel_initializer");
-  }
-  try {
-    biasInitializer_ = parseInitializer(
-        o.raw("bias_initializer").is_null() ? nlohmann::json("zeros") : o.raw("bias_initializer"));
-  } catch (const ConfigError& e) {
-    throw e.withPrefix("bias_initializer");
-  }
-  try {
-    kernelRegularizer_ = parseRegularizer(o.raw("kernel_regularizer"));
-  } catch (const ConfigError& e) {
-    throw e.withPrefix("kernel_regularizer");
-  }
-  try {
-    biasRegularizer_ = parseRegularizer(o.raw("bias_regularizer"));
-  } catch (const ConfigError& e) {
-    throw e.withPrefix("bias_regularizer");
-  }
+  kernelInitializer_ = readInitializer(o, "kernel_initializer", "glorot_uniform", false);
+  biasInitializer_ = readInitializer(o, "bias_initializer", "zeros", true);
+  kernelRegularizer_ = readRegularizer(o, "kernel_regularizer", false);
+  biasRegularizer_ = readRegularizer(o, "bias_regularizer", true);
+  kernelConstraint_ = withKeyPrefix("kernel_constraint",
+                                    [&] { return parseConstraint(o.raw("kernel_constraint"), 2); });
+  biasConstraint_ = withKeyPrefix("bias_constraint",
+                                  [&] { return parseConstraint(o.raw("bias_constraint"), 1); });
   o.finish();
 }
 
@@ -57,12 +70,8 @@ void Dense::bind(const Shape& input, const LayerBuffers& buffers) {
 }
 
 void Dense::initialize(Rng& rng) {
-  const std::size_t kernel = inputs_ * units_;
-  tunelab::initialize(kernelInitializer_, buffers_.params.first(kernel), inputs_, units_, rng);
-  if (useBias_) {
-    tunelab::initialize(biasInitializer_, buffers_.params.subspan(kernel, units_), inputs_, units_,
-                        rng);
-  }
+  tunelab::initialize(kernelInitializer_, kernel(), Shape{inputs_, units_}, rng);
+  if (useBias_) tunelab::initialize(biasInitializer_, bias(), Shape{units_}, rng);
 }
 
 void Dense::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
@@ -98,25 +107,38 @@ void Dense::backward(LayerContext& ctx, ConstMatrixView in, ConstMatrixView out,
     ctx.backend.gemm(Transpose::No, Transpose::Yes, 1.0F, dZ, kernel, 0.0F, dIn);
   }
   if (kernelRegularizer_.active()) {
-    kernelRegularizer_.addGradient(buffers_.params.first(kernelSize),
-                                   buffers_.grads.first(kernelSize));
+    kernelRegularizer_.addGradient(kernelView(),
+                                   MatrixView(buffers_.grads.data(), inputs_, units_));
   }
   if (useBias_ && biasRegularizer_.active()) {
-    biasRegularizer_.addGradient(buffers_.params.subspan(kernelSize, units_),
-                                 buffers_.grads.subspan(kernelSize, units_));
+    biasRegularizer_.addGradient(biasView(),
+                                 MatrixView(buffers_.grads.data() + kernelSize, 1, units_));
   }
 }
 
 double Dense::regularizationPenalty() const {
-  const std::size_t kernelSize = inputs_ * units_;
   double penalty = 0.0;
-  if (kernelRegularizer_.active())
-    penalty += kernelRegularizer_.penalty(buffers_.params.first(kernelSize));
+  if (kernelRegularizer_.active()) penalty += kernelRegularizer_.penalty(kernelView());
   if (useBias_ && biasRegularizer_.active()) {
-    penalty += biasRegularizer_.penalty(buffers_.params.subspan(kernelSize, units_));
+    penalty += biasRegularizer_.penalty(biasView());
   }
   return penalty;
 }
+
+void Dense::applyConstraints() {
+  kernelConstraint_.apply(kernel(), Shape{inputs_, units_});
+  if (useBias_) biasConstraint_.apply(bias(), Shape{units_});
+}
+
+ConstMatrixView Dense::kernelView() const { return {buffers_.params.data(), inputs_, units_}; }
+
+ConstMatrixView Dense::biasView() const {
+  return {buffers_.params.data() + inputs_ * units_, 1, units_};
+}
+
+std::span<float> Dense::kernel() { return buffers_.params.first(inputs_ * units_); }
+
+std::span<float> Dense::bias() { return buffers_.params.subspan(inputs_ * units_, units_); }
 
 std::string Dense::describe() const {
   return std::to_string(units_) + ", " + std::string(activationName(activation_.kind));
