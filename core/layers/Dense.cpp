@@ -8,8 +8,10 @@ namespace tunelab {
 Dense::Dense(const nlohmann::json& options) {
   Options o(options, "a dense layer");
   units_ = static_cast<std::size_t>(o.integer("units", {.min = 1}));
-  const std::string activation = o.string("activation", "linear");
-  activation_ = parseActivation(activation);  // its errors already carry the key "activation"
+  activation_ = withKeyPrefix("activation", [&] {
+    const nlohmann::json& spec = o.raw("activation");
+    return parseActivation(spec.is_null() ? nlohmann::json("linear") : spec);
+  });
   useBias_ = o.boolean("use_bias", true);
   try {
     kernelInitializer_ =
@@ -119,7 +121,7 @@ double Dense::regularizationPenalty() const {
 }
 
 std::string Dense::describe() const {
-  return std::to_string(units_) + ", " + std::string(activationName(activation_.kind));
+  return std::to_string(units_) + ", " + describeActivation(activation_);
 }
 
 }  // namespace tunelab
