@@ -165,7 +165,7 @@ constexpr Mistake kMistakes[] = {
      "search.parameters.activation.values[2]: with $activation = sigmoidd: model.layers[0].activation: unknown activation 'sigmoidd' (did you mean 'sigmoid'?); valid activations: linear, relu, leaky_relu, elu, tanh, sigmoid, softmax, gelu, swish, silu, softplus, softsign, hard_sigmoid, selu, exponential, relu6, mish, hard_silu, hard_swish, log_sigmoid, celu, log_softmax"},
     {"activation parameter out of Keras' range",
      "activation: {values: [relu, tanh]}", "activation: {values: [relu, {type: leaky_relu, alpha: -0.1}]}",
-     "25:32",
+     "25:33",
      "search.parameters.activation.values[1]: with $activation = {\"alpha\":-0.1,\"type\":\"leaky_relu\"}: model.layers[0].activation.alpha: must be >= 0, got -0.1"},
     {"bad value in the middle of a list",
      "optimizer: {values: [adam, sgd]}", "optimizer: {values: [adam, nadam, sgd]}",
