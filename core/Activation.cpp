@@ -1,43 +1,17 @@
+// Applying activations and their gradients to matrices; the scalar formulas are in
+// ActivationFormulas.h, names and parsing in ActivationParse.cpp.
 #include "core/Activation.h"
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 
-#include "core/Error.h"
-#include "core/Options.h"
+#include "core/ActivationFormulas.h"
 
 namespace tunelab {
 
 namespace {
 
-struct NamedActivation {
-  std::string_view name;
-  ActivationKind kind;
-  float defaultAlpha;
-};
-
-constexpr NamedActivation kActivations[] = {
-    {"linear", ActivationKind::Linear, 0.0F},
-    {"relu", ActivationKind::Relu, 0.0F},
-    {"leaky_relu", ActivationKind::LeakyRelu, 0.3F},
-    {"elu", ActivationKind::Elu, 1.0F},
-    {"tanh", ActivationKind::Tanh, 0.0F},
-    {"sigmoid", ActivationKind::Sigmoid, 0.0F},
-    {"softmax", ActivationKind::Softmax, 0.0F},
-    {"gelu", ActivationKind::Gelu, 0.0F},
-    {"swish", ActivationKind::Swish, 0.0F},
-};
-
-inline float sigmoid(float x) {
-  // Both branches stay finite: exp of a non-positive number never overflows.
-  if (x >= 0.0F) return 1.0F / (1.0F + std::exp(-x));
-  const float e = std::exp(x);
-  return e / (1.0F + e);
-}
-
-constexpr float kInvSqrt2 = 0.70710678118654752F;
-constexpr float kInvSqrt2Pi = 0.39894228040143268F;
+using namespace formulas;  // NOLINT(google-build-using-namespace): the formulas read as maths
 
 template <typename F>
 void forEach(ConstMatrixView x, MatrixView y, F f) {
@@ -48,134 +22,191 @@ void forEach(ConstMatrixView x, MatrixView y, F f) {
   }
 }
 
-void softmaxRows(ConstMatrixView x, MatrixView y) {
+// dx = grad(v, dy) where v is the output y (or the input x) of the activation.
+template <typename F>
+void forEachGradient(ConstMatrixView v, ConstMatrixView dy, MatrixView dx, F grad) {
+  for (std::size_t r = 0; r < dy.rows; ++r) {
+    const float* in = v.data + r * v.stride;
+    const float* g = dy.data + r * dy.stride;
+    float* out = dx.data + r * dx.stride;
+    for (std::size_t c = 0; c < dy.cols; ++c) out[c] = grad(in[c], g[c]);
+  }
+}
+
+bool isPlainRelu(const Activation& a) {
+  return a.alpha == 0.0F && a.threshold == 0.0F && std::isinf(a.maxValue);
+}
+
+void softmaxRows(ConstMatrixView x, MatrixView y, bool logarithm) {
   for (std::size_t r = 0; r < x.rows; ++r) {
     const float* in = x.data + r * x.stride;
     float* out = y.data + r * y.stride;
     const float top = *std::max_element(in, in + x.cols);
     float sum = 0.0F;
-    for (std::size_t c = 0; c < x.cols; ++c) {
-      out[c] = std::exp(in[c] - top);
-      sum += out[c];
+    for (std::size_t c = 0; c < x.cols; ++c) sum += std::exp(in[c] - top);
+    if (logarithm) {
+      const float logSum = std::log(sum);
+      for (std::size_t c = 0; c < x.cols; ++c) out[c] = in[c] - top - logSum;
+    } else {
+      const float inv = 1.0F / sum;
+      for (std::size_t c = 0; c < x.cols; ++c) out[c] = std::exp(in[c] - top) * inv;
     }
-    const float inv = 1.0F / sum;
-    for (std::size_t c = 0; c < x.cols; ++c) out[c] *= inv;
+  }
+}
+
+// softmax: dx = y (dy - <dy, y>); log_softmax: dx = dy - e^y sum(dy).
+void softmaxGradientRows(ConstMatrixView y, ConstMatrixView dy, MatrixView dx, bool logarithm) {
+  for (std::size_t r = 0; r < dy.rows; ++r) {
+    const float* yr = y.data + r * y.stride;
+    const float* g = dy.data + r * dy.stride;
+    float* out = dx.data + r * dx.stride;
+    const std::size_t n = dy.cols;
+    float dot = 0.0F;
+    for (std::size_t c = 0; c < n; ++c) dot += logarithm ? g[c] : g[c] * yr[c];
+    for (std::size_t c = 0; c < n; ++c) {
+      out[c] = logarithm ? g[c] - std::exp(yr[c]) * dot : yr[c] * (g[c] - dot);
+    }
+  }
+}
+
+// The element-wise activations whose formula is one expression of x.
+template <typename F>
+bool applyElementwise(const Activation& act, F&& run) {
+  const float a = act.alpha;
+  switch (act.kind) {
+    case ActivationKind::LeakyRelu:
+      return run([a](float v) { return v > 0.0F ? v : a * v; });
+    case ActivationKind::Elu:
+      return run([a](float v) { return v > 0.0F ? v : a * std::expm1(v); });
+    case ActivationKind::Tanh:
+      return run([](float v) { return std::tanh(v); });
+    case ActivationKind::Sigmoid:
+      return run(sigmoid);
+    case ActivationKind::Gelu:
+      return run(gelu);
+    case ActivationKind::Swish:
+      return run([](float v) { return v * sigmoid(v); });
+    case ActivationKind::Softplus:
+      return run(softplus);
+    case ActivationKind::Softsign:
+      return run([](float v) { return v / (1.0F + std::fabs(v)); });
+    case ActivationKind::HardSigmoid:
+      return run(hardSigmoid);
+    case ActivationKind::Selu:
+      return run(selu);
+    case ActivationKind::Exponential:
+      return run([](float v) { return std::exp(v); });
+    case ActivationKind::Relu6:
+      return run(relu6);
+    case ActivationKind::Mish:
+      return run(mish);
+    case ActivationKind::HardSilu:
+      return run(hardSilu);
+    case ActivationKind::LogSigmoid:
+      return run(logSigmoid);
+    case ActivationKind::Celu:
+      return run([a](float v) { return v > 0.0F ? v : a * std::expm1(v / a); });
+    default:
+      return false;
+  }
+}
+
+// dx from dy and the output y of the element-wise activations, or (for those
+// activationNeedsInput names) their input x.
+template <typename F>
+bool gradientElementwise(const Activation& act, F&& run) {
+  const float a = act.alpha;
+  switch (act.kind) {
+    case ActivationKind::LeakyRelu:
+      return run([a](float y, float g) { return y > 0.0F ? g : a * g; });
+    case ActivationKind::Elu:  // for x <= 0, y = alpha (e^x - 1), so y' = y + alpha
+      return run([a](float y, float g) { return y > 0.0F ? g : g * (y + a); });
+    case ActivationKind::Tanh:
+      return run([](float y, float g) { return g * (1.0F - y * y); });
+    case ActivationKind::Sigmoid:
+      return run([](float y, float g) { return g * y * (1.0F - y); });
+    case ActivationKind::Gelu:
+      return run([](float x, float g) { return g * geluSlope(x); });
+    case ActivationKind::Swish:
+      return run([](float x, float g) { return g * swishSlope(x); });
+    case ActivationKind::Softplus:
+      return run([](float y, float g) { return g * softplusSlope(y); });
+    case ActivationKind::Softsign:
+      return run([](float y, float g) { return g * softsignSlope(y); });
+    case ActivationKind::HardSigmoid:
+      return run([](float y, float g) { return g * hardSigmoidSlope(y); });
+    case ActivationKind::Selu:
+      return run([](float y, float g) { return g * seluSlope(y); });
+    case ActivationKind::Exponential:
+      return run([](float y, float g) { return g * y; });
+    case ActivationKind::Relu6:
+      return run([](float y, float g) { return relu6Passes(y) ? g : 0.0F; });
+    case ActivationKind::Mish:
+      return run([](float x, float g) { return g * mishSlope(x); });
+    case ActivationKind::HardSilu:
+      return run([](float x, float g) { return g * hardSiluSlope(x); });
+    case ActivationKind::LogSigmoid:
+      return run([](float y, float g) { return g * logSigmoidSlope(y); });
+    case ActivationKind::Celu:
+      return run([a](float y, float g) { return g * celuSlope(y, a); });
+    default:
+      return false;
   }
 }
 
 }  // namespace
 
-Activation parseActivation(std::string_view name) {
-  for (const auto& a : kActivations) {
-    if (a.name == name) return {a.kind, a.defaultAlpha};
-  }
-  std::string message = "unknown activation '" + std::string(name) + "'";
-  if (auto near = nearestName(std::string(name), activationNames()); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
-  }
-  throw ConfigError("activation", message + "; valid activations: " + joinNames(activationNames()));
-}
-
-std::string_view activationName(ActivationKind kind) {
-  for (const auto& a : kActivations) {
-    if (a.kind == kind) return a.name;
-  }
-  return "unknown";
-}
-
-std::vector<std::string> activationNames() {
-  std::vector<std::string> names;
-  for (const auto& a : kActivations) names.emplace_back(a.name);
-  return names;
-}
-
 bool activationNeedsInput(ActivationKind kind) {
-  return kind == ActivationKind::Gelu || kind == ActivationKind::Swish;
+  return kind == ActivationKind::Gelu || kind == ActivationKind::Swish ||
+         kind == ActivationKind::Mish || kind == ActivationKind::HardSilu;
 }
 
 void applyActivation(Activation act, ConstMatrixView x, MatrixView y) {
-  const float alpha = act.alpha;
   switch (act.kind) {
     case ActivationKind::Linear:
       if (x.data != y.data) forEach(x, y, [](float v) { return v; });
       return;
     case ActivationKind::Relu:
-      forEach(x, y, [](float v) { return v > 0.0F ? v : 0.0F; });
-      return;
-    case ActivationKind::LeakyRelu:
-      forEach(x, y, [alpha](float v) { return v > 0.0F ? v : alpha * v; });
-      return;
-    case ActivationKind::Elu:
-      forEach(x, y, [alpha](float v) { return v > 0.0F ? v : alpha * std::expm1(v); });
-      return;
-    case ActivationKind::Tanh:
-      forEach(x, y, [](float v) { return std::tanh(v); });
-      return;
-    case ActivationKind::Sigmoid:
-      forEach(x, y, sigmoid);
+      if (isPlainRelu(act)) {
+        forEach(x, y, [](float v) { return v > 0.0F ? v : 0.0F; });
+      } else {
+        forEach(x, y, [&act](float v) { return kerasRelu(v, act); });
+      }
       return;
     case ActivationKind::Softmax:
-      softmaxRows(x, y);
+    case ActivationKind::LogSoftmax:
+      softmaxRows(x, y, act.kind == ActivationKind::LogSoftmax);
       return;
-    case ActivationKind::Gelu:
-      forEach(x, y, [](float v) { return 0.5F * v * (1.0F + std::erf(v * kInvSqrt2)); });
-      return;
-    case ActivationKind::Swish:
-      forEach(x, y, [](float v) { return v * sigmoid(v); });
-      return;
+    default:
+      applyElementwise(act, [&](auto f) {
+        forEach(x, y, f);
+        return true;
+      });
   }
 }
 
 void activationGradient(Activation act, ConstMatrixView x, ConstMatrixView y, ConstMatrixView dy,
                         MatrixView dx) {
-  const float alpha = act.alpha;
-  for (std::size_t r = 0; r < dy.rows; ++r) {
-    const float* yr = y.data + r * y.stride;
-    const float* g = dy.data + r * dy.stride;
-    float* out = dx.data + r * dx.stride;
-    const float* xr = x.data == nullptr ? nullptr : x.data + r * x.stride;
-    const std::size_t n = dy.cols;
-    switch (act.kind) {
-      case ActivationKind::Linear:
-        for (std::size_t c = 0; c < n; ++c) out[c] = g[c];
-        break;
-      case ActivationKind::Relu:
-        for (std::size_t c = 0; c < n; ++c) out[c] = yr[c] > 0.0F ? g[c] : 0.0F;
-        break;
-      case ActivationKind::LeakyRelu:
-        for (std::size_t c = 0; c < n; ++c) out[c] = yr[c] > 0.0F ? g[c] : alpha * g[c];
-        break;
-      case ActivationKind::Elu:
-        // For x <= 0, y = alpha*(e^x - 1), so y' = y + alpha.
-        for (std::size_t c = 0; c < n; ++c) out[c] = yr[c] > 0.0F ? g[c] : g[c] * (yr[c] + alpha);
-        break;
-      case ActivationKind::Tanh:
-        for (std::size_t c = 0; c < n; ++c) out[c] = g[c] * (1.0F - yr[c] * yr[c]);
-        break;
-      case ActivationKind::Sigmoid:
-        for (std::size_t c = 0; c < n; ++c) out[c] = g[c] * yr[c] * (1.0F - yr[c]);
-        break;
-      case ActivationKind::Softmax: {
-        float dot = 0.0F;
-        for (std::size_t c = 0; c < n; ++c) dot += g[c] * yr[c];
-        for (std::size_t c = 0; c < n; ++c) out[c] = yr[c] * (g[c] - dot);
-        break;
+  switch (act.kind) {
+    case ActivationKind::Linear:
+      if (dx.data != dy.data) forEach(dy, dx, [](float g) { return g; });
+      return;
+    case ActivationKind::Relu:
+      if (isPlainRelu(act)) {
+        forEachGradient(y, dy, dx, [](float v, float g) { return v > 0.0F ? g : 0.0F; });
+      } else {
+        forEachGradient(y, dy, dx, [&act](float v, float g) { return g * kerasReluSlope(v, act); });
       }
-      case ActivationKind::Gelu:
-        for (std::size_t c = 0; c < n; ++c) {
-          const float v = xr[c];
-          const float cdf = 0.5F * (1.0F + std::erf(v * kInvSqrt2));
-          const float pdf = kInvSqrt2Pi * std::exp(-0.5F * v * v);
-          out[c] = g[c] * (cdf + v * pdf);
-        }
-        break;
-      case ActivationKind::Swish:
-        for (std::size_t c = 0; c < n; ++c) {
-          const float s = sigmoid(xr[c]);
-          out[c] = g[c] * (s + xr[c] * s * (1.0F - s));
-        }
-        break;
-    }
+      return;
+    case ActivationKind::Softmax:
+    case ActivationKind::LogSoftmax:
+      softmaxGradientRows(y, dy, dx, act.kind == ActivationKind::LogSoftmax);
+      return;
+    default:
+      gradientElementwise(act, [&](auto grad) {
+        forEachGradient(activationNeedsInput(act.kind) ? x : y, dy, dx, grad);
+        return true;
+      });
   }
 }
 

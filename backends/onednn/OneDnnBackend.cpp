@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <optional>
+#include <tuple>
 
 #include "backends/common/FusedLoops.h"
 #include "backends/common/ParallelBlocks.h"
@@ -16,19 +18,46 @@ namespace {
 using dnnl::memory;
 using Dims = memory::dims;
 
-// oneDNN's post-op for an activation, when it has one that computes the same function.
-std::optional<std::pair<dnnl::algorithm, float>> eltwiseFor(Activation act) {
+using Algorithm = dnnl::algorithm;
+
+// The relu variants oneDNN computes: a slope below zero (relu's alpha) or a cap (clip_v2).
+std::optional<std::tuple<Algorithm, float, float>> reluPostOp(const Activation& act) {
+  if (act.threshold != 0.0F) return std::nullopt;
+  if (std::isinf(act.maxValue)) return std::tuple{Algorithm::eltwise_relu, act.alpha, 0.0F};
+  if (act.alpha == 0.0F) return std::tuple{Algorithm::eltwise_clip_v2, 0.0F, act.maxValue};
+  return std::nullopt;
+}
+
+// oneDNN's post-op for an activation, when it has one that computes the same function (the
+// others run tunelab's own loops after the product).
+std::optional<std::tuple<Algorithm, float, float>> eltwiseFor(const Activation& act) {
   switch (act.kind) {
     case ActivationKind::Relu:
-      return std::pair{dnnl::algorithm::eltwise_relu, 0.0F};
+      return reluPostOp(act);
     case ActivationKind::LeakyRelu:
-      return std::pair{dnnl::algorithm::eltwise_relu, act.alpha};
+      return std::tuple{Algorithm::eltwise_relu, act.alpha, 0.0F};
     case ActivationKind::Elu:
-      return std::pair{dnnl::algorithm::eltwise_elu, act.alpha};
+      return std::tuple{Algorithm::eltwise_elu, act.alpha, 0.0F};
     case ActivationKind::Tanh:
-      return std::pair{dnnl::algorithm::eltwise_tanh, 0.0F};
+      return std::tuple{Algorithm::eltwise_tanh, 0.0F, 0.0F};
     case ActivationKind::Sigmoid:
-      return std::pair{dnnl::algorithm::eltwise_logistic, 0.0F};
+      return std::tuple{Algorithm::eltwise_logistic, 0.0F, 0.0F};
+    case ActivationKind::Softplus:
+      return std::tuple{Algorithm::eltwise_soft_relu, 0.0F, 0.0F};
+    case ActivationKind::LogSigmoid:
+      return std::tuple{Algorithm::eltwise_logsigmoid, 0.0F, 0.0F};
+    case ActivationKind::Exponential:
+      return std::tuple{Algorithm::eltwise_exp, 0.0F, 0.0F};
+    case ActivationKind::Relu6:
+      return std::tuple{Algorithm::eltwise_clip_v2, 0.0F, 6.0F};
+    case ActivationKind::Gelu:
+      return std::tuple{Algorithm::eltwise_gelu_erf, 0.0F, 0.0F};
+    case ActivationKind::Swish:
+      return std::tuple{Algorithm::eltwise_swish, 1.0F, 0.0F};
+    case ActivationKind::Mish:
+      return std::tuple{Algorithm::eltwise_mish, 0.0F, 0.0F};
+    case ActivationKind::HardSilu:  // oneDNN 2.x: x relu6(x + 3) / 6
+      return std::tuple{Algorithm::eltwise_hardswish, 0.0F, 0.0F};
     default:
       return std::nullopt;
   }
@@ -72,7 +101,8 @@ std::string OneDnnBackend::description() const {
 
 OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  const auto [m, n, k, lda, ldb, ldc, ta, tb, alpha, beta, actKind, actAlpha, hasBias] = key;
+  const auto [m, n, k, lda, ldb, ldc, ta, tb, alpha, beta, actKind, actAlpha, actBeta, hasBias] =
+      key;
   // Row-major op(a) (m x k) and op(b) (k x n), transposes expressed as strides.
   const memory::desc aDesc({dim(m), dim(k)}, memory::data_type::f32,
                            ta ? Dims{1, dim(lda)} : Dims{dim(lda), 1});
@@ -88,7 +118,7 @@ OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
   dnnl::post_ops ops;
   if (beta != 0.0F) ops.append_sum(beta);
   if (actKind >= 0) {
-    ops.append_eltwise(1.0F, static_cast<dnnl::algorithm>(actKind), actAlpha, 0.0F);
+    ops.append_eltwise(1.0F, static_cast<dnnl::algorithm>(actKind), actAlpha, actBeta);
   }
   attr.set_post_ops(ops);
   const dnnl::matmul::desc desc = hasBias ? dnnl::matmul::desc(aDesc, bDesc, biasDesc, cDesc)
@@ -131,7 +161,7 @@ void OneDnnBackend::run(Matmul& mm, std::size_t slot, const GemmArgs& g) {
   streams_[slot].wait();
 }
 
-OneDnnBackend::Key OneDnnBackend::keyOf(const GemmArgs& g, int actKind, float actAlpha) {
+OneDnnBackend::Key OneDnnBackend::keyOf(const GemmArgs& g, PostOp act) {
   return {g.c.rows,
           g.c.cols,
           g.k(),
@@ -142,23 +172,24 @@ OneDnnBackend::Key OneDnnBackend::keyOf(const GemmArgs& g, int actKind, float ac
           g.tb == Transpose::Yes,
           g.alpha,
           g.beta,
-          actKind,
-          actAlpha,
+          act.kind,
+          act.alpha,
+          act.beta,
           !g.bias.empty()};
 }
 
-void OneDnnBackend::product(const GemmArgs& whole, int actKind, float actAlpha) {
+void OneDnnBackend::product(const GemmArgs& whole, PostOp act) {
   // Primitives and per-thread handles are made here, before any block runs: the blocks only
   // read the cache.
   const GemmBlocks plan = planGemmBlocks(whole.c.rows, whole.c.cols, whole.k());
   const auto slots = static_cast<std::size_t>(std::min(threads_, plan.count));
   for (int block = 0; block < plan.count; ++block) {
     const GemmArgs part = plan.count == 1 ? whole : gemmBlock(whole, plan, block);
-    prepareSlots(matmul(keyOf(part, actKind, actAlpha)), slots);
+    prepareSlots(matmul(keyOf(part, act)), slots);
   }
   omp_set_num_threads(1);
   gemmInBlocks(threads_, whole, [&](const GemmArgs& part, int slot) {
-    Matmul& mm = cache_.find(keyOf(part, actKind, actAlpha))->second;
+    Matmul& mm = cache_.find(keyOf(part, act))->second;
     run(mm, static_cast<std::size_t>(slot), part);
   });
 }
@@ -174,7 +205,7 @@ void OneDnnBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixVie
     }
     return;
   }
-  product({ta, tb, alpha, a, b, beta, c, {}}, -1, 0.0F);
+  product({ta, tb, alpha, a, b, beta, c, {}}, PostOp{});
 }
 
 void OneDnnBackend::denseForward(ConstMatrixView x, ConstMatrixView w, std::span<const float> bias,
@@ -187,8 +218,12 @@ void OneDnnBackend::denseForward(ConstMatrixView x, ConstMatrixView w, std::span
     applyActivation(act, y, y);
     return;
   }
-  product({Transpose::No, Transpose::No, 1.0F, x, w, 0.0F, y, bias},
-          fused ? static_cast<int>(fused->first) : -1, fused ? fused->second : 0.0F);
+  PostOp post;
+  if (fused) {
+    const auto [algorithm, alpha, beta] = *fused;
+    post = {static_cast<int>(algorithm), alpha, beta};
+  }
+  product({Transpose::No, Transpose::No, 1.0F, x, w, 0.0F, y, bias}, post);
   if (!fused) applyActivation(act, y, y);
 }
 

@@ -39,7 +39,9 @@ class OneDnnBackend final : public Backend {
   // Everything that changes the primitive: shapes, strides, transposes, scales, post-ops.
   using Key = std::tuple<std::size_t, std::size_t, std::size_t,  // m, n, k
                          std::size_t, std::size_t, std::size_t,  // strides of a, b, c
-                         bool, bool, float, float, int, float, bool>;
+                         bool, bool, float, float,               // transposes, alpha, beta
+                         int, float, float,                      // post-op: kind, alpha, beta
+                         bool>;                                  // has bias
   // The memory objects one thread binds to its block's data.
   struct Handles {
     dnnl::memory a, b, c, bias, scratchpad;
@@ -49,11 +51,17 @@ class OneDnnBackend final : public Backend {
     dnnl::memory::desc aDesc, bDesc, cDesc, biasDesc, scratchpadDesc;
     std::vector<Handles> slots;  // one per thread that may run it
   };
-  static Key keyOf(const GemmArgs& g, int actKind, float actAlpha);
+  // An eltwise post-op: a dnnl::algorithm (-1: none) and its parameters.
+  struct PostOp {
+    int kind = -1;
+    float alpha = 0.0F;
+    float beta = 0.0F;
+  };
+  static Key keyOf(const GemmArgs& g, PostOp act);
   Matmul& matmul(const Key& key);
   void prepareSlots(Matmul& mm, std::size_t slots);
-  // c = act(alpha op(a) op(b) + beta c + bias), in blocks; actKind -1: no activation.
-  void product(const GemmArgs& whole, int actKind, float actAlpha);
+  // c = act(alpha op(a) op(b) + beta c + bias), in blocks.
+  void product(const GemmArgs& whole, PostOp act);
   void run(Matmul& mm, std::size_t slot, const GemmArgs& part);
 
   dnnl::engine engine_;

@@ -1,12 +1,18 @@
 #include "core/layers/ActivationLayer.h"
 
+#include "core/Error.h"
 #include "core/Options.h"
 
 namespace tunelab {
 
 ActivationLayer::ActivationLayer(const nlohmann::json& options) {
   Options o(options, "an activation layer");
-  activation_ = parseActivation(o.string("activation"));
+  const nlohmann::json& spec = o.raw("activation");
+  if (spec.is_null()) {
+    o.checkNotMisspelled("activation");
+    throw ConfigError("activation", "is required for an activation layer");
+  }
+  activation_ = withKeyPrefix("activation", [&] { return parseActivation(spec); });
   o.finish();
 }
 

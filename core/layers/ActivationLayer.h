@@ -19,7 +19,7 @@ class ActivationLayer final : public Layer {
                 MatrixView dIn) override;
   std::optional<Activation> finalActivation() const override { return activation_; }
   void removeFinalActivation() override { activation_ = Activation{}; }
-  std::string describe() const override { return std::string(activationName(activation_.kind)); }
+  std::string describe() const override { return describeActivation(activation_); }
 
  private:
   Activation activation_;

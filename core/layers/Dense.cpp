@@ -36,8 +36,10 @@ Regularizer readRegularizer(Options& o, const std::string& key, bool forBias) {
 Dense::Dense(const nlohmann::json& options) {
   Options o(options, "a dense layer");
   units_ = static_cast<std::size_t>(o.integer("units", {.min = 1}));
-  const std::string activation = o.string("activation", "linear");
-  activation_ = parseActivation(activation);  // its errors already carry the key "activation"
+  activation_ = withKeyPrefix("activation", [&] {
+    const nlohmann::json& spec = o.raw("activation");
+    return parseActivation(spec.is_null() ? nlohmann::json("linear") : spec);
+  });
   useBias_ = o.boolean("use_bias", true);
   kernelInitializer_ = readInitializer(o, "kernel_initializer", "glorot_uniform", false);
   biasInitializer_ = readInitializer(o, "bias_initializer", "zeros", true);
@@ -141,7 +143,7 @@ std::span<float> Dense::kernel() { return buffers_.params.first(inputs_ * units_
 std::span<float> Dense::bias() { return buffers_.params.subspan(inputs_ * units_, units_); }
 
 std::string Dense::describe() const {
-  return std::to_string(units_) + ", " + std::string(activationName(activation_.kind));
+  return std::to_string(units_) + ", " + describeActivation(activation_);
 }
 
 }  // namespace tunelab

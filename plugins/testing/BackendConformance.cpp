@@ -31,11 +31,22 @@ std::string describe(const Product& p, Transpose ta, Transpose tb) {
          (ta == Transpose::Yes ? " aT" : "") + (tb == Transpose::Yes ? " bT" : "");
 }
 
+// Every activation with its defaults, and the parameters that change which code computes it
+// (oneDNN fuses relu with a slope or a cap, not with a threshold).
 const std::vector<Activation>& everyActivation() {
-  static const std::vector<Activation> all{
-      {ActivationKind::Linear, 0},  {ActivationKind::Relu, 0}, {ActivationKind::LeakyRelu, 0.3F},
-      {ActivationKind::Elu, 1.0F},  {ActivationKind::Tanh, 0}, {ActivationKind::Sigmoid, 0},
-      {ActivationKind::Softmax, 0}, {ActivationKind::Gelu, 0}, {ActivationKind::Swish, 0}};
+  static const std::vector<Activation> all = [] {
+    std::vector<Activation> acts;
+    for (const auto& name : activationNames()) acts.push_back(parseActivation(name));
+    for (const char* spec :
+         {R"({"type": "relu", "negative_slope": 0.1})", R"({"type": "relu", "max_value": 2.5})",
+          R"({"type": "relu", "negative_slope": 0.2, "max_value": 4,
+                                 "threshold": 0.5})",
+          R"({"type": "leaky_relu", "alpha": 0.05})", R"({"type": "elu", "alpha": 0.5})",
+          R"({"type": "celu", "alpha": 2})"}) {
+      acts.push_back(parseActivation(nlohmann::json::parse(spec)));
+    }
+    return acts;
+  }();
   return all;
 }
 
@@ -86,7 +97,7 @@ TEST_P(BackendConformance, DenseForwardFusesBiasAndEveryActivation) {
         backend_->denseForward(x.view(), w.view(), bias, act, y.mutableView());
         reference_.denseForward(x.view(), w.view(), bias, act, want.mutableView());
         expectNear(y, want, 2.0F * productTolerance(p.k) + 1e-6F,
-                   "dense " + std::string(activationName(act.kind)) + " " +
+                   "dense " + describeActivation(act) + " " +
                        describe(p, Transpose::No, Transpose::No) + (withBias ? "" : " no bias"));
       }
     }
@@ -102,7 +113,7 @@ TEST_P(BackendConformance, ActivationBackwardMatchesReferenceAlsoInPlace) {
     StridedMatrix dx(33, 17, rng_);
     dx.fillNaN();
     StridedMatrix want = dx;
-    const std::string what = "activation backward " + std::string(activationName(act.kind));
+    const std::string what = "activation backward " + describeActivation(act);
     backend_->activationBackward(act, x.view(), y.view(), dy.view(), dx.mutableView());
     reference_.activationBackward(act, x.view(), y.view(), dy.view(), want.mutableView());
     expectNear(dx, want, 1e-6F, what);

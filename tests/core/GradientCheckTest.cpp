@@ -35,6 +35,24 @@ std::vector<LayerCase> bundledLayers() {
         {"dense_" + act, standard("dense", {{"units", 5}, {"activation", act}}), Shape{13}});
     cases.push_back({"activation_" + act, standard("activation", {{"activation", act}}), Shape{6}});
   }
+  // Parameters written as a mapping, each region of Keras' relu crossed by the inputs. Central
+  // differences are wrong across a kink or relu's jump at its threshold (from 0 to the
+  // threshold): the values are chosen so that no input lies within the step of one (0.25 and 0.6 do
+  // for a dense layer; a dense layer's parameters move every output of a column, so it has no
+  // threshold here).
+  const std::vector<std::pair<std::string, nlohmann::json>> parameterised{
+      {"leaky_relu_alpha", {{"type", "leaky_relu"}, {"alpha", 0.1}}},
+      {"relu_negative_slope", {{"type", "relu"}, {"negative_slope", 0.2}}},
+      {"relu_max_value", {{"type", "relu"}, {"max_value", 0.4}}},
+      {"relu_slope_and_cap", {{"type", "relu"}, {"negative_slope", 0.3}, {"max_value", 0.4}}},
+      {"elu_alpha", {{"type", "elu"}, {"alpha", 0.5}}},
+      {"celu_alpha", {{"type", "celu"}, {"alpha", 0.4}}}};
+  for (const auto& [name, spec] : parameterised) {
+    cases.push_back(
+        {"dense_" + name, standard("dense", {{"units", 5}, {"activation", spec}}), Shape{13}});
+    cases.push_back(
+        {"activation_" + name, standard("activation", {{"activation", spec}}), Shape{6}});
+  }
   cases.push_back({"dense_l1_l2",
                    standard("dense", {{"units", 4},
                                       {"activation", "tanh"},

@@ -129,6 +129,48 @@ TEST_F(PredictTest, CrossValidatedStudyRefitsTheBestConfigurationOnEveryNonTestR
                            << first;
 }
 
+// Activations with parameters (one filled by the search) are saved with the model: the file
+// rebuilds the best trial's network, not one with the default slope, and predicts with it.
+TEST_F(PredictTest, ParameterisedActivationsRoundTripThroughTheModelFile) {
+  std::string study = kStudy;
+  study.replace(study.find("activation: relu}"), 17,
+                "activation: {type: leaky_relu, alpha: $slope}}\n"
+                "    - {type: dense, units: 4, activation: {type: relu, max_value: 0.5}}\n"
+                "    - {type: activation, activation: {type: celu, alpha: 0.5}}\n"
+                "    - {type: dense, units: 3, activation: hard_sigmoid}");
+  study.replace(study.find("units: {values: [2, 8, 16]}"), 27,
+                "units: {values: [8]}\n    slope: {values: [0.01, 2.5]}");
+  const test::Outcome o = run(study);
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const auto file = dir_ / "out" / "best_model.tunelab";
+  const SavedModel model = loadModel(file);
+  StudyStore store(dir_ / "study.db");
+  const auto trials = store.trials();
+  const auto best = std::find_if(trials.begin(), trials.end(), [&](const auto& t) {
+    return t.id == model.info.at("trial").get<int>();
+  });
+  ASSERT_NE(best, trials.end());
+  const auto& firstLayer = model.experiment.at("model").at("layers").at(0);
+  EXPECT_EQ(firstLayer.at("activation").at("alpha"), best->params.at("slope"));
+
+  const TrainingSpec spec = parseTrainingSpec(model.experiment);
+  const PreparedData data = prepareData(spec.data, {{dir_}, {}, {}, false}, 9);
+  PluginHost plugins;
+  plugins.loadDirectories(PluginHost::searchPath({}));
+  const auto loss = makeLoss(spec.loss);
+  Graph graph(spec.layers, data.train.sampleShape, *loss, plugins.layers());
+  std::copy(model.params.begin(), model.params.end(), graph.params().begin());
+  std::copy(model.state.begin(), model.state.end(), graph.state().begin());
+  const auto backend = plugins.backends().create(best->backend);
+  Trainer trainer(graph, *backend, *loss, spec.fit, Rng(0));
+  EXPECT_DOUBLE_EQ(trainer.evaluate(data.test).at("loss"),
+                   best->finalValues.at("test_loss").get<double>());
+
+  const test::Outcome p = predict(file, dir_ / "toy.csv");
+  ASSERT_EQ(p.code, kExitOk) << p.err;
+  EXPECT_THAT(p.out, HasSubstr("Wrote 400 predictions to"));
+}
+
 TEST_F(PredictTest, BadModelOrDataFilesAreClearErrors) {
   ASSERT_EQ(run(kStudy).code, kExitOk);
   const auto model = dir_ / "out" / "best_model.tunelab";
