@@ -53,6 +53,32 @@ train: {optimizer: {type: adam, learning_rate: 0.01}, batch_size: 16, epochs: 15
 execution: {backend: reference, seed: 3}
 """
 
+# Every other activation kind (and relu's parameters), one dense layer each.
+WINE_EVERY_ACTIVATION = """
+name: wine_every_activation
+data: {source: wine, target: target, task: multiclass, preprocess: {numeric: standard}}
+model:
+  layers:
+    - {type: dense, units: 12, activation: softplus}
+    - {type: dense, units: 12, activation: softsign}
+    - {type: dense, units: 12, activation: hard_sigmoid}
+    - {type: dense, units: 12, activation: selu}
+    - {type: dense, units: 12, activation: relu6}
+    - {type: dense, units: 12, activation: mish}
+    - {type: dense, units: 12, activation: hard_silu}
+    - {type: dense, units: 12, activation: log_sigmoid}
+    - {type: dense, units: 12, activation: {type: celu, alpha: 0.7}}
+    - {type: dense, units: 12, activation: {type: relu, negative_slope: 0.1, max_value: 2.5,
+                                            threshold: 0.2}}
+    - {type: dense, units: 12, activation: {type: leaky_relu, alpha: 0.05}}
+    - {type: dense, units: 12, activation: exponential}
+    - {type: dense, units: 12, activation: log_softmax}
+    - {type: dense, units: 3, activation: softmax}
+  loss: sparse_categorical_crossentropy
+train: {optimizer: {type: adam, learning_rate: 0.005}, batch_size: 16, epochs: 10}
+execution: {backend: reference, seed: 5}
+"""
+
 ADULT_CATEGORICAL = """
 name: adult_categorical
 data:
@@ -122,6 +148,21 @@ OPS = {
     "Sigmoid": sigmoid,
     "Softmax": softmax,
     "Erf": lambda x: np.vectorize(math.erf, otypes=[np.float32])(x),
+    "Neg": np.negative,
+    "Exp": np.exp,
+    "Min": np.minimum,
+    "Greater": np.greater,
+    "Softplus": lambda x: np.logaddexp(np.float32(0), x),
+    "Softsign": lambda x: x / (1 + np.abs(x)),
+    "Celu": lambda x, alpha=1.0: np.maximum(x, 0) + np.minimum(
+        0, np.float32(alpha) * np.expm1(x / np.float32(alpha))),
+    "Selu": lambda x, alpha=1.67326319, gamma=1.05070102: np.float32(gamma) * np.where(
+        x > 0, x, np.float32(alpha) * np.expm1(x)),
+    "HardSigmoid": lambda x, alpha=0.2, beta=0.5: np.clip(
+        np.float32(alpha) * x + np.float32(beta), 0, 1),
+    "HardSwish": lambda x: x * np.clip(x / np.float32(6) + np.float32(0.5), 0, 1),
+    "Clip": lambda x, low, high: np.clip(x, low, high),
+    "LogSoftmax": lambda x, axis=-1: np.log(softmax(x, axis)),
     "BatchNormalization": batch_normalization,
     "Flatten": lambda x, axis=1: x.reshape(int(np.prod(x.shape[:axis])), -1),
     "Concat": lambda *xs, axis: np.concatenate(xs, axis=axis),
@@ -230,6 +271,7 @@ def main():
         print(f"SKIP: needs {', '.join(missing)} in {args.data_dir}")
         return 77
     for name, text in [("wine_every_layer", WINE_EVERY_LAYER),
+                       ("wine_every_activation", WINE_EVERY_ACTIVATION),
                        ("adult_categorical", ADULT_CATEGORICAL)]:
         with open(os.path.join(args.scratch, name + ".yaml"), "w") as f:
             f.write(text)
@@ -243,6 +285,8 @@ def main():
         ("adult_categorical", os.path.join(args.scratch, "adult_categorical.yaml"), [],
          "adult_train.csv"),
         ("wine_every_layer", os.path.join(args.scratch, "wine_every_layer.yaml"), [],
+         "wine.csv"),
+        ("wine_every_activation", os.path.join(args.scratch, "wine_every_activation.yaml"), [],
          "wine.csv"),
     ]
     for case in cases:
