@@ -54,7 +54,10 @@
     return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
   }
   function mean(xs) { return xs.reduce(function (a, b) { return a + b; }, 0) / xs.length; }
-  function widthOf(node, fallback) { return Math.max(260, (node.clientWidth || fallback) - 4); }
+  // Every section is as wide as the report: measured once, before the trial table is in the
+  // page (reading a width after it makes the browser lay out 1,000 rows again).
+  var pageWidth = root.clientWidth || 1200;
+  function widthOf(node, fallback) { return Math.max(260, Math.min(pageWidth, fallback || pageWidth) - 4); }
 
   // ---- state kept across the live page's reloads ---------------------------------------------
   var stateKey = 'tunelab-report:' + data.study;
@@ -203,6 +206,10 @@
     f.ph = h - f.top - f.bottom;
     f.y = function (v) { var c = Math.min(Math.max(v, yr[0]), yr[1]); return f.top + (1 - (c - yr[0]) / (yr[1] - yr[0])) * f.ph; };
     svg('rect', { class: 'frame', x: f.left, y: f.top, width: f.pw, height: f.ph }, s);
+    s.addEventListener('click', function (ev) {
+      var k = ev.target.getAttribute && ev.target.getAttribute('data-trial');
+      if (k && byKey[k]) selectTrial(byKey[k], true);
+    });
     for (var i = 0; i <= 4; i++) {
       var v = yr[0] + (yr[1] - yr[0]) * i / 4;
       svg('line', { class: 'tick', x1: f.left, x2: w - f.right, y1: f.y(v), y2: f.y(v) }, s);
@@ -212,9 +219,8 @@
     return f;
   }
   function dot(f, x, y, t) {
-    var c = svg('circle', { class: 'dot' + (t === best ? ' best' : ''), r: t === best ? 4.5 : 3, cx: x, cy: f.y(y) }, f.svg);
+    var c = svg('circle', { class: 'dot' + (t === best ? ' best' : ''), r: t === best ? 4.5 : 3, cx: x.toFixed(1), cy: f.y(y).toFixed(1), 'data-trial': key(t) }, f.svg);
     svg('title', { text: 'trial ' + t.id + ': ' + data.metric + ' ' + fmt(t.value, 6) }, c);
-    c.addEventListener('click', function () { selectTrial(t, true); });
     return c;
   }
 
@@ -293,7 +299,7 @@
     var bestSoFar = [], cur = null;
     inOrder.forEach(function (t) { if (cur === null || better(t.value, cur)) cur = t.value; bestSoFar.push(cur); });
     uplot(s, {
-      width: widthOf(s, 1200), height: 300, scales: { x: { time: false } }, axes: [{ label: 'trial', incrs: INTEGER_STEPS }, { label: data.metric }],
+      width: widthOf(s), height: 300, scales: { x: { time: false } }, axes: [{ label: 'trial', incrs: INTEGER_STEPS }, { label: data.metric }],
       series: [{ label: 'trial' }, { label: data.metric, stroke: '#888', paths: function () { return null; }, points: { show: true, size: 5, fill: '#888' } },
         { label: 'best so far', stroke: '#1f6fd1', width: 2, paths: uPlot.paths.stepped({ align: 1 }) }]
     }, [inOrder.map(function (t) { return t.id; }), inOrder.map(function (t) { return t.value; }), bestSoFar]);
@@ -336,7 +342,7 @@
     if (!params.length || rows.length < 2) return;
     var s = section('parallel', 'Parallel coordinates', 'One line per complete trial through its parameter values and ' + data.metric + '; the better the trial, the darker and later drawn. The best is orange.');
     var axes = (order || params).slice();
-    var w = widthOf(s, 1200), h = 320;
+    var w = widthOf(s), h = 320;
     var g = svg('svg', { class: 'plot', width: w, height: h, viewBox: '0 0 ' + w + ' ' + h }, s);
     var left = 60, right = 70, top = 14, bottom = 40;
     var step = (w - left - right) / Math.max(1, axes.length);
@@ -361,19 +367,28 @@
       var ticks = p === null ? [yr[0], (yr[0] + yr[1]) / 2, yr[1]] : p.discrete ? p.levels : [p.levels[0], p.levels[p.levels.length - 1]];
       ticks.forEach(function (v) { svg('text', { x: x + 4, y: yOf(p, v) + 4, text: fmt(v, 3).slice(0, 16) }, g); });
     });
+    // One path per colour band (10 bands by rank), so 1,000 trials are 10 elements.
     var order2 = rows.slice().sort(function (a, b) { return better(a.value, b.value) ? 1 : -1; });
+    var bands = [];
     order2.forEach(function (t, i) {
-      var q = order2.length > 1 ? i / (order2.length - 1) : 1;
+      if (t === best) return;
+      var band = Math.min(9, Math.floor(10 * i / order2.length));
       var pts = cols.map(function (p, j) { return (left + j * step).toFixed(1) + ',' + yOf(p, p ? t.params[p.name] : t.value).toFixed(1); });
-      var color = t === best ? '#d1661f' : 'hsl(215,' + (40 + 45 * q).toFixed(0) + '%,' + (85 - 55 * q).toFixed(0) + '%)';
-      var line = svg('polyline', { class: 'pc', points: pts.join(' '), stroke: color, 'stroke-width': t === best ? 3 : 1.2 }, g);
-      svg('title', { text: 'trial ' + t.id + ': ' + data.metric + ' ' + fmt(t.value, 6) }, line);
-      line.addEventListener('click', function () { selectTrial(t, true); });
+      bands[band] = (bands[band] || '') + 'M' + pts.join('L');
     });
+    bands.forEach(function (d, band) {
+      var q = band / 9;
+      svg('path', { class: 'pc', d: d, fill: 'none', stroke: 'hsl(215,' + (40 + 45 * q).toFixed(0) + '%,' + (85 - 55 * q).toFixed(0) + '%)', 'stroke-width': 1.2 }, g);
+    });
+    if (best) {
+      var line = svg('polyline', { class: 'pc', points: cols.map(function (p, j) { return (left + j * step).toFixed(1) + ',' + yOf(p, p ? best.params[p.name] : best.value).toFixed(1); }).join(' '), stroke: '#d1661f', 'stroke-width': 3 }, g);
+      svg('title', { text: 'best: trial ' + best.id + ': ' + data.metric + ' ' + fmt(best.value, 6) }, line);
+      line.addEventListener('click', function () { selectTrial(best, true); });
+    }
   }
 
   // ---- the trial table -------------------------------------------------------------------------
-  var tableBody, detail, countNote, headerCells = {};
+  var tableBody, detail, countNote, moreRows, headerCells = {}, redrawCurves = null;
   var testNames = [];
   trials.forEach(function (t) { Object.keys(t.at_best).forEach(function (n) { if (n.indexOf('test_') === 0 && testNames.indexOf(n) < 0) testNames.push(n); }); });
   testNames.sort();
@@ -414,13 +429,17 @@
     var terms = state.filter.toLowerCase().split(/\s+/).filter(Boolean);
     var rows = trials.filter(function (t) { return matches(t, terms); }).sort(compare(col, state.dir));
     var body = document.createDocumentFragment();
-    rows.forEach(function (t) {
+    // The first 100 rows (the page opens fast with 1,000 trials); the rest on request.
+    var limit = state.allRows ? rows.length : 100;
+    rows.slice(0, limit).forEach(function (t) {
       var tr = el('tr', { 'data-trial': key(t), class: (t === best ? 'best' : '') + (state.selected === key(t) ? ' selected' : '') });
       columns.forEach(function (c) { var v = c.get(t); tr.append(el('td', { class: c.cls || '', text: typeof v === 'number' ? fmt(v, c.id === 'value' ? 6 : 4) : v == null ? '' : String(v) })); });
       body.append(tr);
     });
     tableBody.replaceChildren(body);
-    countNote.textContent = rows.length + ' of ' + trials.length + ' trials shown';
+    countNote.textContent = Math.min(limit, rows.length) + ' of ' + rows.length + ' matching trials shown (' + trials.length + ' in all)';
+    moreRows.hidden = rows.length <= limit;
+    moreRows.textContent = 'show all ' + rows.length;
     Object.keys(headerCells).forEach(function (id) {
       headerCells[id].classList.remove('sorted-asc', 'sorted-desc');
       if (id === col.id) headerCells[id].classList.add(state.dir > 0 ? 'sorted-asc' : 'sorted-desc');
@@ -437,11 +456,12 @@
     Object.keys(t.at_best).forEach(function (n) { if (n.indexOf('test_') === 0) dl.append(el('dt', { text: n }), el('dd', { text: fmt(t.at_best[n], 6) })); });
     detail.append(dl);
     if (t.error) detail.append(el('pre', { class: 'error', text: t.error }));
-    trialCurves(detail, t, Math.min(560, Math.floor((widthOf(detail, 1200) - 40) / 2)));
+    trialCurves(detail, t, Math.min(560, Math.floor((widthOf(detail) - 40) / 2)));
     Array.prototype.forEach.call(tableBody.querySelectorAll('tr.selected'), function (r) { r.classList.remove('selected'); });
     var row = tableBody.querySelector('tr[data-trial="' + CSS.escape(key(t)) + '"]');
     if (row) row.classList.add('selected');
     if (scroll) detail.scrollIntoView({ block: 'nearest' });
+    if (redrawCurves) redrawCurves();
   }
   function drawTable() {
     var s = section('trials', 'Trials', 'Click a column to sort, a row for that trial\u2019s parameters, error and learning curves. The filter keeps rows holding every word (e.g. "adam relu" or "batch_size=64").');
@@ -479,6 +499,9 @@
     });
     table.append(el('thead', {}, groups, names), tableBody);
     s.append(table);
+    moreRows = el('button', { type: 'button', class: 'more' });
+    moreRows.addEventListener('click', function () { state.allRows = true; saveState(); fillTable(); });
+    s.append(moreRows);
     fillTable();
   }
 
@@ -502,19 +525,51 @@
       withCurves.forEach(function (t) { maxEpoch = Math.max(maxEpoch, t.curves.epoch[t.curves.epoch.length - 1]); });
       var xs = [];
       for (var e = 1; e <= maxEpoch; e++) xs.push(e);
-      var ordered = withCurves.filter(function (t) { return t !== best; });
-      if (best && withCurves.indexOf(best) >= 0) ordered.push(best);
-      var series = [{ label: 'epoch' }], cols = [xs];
-      ordered.forEach(function (t) {
+      // The best and the selected trial are uPlot series; every other trial is drawn straight
+      // onto the canvas (1,000 series would make uPlot take seconds).
+      var selected = state.selected && byKey[state.selected];
+      var shown = [best, selected].filter(function (t, i, a) { return t && withCurves.indexOf(t) >= 0 && a.indexOf(t) === i; });
+      var valuesOf = function (t) {
         var ys = xs.map(function () { return null; });
         (t.curves.values[state.curve] || []).forEach(function (v, i) { ys[t.curves.epoch[i] - 1] = v; });
-        var color = t === best ? '#1f6fd1' : key(t) === state.selected ? '#d1661f' : t.status === 'pruned' ? 'rgba(200,60,50,.45)' : 'rgba(120,120,120,.35)';
-        series.push(lineSeries('trial ' + t.id, color, undefined, t === best ? 2.5 : 1));
-        cols.push(ys);
+        return ys;
+      };
+      var all = [];
+      withCurves.forEach(function (t) { (t.curves.values[state.curve] || []).forEach(function (v) { if (v != null) all.push(v); }); });
+      var yr = all.length ? yRange(all) : [0, 1], lo = yr[0], hi = yr[1];
+      var series = [{ label: 'epoch' }], cols = [xs];
+      shown.forEach(function (t) {
+        series.push(lineSeries('trial ' + t.id + (t === best ? ' (best)' : ''), t === best ? '#1f6fd1' : '#d1661f', undefined, 2.5));
+        cols.push(valuesOf(t));
       });
-      uplot(holder, { width: widthOf(s, 1200), height: 380, legend: { show: false }, scales: { x: { time: false } }, axes: [{ label: 'epoch', incrs: INTEGER_STEPS }, { label: state.curve }], series: series }, cols);
+      var drawRest = function (u) {
+        var ctx = u.ctx;
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+        ctx.clip();
+        ctx.lineWidth = 1;
+        ['complete', 'pruned'].forEach(function (kind) {
+          ctx.strokeStyle = kind === 'pruned' ? 'rgba(200,60,50,.45)' : 'rgba(120,120,120,.3)';
+          ctx.beginPath();
+          withCurves.forEach(function (t) {
+            if (shown.indexOf(t) >= 0 || (t.status === 'pruned') !== (kind === 'pruned')) return;
+            var vs = t.curves.values[state.curve] || [], pen = false;
+            vs.forEach(function (v, i) {
+              if (v == null) { pen = false; return; }
+              var px = u.valToPos(t.curves.epoch[i], 'x', true), py = u.valToPos(v, 'y', true);
+              if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+              pen = true;
+            });
+          });
+          ctx.stroke();
+        });
+        ctx.restore();
+      };
+      uplot(holder, { width: widthOf(s), height: 380, legend: { show: shown.length > 0 }, scales: { x: { time: false }, y: { range: [lo, hi] } }, axes: [{ label: 'epoch', incrs: INTEGER_STEPS }, { label: state.curve }], series: series, hooks: { drawSeries: [], draw: [], drawAxes: [drawRest] } }, cols);
     }
     pick.addEventListener('change', function () { state.curve = pick.value; saveState(); draw(); });
+    redrawCurves = draw;
     draw();
   }
 
@@ -565,7 +620,7 @@
       });
       var fig = el('figure', {}, el('figcaption', { text: what[0] + ' per trial' }));
       grid.append(fig);
-      uplot(fig, { width: Math.floor((widthOf(s, 1200) - 20) / 2), height: 260, scales: { x: { time: false } }, axes: [{ label: 'trial', incrs: INTEGER_STEPS }, { label: what[0] }], series: series }, cols);
+      uplot(fig, { width: Math.floor((widthOf(s) - 20) / 2), height: 260, scales: { x: { time: false } }, axes: [{ label: 'trial', incrs: INTEGER_STEPS }, { label: what[0] }], series: series }, cols);
     });
     data.backends.forEach(function (b) {
       var mine = trials.filter(function (t) { return t.backend === b; });
@@ -595,7 +650,7 @@
     var t = trials[0];
     if (!t) return;
     var s = section('training', 'Learning curves', 'Each value per epoch with its validation twin (dashed); the circle marks the epoch whose weights were kept.');
-    trialCurves(s, t, Math.min(600, Math.floor((widthOf(s, 1200) - 20) / 2)));
+    trialCurves(s, t, Math.min(600, Math.floor((widthOf(s) - 20) / 2)));
   }
 
   // ---- draw ------------------------------------------------------------------------------------
@@ -603,17 +658,25 @@
     if (data.mode === 'train') {
       drawTraining();
     } else {
-      drawLive();
-      drawHistory();
+      // How long each part took, for whoever wonders why a page is slow (window.reportTimings).
+      var timings = window.reportTimings = {};
+      var timed = function (name, draw) {
+        var t0 = performance.now();
+        var result = draw();
+        timings[name] = Math.round(performance.now() - t0);
+        return result;
+      };
       var rows = primaryComplete();
-      var order = drawImportance(rows);
-      drawEffects(rows, order);
-      drawParallel(rows, order);
-      drawTable();
-      drawAllCurves();
-      drawRungs();
-      drawBackends();
-      drawFailures();
+      timed('live', drawLive);
+      timed('history', drawHistory);
+      var order = timed('importance', function () { return drawImportance(rows); });
+      timed('effects', function () { drawEffects(rows, order); });
+      timed('parallel', function () { drawParallel(rows, order); });
+      timed('table', drawTable);
+      timed('curves', drawAllCurves);
+      timed('rungs', drawRungs);
+      timed('backends', drawBackends);
+      timed('failures', drawFailures);
       if (state.selected && byKey[state.selected]) selectTrial(byKey[state.selected], false);
     }
   } finally {
