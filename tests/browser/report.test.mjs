@@ -102,8 +102,8 @@ test('the report loads from file:// with no console error, no network request an
   // The mapping value reads as a person writes it, in the table and the effect plots.
   const cells = await page.$$eval('table.trials td.param', (tds) => tds.map((td) => td.textContent));
   assert.ok(cells.includes('rmsprop(rho=0.9)'), cells.join(' | '));
-  // Importance on the full grid: the optimizer moves val_loss most... no: rate adds 0.09, the
-  // optimizer up to 0.5 (sgd's failed trial aside, the grid is not full: the estimate is said).
+  // The optimizer moves val_loss by up to 0.5, the rate by 0.09, units not at all. One trial
+  // failed, so the complete ones are not a full grid: the page says its shares are an estimate.
   const note = await page.$eval('#importance p.note', (p) => p.textContent);
   assert.match(note, /estimate/);
   const first = await page.$eval('#importance .bars span', (s) => s.textContent);
