@@ -1,5 +1,5 @@
 # cmake -DOUTPUT=file.cpp -DASSETS="name=path;name=path" -P EmbedAssets.cmake
-# Writes a .cpp defining `std::string_view tunelab::reportAsset_<name>()` for each asset: the
+# Writes a .cpp defining `std::string_view tunelab::reportAsset<Name>()` for each asset: the
 # file's bytes as raw string literals of at most 8000 bytes (under the compilers' limits on
 # one literal), so report.html can inline them and stay one self-contained file.
 set(delimiter "tl_asset")
@@ -14,7 +14,7 @@ foreach(asset IN LISTS ASSETS)
     message(FATAL_ERROR "${file} contains the raw string delimiter ')${delimiter}\"'")
   endif()
   string(LENGTH "${text}" size)
-  string(APPEND body "std::string_view reportAsset_${name}() {\n  static const std::string text = std::string()")
+  string(APPEND body "std::string_view reportAsset${name}() {\n  static const std::string text = std::string()")
   set(at 0)
   while(at LESS size)
     string(SUBSTRING "${text}" ${at} 8000 chunk)

@@ -86,20 +86,20 @@ std::string reportPage(const std::string& title, const std::string& summaryHtml,
        << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << kContentPolicy << "\">\n"
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
        << escape(title) << "</title>\n<style>\n"
-       << reportAsset_uplot_css() << "\n"
-       << reportAsset_report_css() << "\n</style>\n</head>\n"
+       << reportAssetUplotCss() << "\n"
+       << reportAssetReportCss() << "\n</style>\n</head>\n"
        << "<body>\n<header>\n<h1>" << escape(title) << "</h1>\n"
        << summaryHtml << "</header>\n<main id=\"report\"></main>\n"
        << "<noscript><p>This page draws its charts and trial table with JavaScript, which is "
           "off; results.csv beside it has every trial.</p></noscript>\n"
        << "<script type=\"application/json\" id=\"report-data\">" << scriptSafeJson(data)
        << "</script>\n<script>\n"
-       << reportAsset_uplot_js() << "\n</script>\n<script>\n"
-       << reportAsset_report_js() << "\n</script>\n<footer><small>"
+       << reportAssetUplotJs() << "\n</script>\n<script>\n"
+       << reportAssetReportJs() << "\n</script>\n<footer><small>"
        << escape(data.value("version", std::string()))
        << "</small>\n<details><summary>Licenses</summary>"
        << "<p>Charts drawn with uPlot (https://github.com/leeoniya/uPlot):</p><pre>"
-       << escape(reportAsset_uplot_license()) << "</pre></details>\n</footer>\n</body>\n</html>\n";
+       << escape(reportAssetUplotLicense()) << "</pre></details>\n</footer>\n</body>\n</html>\n";
   return html.str();
 }
 
