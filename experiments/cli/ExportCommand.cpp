@@ -86,7 +86,9 @@ int runExport(const StudyLocation& where, const std::string& format,
     } else if (format == "json") {
       writeJson(output, s, trials);
     } else if (format == "html") {
-      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store, trials, s.owner));
+      std::optional<LiveStatus> live;
+      if (s.owner) live = LiveStatus{*s.owner};
+      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store, trials, live));
     } else {
       throw Error("unknown export format '" + format + "': choose csv, json or html");
     }

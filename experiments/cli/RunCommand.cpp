@@ -18,10 +18,12 @@
 #include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
 #include "experiments/config/YamlDocument.h"
+#include "experiments/files/AtomicFile.h"
 #include "experiments/objective/CommandObjective.h"
 #include "experiments/objective/ExperimentData.h"
 #include "experiments/objective/ModelObjective.h"
 #include "experiments/objective/StudyCheck.h"
+#include "experiments/report/HtmlReport.h"
 #include "experiments/report/StudyOutputs.h"
 #include "experiments/store/StudyLock.h"
 #include "experiments/store/StudyStore.h"
@@ -81,6 +83,7 @@ struct Run {
   nlohmann::json centreModel;       // the model section at the centre of the space
   std::optional<StudyCheck> check;  // the built-in model at every probe point
   ThreadBudget budget;
+  bool liveReportFailed = false;
 
   const StudySpec& study() const { return experiment.study; }
   int located(const ConfigError& e) const {
@@ -335,6 +338,24 @@ void printHeader(const Run& run) {
   run.out << "\nStore: " << study.execution.storage.string() << "\n" << std::flush;
 }
 
+// report.html while the study runs: its trials so far, running ones with their epochs; the
+// page reloads itself. A failure to write it is said once and the run goes on.
+void writeLiveReport(Run& run, double elapsedSeconds) {
+  const StudySpec& study = run.study();
+  const LiveStatus live{run.lock ? run.lock->owner() : StudyOwner{},
+                        study.execution.reportEverySeconds, expectedTrials(study), elapsedSeconds,
+                        run.model != nullptr ? study.trainEpochs : 0};
+  try {
+    writeFileAtomically(study.execution.output / "report.html",
+                        renderHtmlReport(study, *run.store, run.store->trials(), live));
+  } catch (const Error& e) {
+    if (!run.liveReportFailed) {
+      run.err << "warning: " << e.what() << "; the live report stops until the run ends\n";
+    }
+    run.liveReportFailed = true;
+  }
+}
+
 std::optional<RunSummary> execute(Run& run) {
   try {
     const StopOnSignal signals;
@@ -343,6 +364,8 @@ std::optional<RunSummary> execute(Run& run) {
         run.args.progressBar ? ProgressStyle::Terminal : ProgressStyle::Lines, run.out);
     StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), executor,
                        run.budget.threadsPerTrial, *progress);
+    runner.reportEvery(run.study().execution.reportEverySeconds,
+                       [&run](double elapsed) { writeLiveReport(run, elapsed); });
     return runner.run(gStopRequested);
   } catch (const Error& e) {
     run.err << "error: " << e.what() << "\n";

@@ -20,6 +20,7 @@
 #include "experiments/objective/ExperimentData.h"
 #include "experiments/objective/ModelTraining.h"
 #include "experiments/report/HistoryCsv.h"
+#include "experiments/report/TrainReport.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab {
@@ -145,6 +146,9 @@ Failure writeOutputs(TrainRun& run, const std::filesystem::path& outputDir) {
   try {
     writeHistoryCsv(outputDir / "history.csv", run.model.fit.history);
     writeFileAtomically(outputDir / "summary.txt", run.model.summary);
+    writeFileAtomically(outputDir / "report.html",
+                        renderTrainReport({run.single.name, run.single.execution.backends.front(),
+                                           run.model.summary, &run.model.fit, run.model.test}));
     if (!run.model.weights) return std::nullopt;
     SavedModel saved;
     saved.experiment = savedExperiment(run.single.bound);
@@ -194,7 +198,8 @@ int trainSteps(TrainRun& run, TrainReport* report) {
       args.output.empty() ? std::filesystem::path("runs") / run.single.name : args.output;
   if (auto failed = writeOutputs(run, outputDir)) return *failed;
   if (report != nullptr) *report = {run.model.fit, run.model.test};
-  out << "History written to " << (outputDir / "history.csv").string();
+  out << "History written to " << (outputDir / "history.csv").string() << ", the report to "
+      << (outputDir / "report.html").string();
   if (run.model.weights) out << ", the model to " << (outputDir / "model.tunelab").string();
   out << "\n";
   return run.model.fit.status == FitStatus::Diverged ? kExitDiverged : kExitOk;

@@ -46,8 +46,9 @@ std::vector<std::string> parseBackends(const nlohmann::json& backend) {
 }  // namespace
 
 const std::vector<std::string>& executionOnlyKeys() {
-  static const std::vector<std::string> kKeys{"parallel_trials", "threads_per_trial", "storage",
-                                              "output", "checkpoint_every"};
+  static const std::vector<std::string> kKeys{"parallel_trials",  "threads_per_trial",
+                                              "storage",          "output",
+                                              "checkpoint_every", "report_every"};
   return kKeys;
 }
 
@@ -69,6 +70,10 @@ ExecutionSpec parseExecutionSpec(const nlohmann::json& json) {
   if (const auto& every = execution.raw("checkpoint_every"); !every.is_null()) {
     spec.checkpointEverySeconds =
         static_cast<double>(parseDuration(every, "checkpoint_every", true).count()) / 1000.0;
+  }
+  if (const auto& every = execution.raw("report_every"); !every.is_null()) {
+    spec.reportEverySeconds =
+        static_cast<double>(parseDuration(every, "report_every", true).count()) / 1000.0;
   }
   if (execution.has("output")) spec.output = execution.string("output");
   if (execution.has("storage")) spec.storage = execution.string("storage");

@@ -19,6 +19,7 @@ struct ExecutionSpec {
   int threadsPerTrial = 0;                          // 0 = auto
   std::uint64_t seed = 42;
   double checkpointEverySeconds = 30;  // checkpoint_every: a running trial's progress
+  double reportEverySeconds = 5;       // report_every: report.html rewritten while running
   std::filesystem::path output;        // default runs/<name>
   std::filesystem::path storage;       // default <output>/study.db
 };

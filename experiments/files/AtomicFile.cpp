@@ -9,7 +9,12 @@
 
 namespace tunelab {
 
-void writeFileAtomically(const std::filesystem::path& path, const std::string& content) {
+void writeFileAtomically(const std::filesystem::path& link, const std::string& content) {
+  // A symlink stays one: the file it points to is replaced (a rename would replace the link).
+  std::error_code linkError;
+  const std::filesystem::path path = std::filesystem::is_symlink(link, linkError)
+                                         ? std::filesystem::weakly_canonical(link, linkError)
+                                         : link;
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) throw Error(path.parent_path().string() + ": cannot create directory: " + ec.message());

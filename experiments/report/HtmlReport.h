@@ -4,31 +4,31 @@
 #include <string>
 #include <vector>
 
-#include "core/Trainer.h"
 #include "experiments/config/StudySpec.h"
-#include "experiments/store/StudyLock.h"
+#include "experiments/report/ReportData.h"
 #include "experiments/store/StudyStore.h"
 
 namespace tunelab {
 
-/// A trial as the report shows it: its row and its epochs.
-struct ReportTrial {
-  TrialRecord record;
-  std::vector<EpochRecord> epochs;
-};
-
-/// A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): the study's
-/// summary, the search metric per epoch of every trial with the best drawn over them, the
-/// trials ranked best first with their parameters and test metrics, and the learning curves
-/// (each value and its val_ twin) of the best trials. Every text from the study is escaped.
-/// With a live owner (the study is running) it names the owner and draws the curves of the
-/// running trials so far; without one it counts the trials that did not finish.
+/// report.html: one self-contained page (its script, style and charting library inline;
+/// nothing fetched, a Content-Security-Policy forbids it) that opens from file:// offline.
+/// The study's summary is HTML text; the study itself is one escaped JSON element
+/// (reportData) from which the page's script draws the history, each parameter's effect and
+/// importance, parallel coordinates, the trial table with each trial's curves, every trial's
+/// curves, rungs, backends, failures, and while the study runs (`live`) its running trials;
+/// a live page reloads itself every `live->reloadSeconds`. Every text from the study is
+/// escaped.
 std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTrial>& trials,
-                             const std::optional<StudyOwner>& liveOwner = std::nullopt);
+                             const std::optional<LiveStatus>& live = std::nullopt);
 
 /// The report of `trials` (as read from `store`), with their epochs read from it.
 std::string renderHtmlReport(const StudySpec& spec, StudyStore& store,
                              const std::vector<TrialRecord>& trials,
-                             const std::optional<StudyOwner>& liveOwner = std::nullopt);
+                             const std::optional<LiveStatus>& live = std::nullopt);
+
+/// The page around a report's data: `title` and `summaryHtml` (already escaped) above what
+/// the script draws from `data`.
+std::string reportPage(const std::string& title, const std::string& summaryHtml,
+                       const nlohmann::json& data);
 
 }  // namespace tunelab

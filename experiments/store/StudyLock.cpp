@@ -98,7 +98,8 @@ StudyLock::StudyLock(const std::filesystem::path& database) {
                 " (a file system without locks, such as NFS without its lock service?)");
   }
   takenOverFrom_ = readOwner(fd_);
-  const std::string record = recordOf({getpid(), hostName(), nowUtc()});
+  owner_ = {getpid(), hostName(), nowUtc()};
+  const std::string record = recordOf(owner_);
   if (ftruncate(fd_, 0) != 0 ||
       pwrite(fd_, record.data(), record.size(), 0) != static_cast<ssize_t>(record.size())) {
     const int error = errno;

@@ -45,6 +45,8 @@ class StudyLock {
 
   /// The owner recorded by a run that ended without releasing the study (killed), if any.
   const std::optional<StudyOwner>& takenOverFrom() const { return takenOverFrom_; }
+  /// This process, as the lock file records it.
+  const StudyOwner& owner() const { return owner_; }
 
   /// The process that owns `database` now, if a live one does. Takes no lock (a run starting
   /// at the same moment is not disturbed).
@@ -56,6 +58,7 @@ class StudyLock {
  private:
   int fd_ = -1;
   std::optional<StudyOwner> takenOverFrom_;
+  StudyOwner owner_;
 };
 
 }  // namespace tunelab

@@ -70,8 +70,23 @@ StudyRunner::StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& str
       progress_(progress),
       epochs_(store, kEpochBatchTime) {}
 
+void StudyRunner::reportEvery(double everySeconds, std::function<void(double)> write) {
+  reportEverySeconds_ = everySeconds;
+  writeReport_ = std::move(write);
+}
+
+void StudyRunner::writeLiveReportIfDue() {
+  if (reportEverySeconds_ <= 0 || !writeReport_) return;
+  const auto now = Clock::now();
+  if (std::chrono::duration<double>(now - lastReport_).count() < reportEverySeconds_) return;
+  lastReport_ = now;
+  epochs_.store();
+  writeReport_(std::chrono::duration<double>(now - started_).count());
+}
+
 RunSummary StudyRunner::run(const std::atomic<bool>& stop) {
   started_ = Clock::now();
+  lastReport_ = {};  // the first live report at once
   resume();
   total_ = expectedTrials(spec_);
   // An error on the coordinator (a full disk, a missing checkpoint) must not leave trials
@@ -166,6 +181,7 @@ void StudyRunner::loop(const std::atomic<bool>& stop) {
       continue;
     }
     epochs_.storeIfDue();
+    writeLiveReportIfDue();
     if (auto event = executor_.next(epochs_.patience(kIdleWait))) handle(std::move(*event));
   }
   epochs_.store();

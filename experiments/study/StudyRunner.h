@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -39,6 +40,9 @@ class StudyRunner {
   StudyRunner(const StudySpec& spec, StudyStore& store, Strategy& strategy, Pruner* pruner,
               Executor& executor, int threadsPerTrial, ProgressReporter& progress);
   RunSummary run(const std::atomic<bool>& stop);
+  /// While the study runs, `write` is called every `everySeconds` (0: never) with the seconds
+  /// since the run started, once the epochs so far are in the store: the live report.
+  void reportEvery(double everySeconds, std::function<void(double)> write);
 
  private:
   // A trial on one backend as the coordinator follows it.
@@ -67,6 +71,7 @@ class StudyRunner {
   void settle(Trial& trial, const TrialRun& result);
   void tellAndStore(Trial& trial, const TrialRun& result);
   void report(const TrialRecord& record);
+  void writeLiveReportIfDue();
 
   const StudySpec& spec_;
   StudyStore& store_;
@@ -88,6 +93,9 @@ class StudyRunner {
   TrialId bestId_ = -1;
   bool exhausted_ = false;
   bool stopping_ = false;
+  double reportEverySeconds_ = 0;
+  std::function<void(double)> writeReport_;
+  std::chrono::steady_clock::time_point lastReport_;
 };
 
 /// Seed of a trial: from the study seed and the trial id only, so results do not depend on

@@ -16,6 +16,7 @@
 #include "experiments/config/TrainingSpec.h"
 #include "experiments/files/ModelFile.h"
 #include "experiments/store/StudyStore.h"
+#include "tests/support/ReportPage.h"
 #include "tests/support/StudyFixture.h"
 #include "tests/support/TunelabProcess.h"
 
@@ -92,12 +93,13 @@ TEST_F(BestEpochTest, ValueBestEpochAndItsValuesAreOneEpochInTheStoreAndResultsC
     bestBeforeTheLast += ranked < static_cast<int>(epochs.size()) ? 1 : 0;
   }
   ASSERT_GE(bestBeforeTheLast, 2) << "the curves must peak before their last epoch";
-  // report.html: each trial's learning curves name and mark its best epoch.
-  const std::string report = test::readText(dir_ / "out" / "report.html");
+  // report.html: each trial's learning curves are marked at its best epoch.
+  const nlohmann::json data = test::reportDataOf(test::readText(dir_ / "out" / "report.html"));
   for (const auto& t : store.trials()) {
-    EXPECT_THAT(report, HasSubstr("trial " + std::to_string(t.id) + ", val_loss "));
-    EXPECT_THAT(report, HasSubstr("<g class=\"mark\"><title>best epoch " +
-                                  std::to_string(t.bestEpoch) + ": val_loss "));
+    const auto shown = std::find_if(data.at("trials").begin(), data.at("trials").end(),
+                                    [&](const auto& j) { return j.at("id") == t.id; });
+    ASSERT_NE(shown, data.at("trials").end());
+    EXPECT_EQ(shown->at("best_epoch"), t.bestEpoch);
   }
 }
 

@@ -210,7 +210,7 @@ constexpr Mistake kMistakes[] = {
     {"execution key misspelled",
      "seed: 1,", "sed: 1,",
      "31:33",
-     "execution.sed: unknown key 'sed' for the execution section (did you mean 'seed'?); valid keys: backend, checkpoint_every, output, parallel_trials, seed, threads_per_trial"},
+     "execution.sed: unknown key 'sed' for the execution section (did you mean 'seed'?); valid keys: backend, checkpoint_every, output, parallel_trials, report_every, seed, threads_per_trial"},
     {"execution backend unknown",
      "backend: reference", "backend: referense",
      "31:13",

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "experiments/cli/ExitCode.h"
+#include "tests/support/ReportPage.h"
 #include "tests/support/StoredProgress.h"
 #include "tests/support/StudyFixture.h"
 #include "tests/support/TestData.h"
@@ -142,11 +143,14 @@ TEST_F(StudyOwnerTest, StatusAndReportTellALiveRunFromAnInterruptedOne) {
   ASSERT_EQ(html.code, kExitOk) << html.err;
   const std::string report = test::readText(dir_ / "r.html");
   EXPECT_THAT(report, HasSubstr("Running now: tunelab run " + ownerText(live.pid())));
-  // The trial's row counts its stored epochs, and its curves are drawn.
-  EXPECT_GE(captured(report, "<td>0</td><td>running</td><td></td><td>[^<]*</td><td>([0-9]+)</td>"),
-            5);
-  EXPECT_GE(captured(report, "trial 0, running: ([0-9]+) epochs so far"), 5);
-  EXPECT_THAT(report, HasSubstr("<g class=\"val\"><title>val_loss</title>"));
+  // The running trial with its stored epochs, loss and val_loss so far, for its curves.
+  const nlohmann::json data = test::reportDataOf(report);
+  EXPECT_FALSE(data.at("live").is_null());
+  const auto& running = data.at("trials").at(0);
+  EXPECT_EQ(running.at("status"), "running");
+  EXPECT_GE(running.at("curves").at("epoch").size(), 5U);
+  EXPECT_EQ(running.at("curves").at("values").at("val_loss").size(),
+            running.at("curves").at("epoch").size());
   ASSERT_EQ(tunelab({"export", "live.db", "--format", "json", "-o", "r.json"}).code, kExitOk);
   const auto json = nlohmann::json::parse(test::readText(dir_ / "r.json"));
   EXPECT_EQ(json["running_now"]["pid"], live.pid());
@@ -162,8 +166,12 @@ TEST_F(StudyOwnerTest, StatusAndReportTellALiveRunFromAnInterruptedOne) {
   EXPECT_THAT(after.out, HasSubstr("1 trials did not finish; tunelab run resumes them"));
   EXPECT_THAT(tunelab({"best", "live.db"}).out, HasSubstr("Trials: 1 interrupted"));
   ASSERT_EQ(tunelab({"export", "live.db", "--format", "html", "-o", "r.html"}).code, kExitOk);
-  EXPECT_THAT(test::readText(dir_ / "r.html"), Not(HasSubstr("Running now")));
-  EXPECT_THAT(test::readText(dir_ / "r.html"), HasSubstr("<td>0</td><td>interrupted</td>"));
+  const std::string stopped = test::readText(dir_ / "r.html");
+  EXPECT_THAT(stopped, Not(HasSubstr("<p class=\"live\">Running now")));
+  EXPECT_THAT(stopped, HasSubstr("1 trials did not finish; tunelab run resumes them"));
+  const nlohmann::json stoppedData = test::reportDataOf(stopped);
+  EXPECT_TRUE(stoppedData.at("live").is_null()) << "a page nobody rewrites does not reload itself";
+  EXPECT_EQ(stoppedData.at("trials").at(0).at("status"), "interrupted");
 }
 
 }  // namespace

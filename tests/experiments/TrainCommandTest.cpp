@@ -9,7 +9,9 @@
 
 #include "experiments/cli/ExitCode.h"
 #include "experiments/cli/TrainCommand.h"
+#include "tests/support/ReportPage.h"
 #include "tests/support/TestData.h"
+#include "tests/support/TunelabProcess.h"
 
 namespace tunelab {
 namespace {
@@ -256,8 +258,35 @@ TEST_F(TrainCommandTest, ModelThatCannotBeWrittenExitsFourAndLeavesNoPartialFile
     left.push_back(entry.path().filename().string());
   }
   std::sort(left.begin(), left.end());
-  EXPECT_EQ(left, (std::vector<std::string>{"history.csv", "model.tunelab", "summary.txt"}));
+  EXPECT_EQ(left, (std::vector<std::string>{"history.csv", "model.tunelab", "report.html",
+                                            "summary.txt"}));
   EXPECT_TRUE(std::filesystem::is_empty(dir_ / "out" / "model.tunelab"));
+}
+
+// report.html of `tunelab train`: the model's curves per epoch (each value with its val_ twin,
+// as Keras records them), the epoch whose weights it keeps, the test metrics and the summary.
+TEST_F(TrainCommandTest, TrainWritesAReportWithTheModelsCurvesTestMetricsAndSummary) {
+  const auto o = train(toyExperiment(goodModel()));
+  ASSERT_EQ(o.code, kExitOk) << o.out << o.err;
+  const std::string html = test::readText(dir_ / "out" / "report.html");
+  const nlohmann::json data = test::reportDataOf(html);
+  EXPECT_EQ(data.at("mode"), "train");
+  ASSERT_EQ(data.at("trials").size(), 1U);
+  const auto& curves = data.at("trials")[0].at("curves");
+  const auto history = test::readCsvCells(dir_ / "out" / "history.csv");
+  ASSERT_EQ(curves.at("epoch").size() + 1, history.size()) << "one point per epoch of history.csv";
+  for (const auto* name : {"loss", "val_loss", "accuracy", "val_accuracy"}) {
+    const auto column = std::find(history[0].begin(), history[0].end(), name) - history[0].begin();
+    ASSERT_LT(static_cast<std::size_t>(column), history[0].size()) << name;
+    for (std::size_t e = 1; e < history.size(); ++e) {
+      const double expected = std::stod(history[e][static_cast<std::size_t>(column)]);
+      EXPECT_NEAR(curves.at("values").at(name)[e - 1].get<double>(), expected,
+                  1e-5 * std::abs(expected))
+          << name << " at epoch " << e;
+    }
+  }
+  EXPECT_THAT(html, HasSubstr("<p class=\"best\">Test: accuracy <b>"));
+  EXPECT_THAT(html, HasSubstr("<details open><summary>Model</summary><pre>"));
 }
 
 }  // namespace
