@@ -1,5 +1,6 @@
 #include "backends/common/ParallelBlocks.h"
 
+#include <dlfcn.h>
 #include <omp.h>
 
 namespace tunelab {
@@ -14,6 +15,11 @@ void runOnThreads(int threads, int blocks, void (*body)(void* context, int block
       body(context, block, omp_get_thread_num());
     }
   }
+}
+
+void keepOpenMpLoaded() {
+  // RTLD_NOLOAD: only the copy already loaded (with this plugin) is marked, nothing is loaded.
+  dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
 }  // namespace tunelab

@@ -18,6 +18,13 @@ namespace tunelab {
 void runOnThreads(int threads, int blocks, void (*body)(void* context, int block, int slot),
                   void* context);
 
+/// Keeps the OpenMP runtime (libgomp, loaded with the backend plugin that uses it) mapped for
+/// the rest of the process: its pooled worker threads outlive the regions that started them,
+/// and unmapping the library under them when the plugin is unloaded at exit is undefined (it
+/// also left libgomp's own start-up allocation reported as a leak "in an unknown module").
+/// Each backend plugin that uses OpenMP calls it when it registers.
+void keepOpenMpLoaded();
+
 /// Calls block(index, slot) for every index in [0, blocks), shared among up to `threads`
 /// threads, with flush-to-zero in every thread; slot numbers the thread that runs the block
 /// (0 to threads - 1; no two blocks run at once with one slot). On one thread the blocks run in
