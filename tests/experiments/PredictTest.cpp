@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
 
 #include "core/Graph.h"
 #include "core/Loss.h"
@@ -39,7 +42,28 @@ search:
 execution: {seed: 9, storage: study.db}
 )";
 
-class PredictTest : public test::StudyFixture {};
+class PredictTest : public test::StudyFixture {
+ protected:
+  // A saved model's weights rebuilt into a network and scored on the study's own test split.
+  std::map<std::string, double> scoreOnTestSplit(const SavedModel& model,
+                                                 const std::string& backendName) {
+    const TrainingSpec spec = parseTrainingSpec(model.experiment);
+    const PreparedData data = prepareData(spec.data, {{dir_}, {}, {}, false}, 9);
+    PluginHost plugins;
+    plugins.loadDirectories(PluginHost::searchPath({}));
+    const auto loss = makeLoss(spec.loss);
+    Graph graph(spec.layers, data.train.sampleShape, *loss, plugins.layers());
+    if (graph.params().size() != model.params.size()) {
+      throw std::runtime_error("the saved model has " + std::to_string(model.params.size()) +
+                               " parameters, its network " + std::to_string(graph.params().size()));
+    }
+    std::copy(model.params.begin(), model.params.end(), graph.params().begin());
+    std::copy(model.state.begin(), model.state.end(), graph.state().begin());
+    const auto backend = plugins.backends().create(backendName);
+    Trainer trainer(graph, *backend, *loss, spec.fit, Rng(0));
+    return trainer.evaluate(data.test);
+  }
+};
 
 TEST_F(PredictTest, SavedBestModelScoresTheTestSplitAsItsTrialDid) {
   const test::Outcome o = run(kStudy);
@@ -56,18 +80,7 @@ TEST_F(PredictTest, SavedBestModelScoresTheTestSplitAsItsTrialDid) {
   EXPECT_EQ(model.info.at("trial").get<int>(), best->id);
 
   // The saved weights on the study's own test split give the trial's stored test loss.
-  const TrainingSpec spec = parseTrainingSpec(model.experiment);
-  const PreparedData data = prepareData(spec.data, {{dir_}, {}, {}, false}, 9);
-  PluginHost plugins;
-  plugins.loadDirectories(PluginHost::searchPath({}));
-  const auto loss = makeLoss(spec.loss);
-  Graph graph(spec.layers, data.train.sampleShape, *loss, plugins.layers());
-  ASSERT_EQ(graph.params().size(), model.params.size());
-  std::copy(model.params.begin(), model.params.end(), graph.params().begin());
-  std::copy(model.state.begin(), model.state.end(), graph.state().begin());
-  const auto backend = plugins.backends().create(best->backend);
-  Trainer trainer(graph, *backend, *loss, spec.fit, Rng(0));
-  const auto test = trainer.evaluate(data.test);
+  const auto test = scoreOnTestSplit(model, best->backend);
   EXPECT_DOUBLE_EQ(test.at("loss"), best->finalValues.at("test_loss").get<double>());
   EXPECT_DOUBLE_EQ(test.at("accuracy"), best->finalValues.at("test_accuracy").get<double>());
 
@@ -153,17 +166,7 @@ TEST_F(PredictTest, ParameterisedActivationsRoundTripThroughTheModelFile) {
   const auto& firstLayer = model.experiment.at("model").at("layers").at(0);
   EXPECT_EQ(firstLayer.at("activation").at("alpha"), best->params.at("slope"));
 
-  const TrainingSpec spec = parseTrainingSpec(model.experiment);
-  const PreparedData data = prepareData(spec.data, {{dir_}, {}, {}, false}, 9);
-  PluginHost plugins;
-  plugins.loadDirectories(PluginHost::searchPath({}));
-  const auto loss = makeLoss(spec.loss);
-  Graph graph(spec.layers, data.train.sampleShape, *loss, plugins.layers());
-  std::copy(model.params.begin(), model.params.end(), graph.params().begin());
-  std::copy(model.state.begin(), model.state.end(), graph.state().begin());
-  const auto backend = plugins.backends().create(best->backend);
-  Trainer trainer(graph, *backend, *loss, spec.fit, Rng(0));
-  EXPECT_DOUBLE_EQ(trainer.evaluate(data.test).at("loss"),
+  EXPECT_DOUBLE_EQ(scoreOnTestSplit(model, best->backend).at("loss"),
                    best->finalValues.at("test_loss").get<double>());
 
   const test::Outcome p = predict(file, dir_ / "toy.csv");
