@@ -11,6 +11,7 @@
 #include "core/LayerRegistry.h"
 #include "core/Trainer.h"
 #include "core/layers/StandardLayers.h"
+#include "tests/support/TestData.h"
 
 namespace tunelab {
 namespace {
@@ -104,23 +105,7 @@ TEST(Constraint, BadNamesKeysAndValuesNameTheKey) {
 }
 
 // Two noisy Gaussian blobs in 4-D, a problem a small MLP learns with large weights.
-Dataset blobs(std::size_t n) {
-  Dataset d;
-  d.x = Matrix(n, 4);
-  d.y = Matrix(n, 1);
-  d.sampleShape = Shape{4};
-  d.task = TaskKind::Binary;
-  d.classNames = {"a", "b"};
-  Rng rng(1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float label = static_cast<float>(i % 2);
-    d.y(i, 0) = label;
-    for (std::size_t j = 0; j < 4; ++j) {
-      d.x(i, j) = static_cast<float>(rng.normal()) + (label > 0 ? 2.0F : -2.0F);
-    }
-  }
-  return d;
-}
+Dataset blobs(std::size_t n) { return test::twoBlobs(n, 1, 2.0F); }
 
 constexpr float kMaxNorm = 0.3F;
 

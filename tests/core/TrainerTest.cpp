@@ -9,28 +9,13 @@
 #include "core/LayerRegistry.h"
 #include "core/Trainer.h"
 #include "core/layers/StandardLayers.h"
+#include "tests/support/TestData.h"
 
 namespace tunelab {
 namespace {
 
 // Two noisy Gaussian blobs in 4-D: a binary problem an MLP learns in a few epochs.
-Dataset blobs(std::size_t n, std::uint64_t seed) {
-  Dataset d;
-  d.x = Matrix(n, 4);
-  d.y = Matrix(n, 1);
-  d.sampleShape = Shape{4};
-  d.task = TaskKind::Binary;
-  d.classNames = {"a", "b"};
-  Rng rng(seed);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float label = static_cast<float>(i % 2);
-    d.y(i, 0) = label;
-    for (std::size_t j = 0; j < 4; ++j) {
-      d.x(i, j) = static_cast<float>(rng.normal()) + (label > 0 ? 1.0F : -1.0F);
-    }
-  }
-  return d;
-}
+Dataset blobs(std::size_t n, std::uint64_t seed) { return test::twoBlobs(n, seed, 1.0F); }
 
 struct TrainingSetup {
   LayerRegistry registry;

@@ -69,4 +69,22 @@ std::filesystem::path tunelabExecutable() {
   return std::filesystem::path(TUNELAB_BINARY_DIR) / "bin" / "tunelab";
 }
 
+Dataset twoBlobs(std::size_t n, std::uint64_t seed, float offset) {
+  Dataset d;
+  d.x = Matrix(n, 4);
+  d.y = Matrix(n, 1);
+  d.sampleShape = Shape{4};
+  d.task = TaskKind::Binary;
+  d.classNames = {"a", "b"};
+  Rng rng(seed);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float label = static_cast<float>(i % 2);
+    d.y(i, 0) = label;
+    for (std::size_t j = 0; j < 4; ++j) {
+      d.x(i, j) = static_cast<float>(rng.normal()) + (label > 0 ? offset : -offset);
+    }
+  }
+  return d;
+}
+
 }  // namespace tunelab::test

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/data/Dataset.h"
 #include "core/data/DatasetResolver.h"
 
 namespace tunelab::test {
@@ -39,6 +40,10 @@ std::filesystem::path binaryDir();
 
 /// The project's source directory.
 std::filesystem::path sourceDir();
+
+/// Two noisy Gaussian blobs in 4-D, labels 0 and 1 in turn, centred at -offset and +offset:
+/// a binary problem a small MLP learns in a few epochs.
+Dataset twoBlobs(std::size_t n, std::uint64_t seed, float offset);
 
 }  // namespace tunelab::test
 
