@@ -2,6 +2,7 @@
 #include "core/Constraint.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/Error.h"
@@ -13,25 +14,15 @@ namespace {
 
 constexpr double kEpsilon = 1e-7;  // Keras' backend.epsilon(), added to every norm
 
-const std::vector<std::string>& names() {
-  static const std::vector<std::string> kNames = {"max_norm", "non_neg", "unit_norm",
-                                                  "min_max_norm"};
-  return kNames;
-}
-
 // Keras' class names, as keras.constraints.get also takes them.
-std::string canonicalName(const std::string& type, bool fromObject) {
-  if (type == "MaxNorm") return "max_norm";
-  if (type == "NonNeg") return "non_neg";
-  if (type == "UnitNorm") return "unit_norm";
-  if (type == "MinMaxNorm") return "min_max_norm";
-  if (std::find(names().begin(), names().end(), type) != names().end()) return type;
-  std::string message = "unknown constraint '" + type + "'";
-  if (auto near = nearestName(type, names()); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
-  }
-  throw ConfigError(fromObject ? "type" : "",
-                    message + "; valid constraints: " + joinNames(names()));
+constexpr std::array kConstraintAliases = {
+    NameAlias{"MaxNorm", "max_norm"}, NameAlias{"NonNeg", "non_neg"},
+    NameAlias{"UnitNorm", "unit_norm"}, NameAlias{"MinMaxNorm", "min_max_norm"}};
+
+const KerasNames& kerasConstraints() {
+  static const KerasNames kKnown{
+      "constraint", {"max_norm", "non_neg", "unit_norm", "min_max_norm"}, kConstraintAliases, ""};
+  return kKnown;
 }
 
 std::size_t readAxis(const nlohmann::json& value, std::size_t rank) {
@@ -97,7 +88,7 @@ double rescale(const Constraint& c, double norm) {
 
 }  // namespace
 
-std::vector<std::string> constraintNames() { return names(); }
+std::vector<std::string> constraintNames() { return kerasConstraints().names; }
 
 void Constraint::apply(std::span<float> weights, const Shape& shape) const {
   if (kind == ConstraintKind::None) return;
@@ -137,8 +128,8 @@ Constraint parseConstraint(const nlohmann::json& spec, std::size_t rank) {
   if (spec.is_null()) return {};
   const bool fromObject = !spec.is_string();
   Options o(fromObject ? spec : kNoOptions, "a constraint");
-  const std::string name =
-      canonicalName(fromObject ? o.string("type") : spec.get<std::string>(), fromObject);
+  const std::string name = canonicalName(fromObject ? o.string("type") : spec.get<std::string>(),
+                                         kerasConstraints(), fromObject ? "type" : "");
   Constraint c;
   readArguments(c, name, o, rank);
   o.finish();

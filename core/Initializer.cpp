@@ -12,55 +12,31 @@ namespace tunelab {
 
 namespace {
 
-const std::vector<std::string>& names() {
-  static const std::vector<std::string> kNames = {"zeros",
-                                                  "ones",
-                                                  "constant",
-                                                  "random_normal",
-                                                  "random_uniform",
-                                                  "truncated_normal",
-                                                  "variance_scaling",
-                                                  "glorot_uniform",
-                                                  "glorot_normal",
-                                                  "he_uniform",
-                                                  "he_normal",
-                                                  "lecun_uniform",
-                                                  "lecun_normal",
-                                                  "orthogonal",
-                                                  "identity"};
-  return kNames;
-}
-
-struct Alias {
-  std::string_view alias;
-  std::string_view name;
-};
-
 // Keras' other spellings (keras.initializers.get): its short aliases and its class names.
-constexpr std::array kAliases = {
-    Alias{"zero", "zeros"},
-    Alias{"Zeros", "zeros"},
-    Alias{"one", "ones"},
-    Alias{"Ones", "ones"},
-    Alias{"Constant", "constant"},
-    Alias{"normal", "random_normal"},
-    Alias{"RandomNormal", "random_normal"},
-    Alias{"uniform", "random_uniform"},
-    Alias{"RandomUniform", "random_uniform"},
-    Alias{"TruncatedNormal", "truncated_normal"},
-    Alias{"VarianceScaling", "variance_scaling"},
-    Alias{"GlorotUniform", "glorot_uniform"},
-    Alias{"GlorotNormal", "glorot_normal"},
-    Alias{"HeUniform", "he_uniform"},
-    Alias{"HeNormal", "he_normal"},
-    Alias{"LecunUniform", "lecun_uniform"},
-    Alias{"LecunNormal", "lecun_normal"},
-    Alias{"Orthogonal", "orthogonal"},
-    Alias{"OrthogonalInitializer", "orthogonal"},
-    Alias{"orthogonal_initializer", "orthogonal"},
-    Alias{"Identity", "identity"},
-    Alias{"IdentityInitializer", "identity"},
-    Alias{"identity_initializer", "identity"},
+constexpr std::array kInitializerAliases = {
+    NameAlias{"zero", "zeros"},
+    NameAlias{"Zeros", "zeros"},
+    NameAlias{"one", "ones"},
+    NameAlias{"Ones", "ones"},
+    NameAlias{"Constant", "constant"},
+    NameAlias{"normal", "random_normal"},
+    NameAlias{"RandomNormal", "random_normal"},
+    NameAlias{"uniform", "random_uniform"},
+    NameAlias{"RandomUniform", "random_uniform"},
+    NameAlias{"TruncatedNormal", "truncated_normal"},
+    NameAlias{"VarianceScaling", "variance_scaling"},
+    NameAlias{"GlorotUniform", "glorot_uniform"},
+    NameAlias{"GlorotNormal", "glorot_normal"},
+    NameAlias{"HeUniform", "he_uniform"},
+    NameAlias{"HeNormal", "he_normal"},
+    NameAlias{"LecunUniform", "lecun_uniform"},
+    NameAlias{"LecunNormal", "lecun_normal"},
+    NameAlias{"Orthogonal", "orthogonal"},
+    NameAlias{"OrthogonalInitializer", "orthogonal"},
+    NameAlias{"orthogonal_initializer", "orthogonal"},
+    NameAlias{"Identity", "identity"},
+    NameAlias{"IdentityInitializer", "identity"},
+    NameAlias{"identity_initializer", "identity"},
 };
 
 struct Preset {
@@ -80,17 +56,15 @@ constexpr std::array kPresets = {
     Preset{"lecun_normal", 1.0, FanMode::FanIn, ScalingDistribution::TruncatedNormal},
 };
 
-std::string canonicalName(const std::string& type, bool fromObject) {
-  for (const Alias& a : kAliases) {
-    if (a.alias == type) return std::string(a.name);
-  }
-  if (std::find(names().begin(), names().end(), type) != names().end()) return type;
-  std::string message = "unknown initializer '" + type + "'";
-  if (auto near = nearestName(type, names()); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
-  }
-  throw ConfigError(fromObject ? "type" : "",
-                    message + "; valid initializers: " + joinNames(names()));
+const KerasNames& kerasInitializers() {
+  static const KerasNames kKnown{
+      "initializer",
+      {"zeros", "ones", "constant", "random_normal", "random_uniform", "truncated_normal",
+       "variance_scaling", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
+       "lecun_uniform", "lecun_normal", "orthogonal", "identity"},
+      kInitializerAliases,
+      ""};
+  return kKnown;
 }
 
 void readVarianceScaling(Initializer& init, Options& o) {
@@ -149,14 +123,15 @@ bool isRandom(InitializerKind kind) {
 
 }  // namespace
 
-std::vector<std::string> initializerNames() { return names(); }
+std::vector<std::string> initializerNames() { return kerasInitializers().names; }
 
 Initializer parseInitializer(const nlohmann::json& spec) {
   static const nlohmann::json kNoOptions = nlohmann::json::object();
   const bool fromObject = !spec.is_string();
   Options o(fromObject ? spec : kNoOptions, "an initializer");
   Initializer init;
-  init.name = canonicalName(fromObject ? o.string("type") : spec.get<std::string>(), fromObject);
+  init.name = canonicalName(fromObject ? o.string("type") : spec.get<std::string>(),
+                            kerasInitializers(), fromObject ? "type" : "");
   readArguments(init, o);
   if (isRandom(init.kind) && !o.raw("seed").is_null()) {
     init.seed = static_cast<std::uint64_t>(o.integer("seed", {.min = 0}));

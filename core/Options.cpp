@@ -68,6 +68,20 @@ std::string joinNames(const std::vector<std::string>& names) {
   return out;
 }
 
+std::string canonicalName(const std::string& type, const KerasNames& known,
+                          const std::string& key) {
+  for (const NameAlias& a : known.aliases) {
+    if (a.alias == type) return std::string(a.name);
+  }
+  if (std::find(known.names.begin(), known.names.end(), type) != known.names.end()) return type;
+  std::string message = "unknown " + known.kind + " '" + type + "'";
+  if (auto near = nearestName(type, known.names); !near.empty()) {
+    message += " (did you mean '" + near + "'?)";
+  }
+  throw ConfigError(
+      key, message + "; valid " + known.kind + "s: " + joinNames(known.names) + known.alsoValid);
+}
+
 Options::Options(const nlohmann::json& json, std::string what)
     : json_(json), what_(std::move(what)) {
   if (!json_.is_null() && !json_.is_object()) {

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/Export.h"
@@ -68,5 +70,25 @@ TUNELAB_API std::string nearestName(const std::string& word,
                                     const std::vector<std::string>& candidates);
 /// "a, b, c": for messages.
 TUNELAB_API std::string joinNames(const std::vector<std::string>& names);
+
+/// Another spelling Keras takes for a name (its class name, a short form): {"HeNormal",
+/// "he_normal"}.
+struct NameAlias {
+  std::string_view alias;
+  std::string_view name;
+};
+
+/// The names of one kind of Keras object (initializers, regularizers, ...) and their aliases.
+struct KerasNames {
+  std::string kind;  // "initializer": in "unknown initializer 'x'; valid initializers: ..."
+  std::vector<std::string> names;
+  std::span<const NameAlias> aliases;
+  std::string alsoValid;  // appended to the list of valid names: ", or {l1: x, l2: y}"
+};
+
+/// `type` as one of `known.names`, an alias turned into its name; anything else is a
+/// ConfigError at `key` naming the nearest name and every valid one.
+TUNELAB_API std::string canonicalName(const std::string& type, const KerasNames& known,
+                                      const std::string& key);
 
 }  // namespace tunelab

@@ -1,6 +1,7 @@
 // Keras' weight regularizers: reading them, and the L1/L2 penalty.
 #include "core/Regularizer.h"
 
+#include <array>
 #include <cmath>
 #include <string_view>
 
@@ -13,24 +14,17 @@ namespace {
 
 constexpr double kShortcutFactor = 0.01;  // Keras' factor for "l1", "l2", "l1_l2"
 
-const std::vector<std::string>& names() {
-  static const std::vector<std::string> kNames = {"l1", "l2", "l1_l2", "orthogonal_regularizer"};
-  return kNames;
-}
-
 // Keras' class names, as keras.regularizers.get also takes them.
-std::string canonicalName(const std::string& type, bool fromObject) {
-  if (type == "L1") return "l1";
-  if (type == "L2") return "l2";
-  if (type == "L1L2") return "l1_l2";
-  if (type == "OrthogonalRegularizer") return "orthogonal_regularizer";
-  if (std::find(names().begin(), names().end(), type) != names().end()) return type;
-  std::string message = "unknown regularizer '" + type + "'";
-  if (auto near = nearestName(type, names()); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
-  }
-  throw ConfigError(fromObject ? "type" : "", message + "; valid regularizers: " +
-                                                  joinNames(names()) + ", or {l1: x, l2: y}");
+constexpr std::array kRegularizerAliases = {
+    NameAlias{"L1", "l1"}, NameAlias{"L2", "l2"}, NameAlias{"L1L2", "l1_l2"},
+    NameAlias{"OrthogonalRegularizer", "orthogonal_regularizer"}};
+
+const KerasNames& kerasRegularizers() {
+  static const KerasNames kKnown{"regularizer",
+                                 {"l1", "l2", "l1_l2", "orthogonal_regularizer"},
+                                 kRegularizerAliases,
+                                 ", or {l1: x, l2: y}"};
+  return kKnown;
 }
 
 Regularizer readArguments(const std::string& name, Options& o, bool shortcut) {
@@ -91,8 +85,9 @@ Regularizer parseRegularizer(const nlohmann::json& spec) {
   Options o(shortcut ? kNoOptions : spec, "a regularizer");
   // {l1: x, l2: y} without a type: Keras' L1L2 class.
   std::string name = "l1_l2";
-  if (shortcut) name = canonicalName(spec.get<std::string>(), false);
-  if (!shortcut && o.has("type")) name = canonicalName(o.string("type"), true);
+  if (shortcut) name = canonicalName(spec.get<std::string>(), kerasRegularizers(), "");
+  if (!shortcut && o.has("type"))
+    name = canonicalName(o.string("type"), kerasRegularizers(), "type");
   Regularizer r = readArguments(name, o, shortcut);
   o.finish();
   return r;

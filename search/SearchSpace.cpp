@@ -10,14 +10,14 @@ namespace tunelab {
 
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
-std::vector<json> listOf(const json& value) {
+std::vector<Json> listOf(const Json& value) {
   if (value.is_array()) return {value.begin(), value.end()};
   return {value};
 }
 
-void parseRange(Parameter& p, Options& o, const json& spec) {
+void parseRange(Parameter& p, Options& o, const Json& spec) {
   p.min = o.number("min");
   p.max = o.number("max");
   const bool integers = spec.at("min").is_number_integer() && spec.at("max").is_number_integer();
@@ -29,11 +29,11 @@ void parseRange(Parameter& p, Options& o, const json& spec) {
   p.step = o.number("q", 0.0, {.min = 0});
   if (p.min > p.max) {
     throw ConfigError("min",
-                      "min " + json(p.min).dump() + " is greater than max " + json(p.max).dump());
+                      "min " + Json(p.min).dump() + " is greater than max " + Json(p.max).dump());
   }
   if (p.log && p.min <= 0) {
     throw ConfigError(
-        "min", distribution + " needs min > 0 (it samples log(x)), got " + json(p.min).dump());
+        "min", distribution + " needs min > 0 (it samples log(x)), got " + Json(p.min).dump());
   }
   if (p.kind == Parameter::Kind::Int) {
     if (p.min != std::floor(p.min) || p.max != std::floor(p.max)) {
@@ -43,7 +43,7 @@ void parseRange(Parameter& p, Options& o, const json& spec) {
   }
 }
 
-void parseCondition(Parameter& p, const json& when) {
+void parseCondition(Parameter& p, const Json& when) {
   if (!when.is_object() || when.size() != 1) {
     throw ConfigError("when",
                       "expected one 'parameter: value' pair (or a list of values), e.g. "
@@ -55,7 +55,7 @@ void parseCondition(Parameter& p, const json& when) {
 }
 
 // Whether `parent` can take `value` (a range's values are not listed: any number in it).
-bool canTake(const Parameter& parent, const json& value) {
+bool canTake(const Parameter& parent, const Json& value) {
   if (parent.kind == Parameter::Kind::Constant || parent.kind == Parameter::Kind::Categorical) {
     return std::find(parent.values.begin(), parent.values.end(), value) != parent.values.end();
   }
@@ -63,20 +63,16 @@ bool canTake(const Parameter& parent, const json& value) {
          value.get<double>() <= parent.max;
 }
 
-std::string shown(const json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 // Every value a condition names is one its parameter can take (a typo never holds).
-void checkConditionValues(const Parameter& p, const Parameter& parent, const json& when) {
+void checkConditionValues(const Parameter& p, const Parameter& parent, const Json& when) {
   const bool list = when.at(p.whenParent).is_array();
   for (std::size_t i = 0; i < p.whenValues.size(); ++i) {
-    const json& value = p.whenValues[i];
+    const Json& value = p.whenValues[i];
     if (canTake(parent, value)) continue;
     std::vector<std::string> names;
-    for (const auto& v : parent.values) names.push_back(shown(v));
-    std::string message = "'" + parent.name + "' never takes the value " + shown(value);
-    if (auto near = nearestName(shown(value), names); value.is_string() && !near.empty()) {
+    for (const auto& v : parent.values) names.push_back(shownValue(v));
+    std::string message = "'" + parent.name + "' never takes the value " + shownValue(value);
+    if (auto near = nearestName(shownValue(value), names); value.is_string() && !near.empty()) {
       message += " (did you mean '" + near + "'?)";
     }
     if (!names.empty()) message += "; its values: " + joinNames(names);
@@ -97,7 +93,7 @@ std::string unknownParent(const std::string& name, const std::vector<Parameter>&
   return message;
 }
 
-Parameter parseParameter(const std::string& name, const json& spec) {
+Parameter parseParameter(const std::string& name, const Json& spec) {
   if (!spec.is_object()) {
     throw ConfigError(
         "", "expected {value: x}, {values: [...]} or {min: a, max: b}, got " + spec.dump());
@@ -109,7 +105,7 @@ Parameter parseParameter(const std::string& name, const json& spec) {
     p.kind = Parameter::Kind::Constant;
     p.values = {o.raw("value")};
   } else if (o.has("values")) {
-    const json& values = o.raw("values");
+    const Json& values = o.raw("values");
     if (!values.is_array() || values.empty()) {
       throw ConfigError("values", "expected a non-empty list of values");
     }
@@ -313,6 +309,10 @@ std::string SearchSpace::fingerprint() const {
                    {"when_values", p.whenValues}});
   }
   return out.dump();
+}
+
+std::string shownValue(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 }  // namespace tunelab

@@ -78,4 +78,7 @@ class TUNELAB_API SearchSpace {
   std::vector<std::size_t> searchable_;  // indices of non-constant parameters
 };
 
+/// A value as a user wrote it, for messages: a string without its quotes, anything else as JSON.
+TUNELAB_API std::string shownValue(const nlohmann::json& value);
+
 }  // namespace tunelab

@@ -4,31 +4,28 @@
 #include <sstream>
 
 #include "experiments/study/StudyRunner.h"
+#include "search/SearchSpace.h"
 
 namespace tunelab {
 
 namespace {
 
-std::string shown(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 std::string describe(const Parameter& p) {
   std::ostringstream text;
   switch (p.kind) {
     case Parameter::Kind::Constant:
-      text << "= " << shown(p.values.front());
+      text << "= " << shownValue(p.values.front());
       break;
     case Parameter::Kind::Categorical:
       for (std::size_t i = 0; i < p.values.size(); ++i) {
-        text << (i == 0 ? "{" : ", ") << shown(p.values[i]);
+        text << (i == 0 ? "{" : ", ") << shownValue(p.values[i]);
       }
       text << "}";
       break;
     case Parameter::Kind::Int:
     case Parameter::Kind::Float:
-      text << "[" << shown(p.valueAt(0)) << ", "
-           << shown(p.finite() ? p.valueAt(p.cardinality() - 1) : nlohmann::json(p.max)) << "]"
+      text << "[" << shownValue(p.valueAt(0)) << ", "
+           << shownValue(p.finite() ? p.valueAt(p.cardinality() - 1) : nlohmann::json(p.max)) << "]"
            << (p.kind == Parameter::Kind::Int ? " int" : "") << (p.log ? " log" : "");
       if (p.step > 0) text << " q=" << p.step;
       break;

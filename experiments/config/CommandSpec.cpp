@@ -3,6 +3,7 @@
 #include "core/Error.h"
 #include "core/Options.h"
 #include "experiments/config/Duration.h"
+#include "search/SearchSpace.h"
 
 namespace tunelab {
 
@@ -21,7 +22,7 @@ CommandSpec parseCommandSpec(const nlohmann::json& objective) {
       throw ConfigError("command[" + std::to_string(i) + "]",
                         "expected a string or a number, got " + arg.dump());
     }
-    spec.argv.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
+    spec.argv.push_back(shownValue(arg));
   }
   if (o.has("timeout")) spec.timeout = parseDuration(o.raw("timeout"), "timeout", false);
   o.finish();

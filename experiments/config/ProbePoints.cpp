@@ -6,23 +6,24 @@
 #include <utility>
 
 #include "experiments/config/ParameterBinding.h"
+#include "search/SearchSpace.h"
 
 namespace tunelab {
 
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
 std::string keyOf(const Parameter& p) { return "search.parameters." + p.name; }
 
 // The values of `p` worth checking, each with the key path that writes it.
-std::vector<std::pair<json, std::string>> valuesToCheck(const Parameter& p) {
+std::vector<std::pair<Json, std::string>> valuesToCheck(const Parameter& p) {
   const std::string key = keyOf(p);
   switch (p.kind) {
     case Parameter::Kind::Constant:
       return {{p.values.front(), key + ".value"}};
     case Parameter::Kind::Categorical: {
-      std::vector<std::pair<json, std::string>> out;
+      std::vector<std::pair<Json, std::string>> out;
       for (std::size_t i = 0; i < p.values.size(); ++i) {
         out.emplace_back(p.values[i], key + ".values[" + std::to_string(i) + "]");
       }
@@ -38,7 +39,7 @@ std::vector<std::pair<json, std::string>> valuesToCheck(const Parameter& p) {
 }
 
 // Where the file writes `value` of `p`: its place in a list, a range's end, or the parameter.
-std::string sourceOf(const Parameter& p, const json& value) {
+std::string sourceOf(const Parameter& p, const Json& value) {
   for (const auto& [candidate, key] : valuesToCheck(p)) {
     if (candidate == value) return key;
   }
@@ -46,9 +47,9 @@ std::string sourceOf(const Parameter& p, const json& value) {
 }
 
 // The value `p` takes in a point built from `base`, with `forced` values set apart.
-json completed(const SearchSpace& space, const json& base,
-               const std::map<std::string, json>& forced) {
-  json point = json::object();
+Json completed(const SearchSpace& space, const Json& base,
+               const std::map<std::string, Json>& forced) {
+  Json point = Json::object();
   for (const auto& p : space.parameters()) {
     if (auto it = forced.find(p.name); it != forced.end()) {
       point[p.name] = it->second;
@@ -60,9 +61,9 @@ json completed(const SearchSpace& space, const json& base,
 }
 
 // `name` set to `value`, its parents set so that it is active.
-ProbePoint pointWith(const SearchSpace& space, const json& base, const Parameter& p,
-                     const json& value) {
-  std::map<std::string, json> forced{{p.name, value}};
+ProbePoint pointWith(const SearchSpace& space, const Json& base, const Parameter& p,
+                     const Json& value) {
+  std::map<std::string, Json> forced{{p.name, value}};
   for (const Parameter* q = &p; q->conditional();) {
     const Parameter* parent = space.find(q->whenParent);
     const auto& when = q->whenValues;
@@ -84,8 +85,8 @@ void addSources(const SearchSpace& space, ProbePoint& point) {
 }
 
 // The parameter whose "$name" the file writes at `keyPath` or at one of its parents.
-std::optional<std::string> referenceAt(const json& root, const std::string& keyPath) {
-  const json* node = &root;
+std::optional<std::string> referenceAt(const Json& root, const std::string& keyPath) {
+  const Json* node = &root;
   std::size_t i = 0;
   while (node != nullptr) {
     if (auto name = referencedParameter(*node)) return name;
@@ -109,10 +110,6 @@ std::optional<std::string> referenceAt(const json& root, const std::string& keyP
   return std::nullopt;
 }
 
-std::string shown(const json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 // A misspelled or misplaced key (Options::finish): the key is the mistake, not its value.
 bool isKeyMistake(const ConfigError& error) { return error.detail().starts_with("unknown key '"); }
 
@@ -134,8 +131,8 @@ std::vector<ProbePoint> probePoints(const SearchSpace& space) {
   return points;
 }
 
-ProbePoint combinedPoint(const SearchSpace& space, const json& base,
-                         const std::map<std::string, json>& choices) {
+ProbePoint combinedPoint(const SearchSpace& space, const Json& base,
+                         const std::map<std::string, Json>& choices) {
   ProbePoint point;
   for (const auto& p : space.parameters()) {
     if (!space.active(p, point.params)) continue;
@@ -148,13 +145,13 @@ ProbePoint combinedPoint(const SearchSpace& space, const json& base,
   return point;
 }
 
-ConfigError blameParameter(const ConfigError& error, const ProbePoint& point, const json& root) {
+ConfigError blameParameter(const ConfigError& error, const ProbePoint& point, const Json& root) {
   if (isKeyMistake(error)) return error;
   std::string name = referenceAt(root, error.keyPath()).value_or(point.varied);
   const auto source = point.sources.find(name);
   if (name.empty() || source == point.sources.end()) return error;
   return {source->second,
-          "with $" + name + " = " + shown(point.params.at(name)) + ": " + error.what()};
+          "with $" + name + " = " + shownValue(point.params.at(name)) + ": " + error.what()};
 }
 
 }  // namespace tunelab

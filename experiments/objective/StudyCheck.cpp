@@ -9,7 +9,7 @@ namespace tunelab {
 
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
 // Where the file names the i-th objective: search.metric, search.metric[i], and ".name" after
 // either when it is a mapping.
@@ -72,7 +72,7 @@ class Checker {
 };
 
 // For each parameter, its value that gave the smallest (or largest) model where it was varied.
-std::map<std::string, json> extremeChoices(const std::vector<ProbePoint>& points,
+std::map<std::string, Json> extremeChoices(const std::vector<ProbePoint>& points,
                                            const std::vector<ProbedModel>& models, bool largest) {
   std::map<std::string, std::size_t> best;
   for (const auto& [name, value] : points.front().params.items()) best[name] = 0;
@@ -85,7 +85,7 @@ std::map<std::string, json> extremeChoices(const std::vector<ProbePoint>& points
       best[name] = i;
     }
   }
-  std::map<std::string, json> choices;
+  std::map<std::string, Json> choices;
   for (const auto& [name, i] : best) choices[name] = points[i].params.at(name);
   return choices;
 }

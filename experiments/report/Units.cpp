@@ -20,7 +20,7 @@ Unit unitOf(double seconds) {
   return {1, "s"};
 }
 
-std::string number(double value) {
+std::string threeFigures(double value) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(value >= 100 ? 0 : (value >= 10 ? 1 : 2)) << value;
   return s.str();
@@ -32,8 +32,9 @@ std::string readableRange(double median, double low, double high) {
   if (!std::isfinite(median)) return "n/a";
   // The unit of the largest figure, so that a slow outlier never prints as "28367 us".
   const Unit unit = unitOf(std::max({median, low, high}));
-  return number(median * unit.scale) + " " + unit.name + " (" + number(low * unit.scale) + "-" +
-         number(high * unit.scale) + " " + unit.name + ")";
+  return threeFigures(median * unit.scale) + " " + unit.name + " (" +
+         threeFigures(low * unit.scale) + "-" + threeFigures(high * unit.scale) + " " + unit.name +
+         ")";
 }
 
 std::string readableValue(double value) {
@@ -50,7 +51,7 @@ std::string readableSeconds(double seconds) {
   if (!std::isfinite(seconds)) return "n/a";
   if (seconds < 120) {
     const Unit unit = unitOf(seconds);
-    return number(seconds * unit.scale) + " " + unit.name;
+    return threeFigures(seconds * unit.scale) + " " + unit.name;
   }
   std::ostringstream s;
   const auto whole = static_cast<long long>(std::llround(seconds));

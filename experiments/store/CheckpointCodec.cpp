@@ -20,9 +20,9 @@ nlohmann::json historyToJson(const std::vector<EpochRecord>& history) {
   return out;
 }
 
-std::vector<EpochRecord> historyFromJson(const nlohmann::json& json) {
+std::vector<EpochRecord> historyFromJson(const nlohmann::json& records) {
   std::vector<EpochRecord> history;
-  for (const auto& r : json) {
+  for (const auto& r : records) {
     EpochRecord record;
     record.epoch = r.at("epoch").get<int>();
     record.learningRate = r.at("lr").get<double>();

@@ -22,10 +22,6 @@ BackendConformance::~BackendConformance() = default;
 
 namespace {
 
-struct Product {
-  std::size_t m, n, k;
-};
-
 std::string describe(const Product& p, Transpose ta, Transpose tb) {
   return std::to_string(p.m) + "x" + std::to_string(p.n) + "x" + std::to_string(p.k) +
          (ta == Transpose::Yes ? " aT" : "") + (tb == Transpose::Yes ? " bT" : "");

@@ -17,14 +17,6 @@ std::unique_ptr<Backend> BackendThreads::withThreads(int threads) const {
   return backend;
 }
 
-namespace {
-
-struct Product {
-  std::size_t m, n, k;
-};
-
-}  // namespace
-
 TEST_P(BackendThreads, GemmGivesTheBitsOfOneThread) {
   // Cut by rows, by columns, into 2, 4 and 8 blocks, with edges that are not multiples of any
   // kernel's tile.

@@ -10,6 +10,11 @@
 
 namespace tunelab::testing {
 
+/// The shape of a product C (m x n) = A (m x k) B (k x n).
+struct Product {
+  std::size_t m, n, k;
+};
+
 /// A matrix of uniform values in [-1, 1) whose rows are `pad` floats wider than its columns,
 /// with NaN in the padding: a backend that reads or writes outside the view, or assumes
 /// contiguous rows, shows up as a NaN or as changed padding.

@@ -13,12 +13,6 @@
 namespace tunelab {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
 TrainReport trainExample(const std::string& config, std::vector<std::string> overrides) {
   TrainArguments args;
   args.experiment = test::sourceDir() / "experiments" / "configs" / config;
@@ -35,7 +29,7 @@ TrainReport trainExample(const std::string& config, std::vector<std::string> ove
 }
 
 TEST(ModelQuality, MagicReachesPyTorchAccuracyOverThreeSeeds) {
-  if (kSanitized) GTEST_SKIP() << "100-epoch training is too slow under sanitizers";
+  if (test::kSanitized) GTEST_SKIP() << "100-epoch training is too slow under sanitizers";
   TUNELAB_REQUIRE_DATASET("magic04");
   std::vector<double> accuracies;
   for (int seed : {1, 2, 3}) {
@@ -51,7 +45,7 @@ TEST(ModelQuality, MagicReachesPyTorchAccuracyOverThreeSeeds) {
 }
 
 TEST(ModelQuality, CaliforniaHousingReachesR2) {
-  if (kSanitized) GTEST_SKIP() << "training is too slow under sanitizers";
+  if (test::kSanitized) GTEST_SKIP() << "training is too slow under sanitizers";
   TUNELAB_REQUIRE_DATASET("california_housing");
   const auto report = trainExample("california_housing.yaml", {});
   std::cout << "California housing test r2: " << report.test.at("r2") << "\n";
@@ -59,7 +53,7 @@ TEST(ModelQuality, CaliforniaHousingReachesR2) {
 }
 
 TEST(ModelQuality, FashionMnistReachesAccuracyInTenEpochs) {
-  if (kSanitized) GTEST_SKIP() << "training is too slow under sanitizers";
+  if (test::kSanitized) GTEST_SKIP() << "training is too slow under sanitizers";
   TUNELAB_REQUIRE_DATASET("fashion_mnist");
   const auto report = trainExample("fashion_mnist.yaml", {});
   ASSERT_LE(report.fit.history.size(), 10U);

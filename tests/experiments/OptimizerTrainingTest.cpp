@@ -34,6 +34,9 @@ double validationAccuracy(const std::string& optimizer, double learningRate) {
 }
 
 TEST(OptimizerTraining, EveryKerasOptimizerBeatsTheMajorityClassOnMagic) {
+  // A test of what the optimizers learn; KerasOptimizerTest checks each update step's numbers
+  // under the sanitizers.
+  if (test::kSanitized) GTEST_SKIP() << "training is too slow under sanitizers";
   TUNELAB_REQUIRE_DATASET("magic04");
   // Keras' default learning rates, except where the default is known to crawl (Adadelta's
   // 0.001; its paper uses 1.0) or, for SGD, Adagrad, Ftrl and Lamb, needs more than 3 epochs

@@ -9,6 +9,14 @@
 
 namespace tunelab::test {
 
+/// True in the asan and tsan presets, where training for real is 10-50x slower: tests of
+/// model quality skip there, and tests that train a whole study train fewer epochs.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 /// Where tests look for data sets: where tunelab looks ($TUNELAB_DATA_DIR, Debian's package
 /// directories, the download cache), and ../shared/datasets beside the source tree. Tests never
 /// download.

@@ -64,19 +64,19 @@ class ThreadsChangeTheBits final : public Delegating {
 };
 
 template <class B>
-BackendFactory factoryOf() {
+BackendFactory backendOf() {
   return [] { return std::make_unique<B>(); };
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Broken, BackendConformance,
-    ::testing::Values(testing::BackendCase{"ignores_beta", factoryOf<IgnoresBeta>()},
-                      testing::BackendCase{"writes_between_rows", factoryOf<WritesBetweenRows>()}),
+    ::testing::Values(testing::BackendCase{"ignores_beta", backendOf<IgnoresBeta>()},
+                      testing::BackendCase{"writes_between_rows", backendOf<WritesBetweenRows>()}),
     testing::CaseName{});
 
 INSTANTIATE_TEST_SUITE_P(Broken, BackendThreads,
                          ::testing::Values(testing::BackendCase{"threads_change_the_bits",
-                                                                factoryOf<ThreadsChangeTheBits>()}),
+                                                                backendOf<ThreadsChangeTheBits>()}),
                          testing::CaseName{});
 
 }  // namespace

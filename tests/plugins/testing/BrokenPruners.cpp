@@ -90,19 +90,19 @@ class ComparesWithTheLastFinished final : public Pruner {
 };
 
 template <class P>
-PrunerFactory factoryOf() {
+PrunerFactory prunerOf() {
   return [](const PrunerContext& /*context*/) { return std::make_unique<P>(); };
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Broken, PrunerContract,
     ::testing::Values(
-        testing::PrunerCase{"stops_at_the_second_epoch", factoryOf<StopsAtTheSecondEpoch>()},
-        testing::PrunerCase{"never_stops", factoryOf<NeverStops>()},
-        testing::PrunerCase{"depends_on_a_global", factoryOf<DependsOnAGlobal>()},
-        testing::PrunerCase{"throws_for_an_unknown_trial", factoryOf<ThrowsForAnUnknownTrial>()},
+        testing::PrunerCase{"stops_at_the_second_epoch", prunerOf<StopsAtTheSecondEpoch>()},
+        testing::PrunerCase{"never_stops", prunerOf<NeverStops>()},
+        testing::PrunerCase{"depends_on_a_global", prunerOf<DependsOnAGlobal>()},
+        testing::PrunerCase{"throws_for_an_unknown_trial", prunerOf<ThrowsForAnUnknownTrial>()},
         testing::PrunerCase{"compares_with_the_last_finished",
-                            factoryOf<ComparesWithTheLastFinished>()}),
+                            prunerOf<ComparesWithTheLastFinished>()}),
     testing::CaseName{});
 
 }  // namespace

@@ -92,7 +92,7 @@ class DrawsWhileWaiting final : public Strategy {
 };
 
 template <class S>
-StrategyFactory factoryOf() {
+StrategyFactory strategyOf() {
   return [](const StrategyContext& context) { return std::make_unique<S>(context); };
 }
 
@@ -100,11 +100,11 @@ INSTANTIATE_TEST_SUITE_P(
     Broken, StrategyContract,
     ::testing::Values(
         testing::StrategyCase{
-            "gives_every_trial_id_zero", factoryOf<GivesEveryTrialIdZero>(), {}, 1, {}, false},
+            "gives_every_trial_id_zero", strategyOf<GivesEveryTrialIdZero>(), {}, 1, {}, false},
         testing::StrategyCase{
-            "waits_with_nothing_running", factoryOf<WaitsWithNothingRunning>(), {}, 1, {}, false},
-        testing::StrategyCase{"forgets_its_state", factoryOf<ForgetsItsState>()},
-        testing::StrategyCase{"draws_while_waiting", factoryOf<DrawsWhileWaiting>()}),
+            "waits_with_nothing_running", strategyOf<WaitsWithNothingRunning>(), {}, 1, {}, false},
+        testing::StrategyCase{"forgets_its_state", strategyOf<ForgetsItsState>()},
+        testing::StrategyCase{"draws_while_waiting", strategyOf<DrawsWhileWaiting>()}),
     testing::CaseName{});
 
 }  // namespace
