@@ -7,6 +7,7 @@
 #include "experiments/files/AtomicFile.h"
 #include "experiments/report/HtmlReport.h"
 #include "experiments/report/ParetoFront.h"
+#include "experiments/report/PngExport.h"
 #include "experiments/report/ResultsTable.h"
 
 namespace tunelab {
@@ -75,22 +76,68 @@ void writeJson(const std::filesystem::path& output, StoredStudy& s,
   writeFileAtomically(output, document.dump(2) + "\n");
 }
 
+std::string renderedReport(StoredStudy& s, const std::vector<TrialRecord>& trials) {
+  std::optional<LiveStatus> live;
+  if (s.owner) live = LiveStatus{*s.owner};
+  return renderHtmlReport(s.spec, *s.store, trials, live);
+}
+
+void printPngs(const std::vector<PngChart>& charts, const std::filesystem::path& dir,
+               std::ostream& out) {
+  out << "Wrote " << charts.size() << " charts to " << dir.string() << ":";
+  for (const auto& c : charts) out << " " << c.file.filename().string();
+  out << "\n";
+}
+
+// The page is written beside the images for Chromium to open, and removed after.
+void exportPngs(StoredStudy& s, const std::vector<TrialRecord>& trials,
+                const std::filesystem::path& dir, std::ostream& out) {
+  std::filesystem::create_directories(dir);
+  const auto page = dir / ".report-for-png.html";
+  writeFileAtomically(page, renderedReport(s, trials));
+  std::vector<PngChart> charts;
+  try {
+    charts = writeReportPngs(page, dir);
+  } catch (...) {
+    std::filesystem::remove(page);
+    throw;
+  }
+  std::filesystem::remove(page);
+  printPngs(charts, dir, out);
+}
+
 }  // namespace
+
+int runExportReportPngs(const std::filesystem::path& report, const std::filesystem::path& dir,
+                        std::ostream& out, std::ostream& err) {
+  try {
+    if (!std::filesystem::is_regular_file(report)) {
+      throw Error("no report at " + report.string());
+    }
+    printPngs(writeReportPngs(report, dir), dir, out);
+    return kExitOk;
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+}
 
 int runExport(const StudyLocation& where, const std::string& format,
               const std::filesystem::path& output, std::ostream& out, std::ostream& err) {
   return readStudy(where, err, [&](StoredStudy& s) {
     const auto trials = s.trials();
+    if (format == "png") {
+      exportPngs(s, trials, output, out);
+      return kExitOk;
+    }
     if (format == "csv") {
       writeResultsCsv(output, trials, &s.spec);
     } else if (format == "json") {
       writeJson(output, s, trials);
     } else if (format == "html") {
-      std::optional<LiveStatus> live;
-      if (s.owner) live = LiveStatus{*s.owner};
-      writeFileAtomically(output, renderHtmlReport(s.spec, *s.store, trials, live));
+      writeFileAtomically(output, renderedReport(s, trials));
     } else {
-      throw Error("unknown export format '" + format + "': choose csv, json or html");
+      throw Error("unknown export format '" + format + "': choose csv, json, html or png");
     }
     out << "Wrote " << trials.size() << " trials to " << output.string() << "\n";
     return kExitOk;

@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -33,7 +34,7 @@ constexpr const char* kUsage =
     "  run <experiment.yaml>     run (or resume) the study an experiment file describes\n"
     "  status <exp.yaml|db>      trials by status, the best so far, what resumes\n"
     "  best <exp.yaml|db>        the best trials with their parameters and test metrics\n"
-    "  export <exp.yaml|db>      every trial (and epoch) as CSV or JSON\n"
+    "  export <exp.yaml|db>      every trial (and epoch) as CSV or JSON; the report or its charts\n"
     "  compare <exp.yaml|db>     which backend is faster on the study's model, and do they agree\n"
     "  train <experiment.yaml>   train the one model an experiment file describes\n"
     "  predict <model> <data.csv>  predictions of a saved model (best_model.tunelab of a study)\n"
@@ -210,8 +211,12 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
   if (command == "best") options.add_options()("count,n", po::value(&count), "how many trials (5)");
   if (command == "export") {
     options.add_options()("format", po::value(&format),
-                          "csv (default), json, or html (a report with every trial's curves)")(
-        "output,o", po::value(&output), "the file to write (default trials.csv / .json / .html)");
+                          "csv (default), json, html (a report with every trial's curves), or png "
+                          "(the report's charts as images, drawn by headless Chromium; the "
+                          "argument may also be a report.html, tunelab train's included)")(
+        "output,o", po::value(&output),
+        "the file to write (default trials.csv / .json / .html), or with png the directory "
+        "(default plots)");
   }
   if (command == "compare") {
     options.add_options()(
@@ -227,7 +232,11 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
   if (command == "status") return tunelab::runStatus(where, std::cout, std::cerr);
   if (command == "best") return tunelab::runBest(where, count, std::cout, std::cerr);
   if (command == "compare") return tunelab::runCompare(where, std::cout, std::cerr, tolerance);
-  if (output.empty()) output = "trials." + format;
+  if (output.empty()) output = format == "png" ? "plots" : "trials." + format;
+  if (command == "export" && format == "png" &&
+      std::filesystem::path(path).extension() == ".html") {
+    return tunelab::runExportReportPngs(path, output, std::cout, std::cerr);
+  }
   return tunelab::runExport(where, format, output, std::cout, std::cerr);
 }
 

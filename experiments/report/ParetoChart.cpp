@@ -145,15 +145,16 @@ std::string paretoSection(const StudySpec& spec, const std::vector<TrialRecord>&
     }
   }
   std::ostringstream html;
-  html << "<h2>Pareto front of " << escapeHtml(describeObjectives(spec)) << "</h2>\n";
-  if (scored.empty()) return html.str() + "<p>No trial has every objective yet.</p>\n";
+  html << "<section id=\"pareto\"><h2>Pareto front of " << escapeHtml(describeObjectives(spec))
+       << "</h2>\n";
+  if (scored.empty()) return html.str() + "<p>No trial has every objective yet.</p></section>\n";
   const auto front = paretoFront(trials, spec);
   html << "<p>" << front.size() << " of " << scored.size()
        << " complete trials are on the front (no other trial is as good in every objective and "
           "better in one). Every trial by "
        << escapeHtml(goals[0].name) << " and " << escapeHtml(goals[1].name)
        << "; the front in red.</p>\n"
-       << scatter(spec, scored, front) << frontTable(spec, front);
+       << scatter(spec, scored, front) << frontTable(spec, front) << "</section>\n";
   return html.str();
 }
 

@@ -426,7 +426,7 @@ TEST_F(StudyTest, ExportWritesEveryTrialAndEpochAsJson) {
   EXPECT_EQ(exported["trials"][0]["epochs"].size(), 6U);
   EXPECT_TRUE(exported["trials"][0]["at_best_epoch"].contains("test_accuracy"));
   EXPECT_EQ(runExport({dir_ / "study.db", {}}, "xml", dir_ / "t.xml", out, err), kExitBadInput);
-  EXPECT_THAT(err.str(), HasSubstr("unknown export format 'xml': choose csv, json or html"));
+  EXPECT_THAT(err.str(), HasSubstr("unknown export format 'xml': choose csv, json, html or png"));
 }
 
 std::string readWhole(const std::filesystem::path& file) {

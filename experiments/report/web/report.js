@@ -682,6 +682,25 @@
   } finally {
     document.documentElement.setAttribute('data-drawn', 'true');
   }
+  // ---- tunelab export --format png (experiments/report/PngExport.cpp) ---------------------------
+  // "#png" lists the charts and the height each needs; "#png=<id>" leaves that chart alone on
+  // the page for its screenshot. The trial table, failures and running trials are no charts.
+  var png = /^#png(?:=([a-z-]+))?$/.exec(window.location.hash);
+  if (png) {
+    document.body.classList.add('png');
+    var charts = Array.prototype.filter.call(document.querySelectorAll('section[id]'), function (s) {
+      return ['trials', 'failures', 'live'].indexOf(s.id) < 0;
+    });
+    if (png[1]) {
+      var chart = charts.filter(function (s) { return s.id === png[1]; })[0];
+      if (chart) document.body.replaceChildren(chart);
+    } else {
+      document.body.append(el('pre', { id: 'png-sections', text: charts.map(function (s) {
+        return s.id + ' ' + Math.ceil(s.getBoundingClientRect().height);
+      }).join('\n') }));
+    }
+    return;
+  }
   if (typeof state.scroll === 'number') window.scrollTo(0, state.scroll);
   if (data.live && data.live.reload_seconds > 0) {
     window.setTimeout(function () { saveState(); window.location.reload(); }, data.live.reload_seconds * 1000);
