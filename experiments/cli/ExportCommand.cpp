@@ -84,7 +84,8 @@ std::string renderedReport(StoredStudy& s, const std::vector<TrialRecord>& trial
 
 void printPngs(const std::vector<PngChart>& charts, const std::filesystem::path& dir,
                std::ostream& out) {
-  out << "Wrote " << charts.size() << " charts to " << dir.string() << ":";
+  out << "Wrote " << charts.size() << (charts.size() == 1 ? " chart" : " charts") << " to "
+      << dir.string() << ":";
   for (const auto& c : charts) out << " " << c.file.filename().string();
   out << "\n";
 }

@@ -227,7 +227,10 @@
   // A parameter's effect: for discrete values a box per value with every trial as a dot over
   // it; for a continuous parameter the metric against it (log scale over wide ranges).
   function effectPlot(parent, p, rows, yr) {
-    var f = frame(300, 230, yr, data.metric);
+    // Wide enough that the values' names below the boxes do not run into each other.
+    var chars = p.discrete ? Math.max.apply(null, p.levels.map(function (l) { return Math.min(String(l).length, 14); })) : 0;
+    var width = p.discrete ? Math.min(widthOf(parent), Math.max(300, 64 + p.levels.length * (chars * 7 + 12))) : 300;
+    var f = frame(width, 230, yr, data.metric);
     var fig = el('figure', {}, el('figcaption', { text: p.name }), f.svg);
     parent.append(fig);
     if (p.discrete) {
@@ -695,9 +698,14 @@
       var chart = charts.filter(function (s) { return s.id === png[1]; })[0];
       if (chart) document.body.replaceChildren(chart);
     } else {
-      document.body.append(el('pre', { id: 'png-sections', text: charts.map(function (s) {
-        return s.id + ' ' + Math.ceil(s.getBoundingClientRect().height);
-      }).join('\n') }));
+      // Measured once the page has loaded: uPlot sizes its charts after this script has run.
+      window.addEventListener('load', function () {
+        window.setTimeout(function () {
+          document.body.append(el('pre', { id: 'png-sections', text: charts.map(function (s) {
+            return s.id + ' ' + Math.ceil(s.getBoundingClientRect().height);
+          }).join('\n') }));
+        }, 0);
+      });
     }
     return;
   }
