@@ -71,6 +71,31 @@ TEST(GpStrategy, NeverProposesAPointTwiceAndExhaustsAFiniteSpace) {
   EXPECT_EQ(seen.size(), 12U);
 }
 
+// experiments/configs/magic_gp.yaml's space: four lists, 54 points. Its initial design gave
+// every list the trial's number modulo its length, so only lcm(3, 2, 3, 3) = 6 different
+// points existed, and the study ended after 6 of its 20 trials.
+TEST(GpStrategy, AGridOfListsGetsEveryTrialItAsksForAndAllItsPoints) {
+  const SearchSpace space = SearchSpace::parse(json::parse(R"({
+      "nodes": {"values": [16, 32, 64]}, "dropout": {"values": [0, 0.2]},
+      "lr": {"values": [0.01, 0.005, 0.001]}, "batch_size": {"values": [32, 64, 128]}})"),
+                                               {"nodes", "dropout", "lr", "batch_size"});
+  for (const std::size_t limit : {20U, 54U}) {
+    GpStrategy gp({&space, json{{"initial_trials", 8}}, 42, limit, 1});
+    std::set<std::string> seen;
+    for (;;) {
+      AskResult r = gp.ask(2);
+      if (r.kind == AskResult::Kind::Exhausted) break;
+      ASSERT_EQ(r.kind, AskResult::Kind::Ready) << "after " << seen.size() << " trials";
+      for (const auto& t : r.trials) {
+        EXPECT_TRUE(seen.insert(t.params.dump()).second) << t.params.dump();
+        const double value = t.params["lr"].get<double>() * t.params["nodes"].get<double>();
+        gp.tell({t.id, TrialOutcome::State::Complete, value, 1});
+      }
+    }
+    EXPECT_EQ(seen.size(), limit);
+  }
+}
+
 TEST(GpStrategy, ResumedFromSavedStateProposesWhatAnUninterruptedOneWould) {
   const SearchSpace space = continuousSpace();
   GpStrategy a({&space, json::object(), 9, 25, 1});

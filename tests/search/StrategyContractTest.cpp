@@ -344,24 +344,37 @@ TEST_P(PointStrategy, TrialsDoNotDependOnHowManyRunAtOnceOrWhichFinishesFirst) {
   }
 }
 
+// Finite spaces, each exhausted one point at a time: a list beside an integer range (12
+// points), and magic_gp.yaml's four lists (54 points; an initial design that gave every list
+// the trial's number modulo its length reached 6 of them, and the study ended there).
 TEST_P(PointStrategy, ProposesEveryPointOfAFiniteSpaceBeforeItEnds) {
-  const SearchSpace space = SearchSpace::parse(
-      json::parse(R"({"a": {"values": [1, 2, 3]}, "b": {"min": 1, "max": 4}})"), {"a", "b"});
-  const bool modelled = std::string(GetParam()) != "random";
-  auto strategy =
-      make(space, modelled ? json{{"initial_trials", 3}} : json::object(), 4, std::nullopt);
-  std::set<std::string> seen;
-  for (;;) {
-    AskResult r = strategy->ask(2);
-    if (r.kind == AskResult::Kind::Exhausted) break;
-    ASSERT_EQ(r.kind, AskResult::Kind::Ready);
-    for (const auto& t : r.trials) {
-      EXPECT_TRUE(seen.insert(t.params.dump()).second) << "proposed twice: " << t.params.dump();
-      strategy->tell({t.id, TrialOutcome::State::Complete,
-                      t.params["a"].get<double>() * t.params["b"].get<double>(), 1});
+  const std::vector<std::pair<const char*, std::size_t>> spaces = {
+      {R"({"a": {"values": [1, 2, 3]}, "b": {"min": 1, "max": 4}})", 12},
+      {R"({"a": {"values": [16, 32, 64]}, "b": {"values": [0, 0.2]},
+           "c": {"values": [0.01, 0.005, 0.001]}, "d": {"values": [32, 64, 128]}})",
+       54}};
+  for (const auto& [text, size] : spaces) {
+    const json parameters = json::parse(text);
+    std::vector<std::string> order;
+    for (const auto& [name, p] : parameters.items()) order.push_back(name);
+    const SearchSpace space = SearchSpace::parse(parameters, order);
+    const bool modelled = std::string(GetParam()) != "random";
+    auto strategy =
+        make(space, modelled ? json{{"initial_trials", 8}} : json::object(), 4, std::nullopt);
+    std::set<std::string> seen;
+    for (;;) {
+      AskResult r = strategy->ask(2);
+      if (r.kind == AskResult::Kind::Exhausted) break;
+      ASSERT_EQ(r.kind, AskResult::Kind::Ready);
+      for (const auto& t : r.trials) {
+        EXPECT_TRUE(seen.insert(t.params.dump()).second) << "proposed twice: " << t.params.dump();
+        double value = 1;
+        for (const auto& [name, v] : t.params.items()) value *= v.get<double>() + 1;
+        strategy->tell({t.id, TrialOutcome::State::Complete, value, 1});
+      }
     }
+    EXPECT_EQ(seen.size(), size) << text;
   }
-  EXPECT_EQ(seen.size(), 12U);
 }
 
 TEST_P(PointStrategy, AnotherSeedGivesOtherTrials) {
