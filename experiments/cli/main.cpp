@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "core/Options.h"
-#include "experiments/distributed/Cluster.h"
 #include "experiments/cli/BestCommand.h"
 #include "experiments/cli/CompareCommand.h"
 #include "experiments/cli/ExitCode.h"
@@ -23,6 +22,7 @@
 #include "experiments/cli/StatusCommand.h"
 #include "experiments/cli/TrainCommand.h"
 #include "experiments/cli/Version.h"
+#include "experiments/distributed/Cluster.h"
 
 namespace po = boost::program_options;
 

@@ -32,8 +32,8 @@ void MpiExecutor::greet() {
     ++greeted;
     const ExecutorHello hello = decodeHello(message->bytes);
     if (!hello.error.empty() && failure.empty()) {
-      failure = "rank " + std::to_string(message->source) + " on " + hello.host + ": " +
-                hello.error;
+      failure =
+          "rank " + std::to_string(message->source) + " on " + hello.host + ": " + hello.error;
     }
     slots_[static_cast<std::size_t>(message->source)] = hello.capacity;
     capacity_ += hello.capacity;
