@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <thread>
 
 #include "core/Error.h"
@@ -18,6 +19,7 @@
 #include "experiments/config/ExperimentSpec.h"
 #include "experiments/config/Overrides.h"
 #include "experiments/config/YamlDocument.h"
+#include "experiments/distributed/Cluster.h"
 #include "experiments/files/AtomicFile.h"
 #include "experiments/objective/CommandObjective.h"
 #include "experiments/objective/ExperimentData.h"
@@ -84,6 +86,7 @@ struct Run {
   std::optional<StudyCheck> check;  // the built-in model at every probe point
   ThreadBudget budget;
   bool liveReportFailed = false;
+  Cluster* cluster = nullptr;  // under mpirun/srun: this is rank 0, the coordinator
 
   const StudySpec& study() const { return experiment.study; }
   int located(const ConfigError& e) const {
@@ -359,10 +362,18 @@ void writeLiveReport(Run& run, double elapsedSeconds) {
 std::optional<RunSummary> execute(Run& run) {
   try {
     const StopOnSignal signals;
-    LocalExecutor executor(*run.objective, run.budget.parallelTrials);
+    std::unique_ptr<Executor> executor;
+    if (run.cluster != nullptr) {
+      executor = run.cluster->coordinate(run.objective->resumesFromCheckpoints());
+      run.out << "MPI: " << run.cluster->size() - 1 << " executor ranks run "
+              << executor->capacity() << " trials at once\n"
+              << std::flush;
+    } else {
+      executor = std::make_unique<LocalExecutor>(*run.objective, run.budget.parallelTrials);
+    }
     const auto progress = makeProgressReporter(
         run.args.progressBar ? ProgressStyle::Terminal : ProgressStyle::Lines, run.out);
-    StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), executor,
+    StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), *executor,
                        run.budget.threadsPerTrial, *progress);
     runner.reportEvery(run.study().execution.reportEverySeconds,
                        [&run](double elapsed) { writeLiveReport(run, elapsed); });
@@ -436,10 +447,47 @@ int runSteps(Run& run) {
   return requireACompleteTrial(run).value_or(kExitOk);
 }
 
+// An executor rank under mpirun/srun: it prepares the same objective as rank 0 (the same data
+// from the same path, the same plugins), silently, and runs the trials rank 0 sends. What goes
+// wrong here is told to rank 0, which stops the job naming this rank and host.
+int runExecutorRank(const RunArguments& args, Cluster& cluster) {
+  std::ostringstream quiet;
+  std::ostringstream problems;
+  Run run{args, quiet, problems};
+  std::optional<int> failed;
+  try {
+    for (auto* step : {readExperiment, loadPlugins, buildObjective}) {
+      if ((failed = step(run))) break;
+    }
+  } catch (const std::exception& e) {
+    problems << "internal error: " << e.what() << "\n";
+    failed = kExitInternal;
+  }
+  std::string error = problems.str();
+  if (failed && error.empty()) error = "it could not prepare the study";
+  if (error.starts_with("error: ")) error.erase(0, 7);
+  while (!error.empty() && error.back() == '\n') error.pop_back();
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const int threads = failed ? 1 : std::max(1, run.study().execution.threadsPerTrial);
+  const ThreadBudget budget =
+      failed ? ThreadBudget{} : chooseThreadBudget(run.study(), threads, cores);
+  return cluster.execute(failed ? nullptr : run.objective.get(), budget.parallelTrials,
+                         budget.threadsPerTrial, failed ? error : "");
+}
+
 }  // namespace
 
 int runStudy(const RunArguments& args, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<Cluster> cluster;
+  try {
+    cluster = Cluster::join();
+  } catch (const Error& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  if (cluster && cluster->rank() > 0) return runExecutorRank(args, *cluster);
   Run run{args, out, err};
+  run.cluster = cluster.get();
   // Said while the plugins are loaded: an exception a plugin threw has its type and message
   // in the plugin's code, which is unloaded once `run` is gone (main's handler crashed there).
   try {

@@ -22,6 +22,7 @@
 #include "experiments/cli/StatusCommand.h"
 #include "experiments/cli/TrainCommand.h"
 #include "experiments/cli/Version.h"
+#include "experiments/distributed/Cluster.h"
 
 namespace po = boost::program_options;
 
@@ -292,7 +293,12 @@ int main(int argc, char** argv) {
     if (command == "plugins") return pluginsCommand(arguments, false);
     if (command == "backends") return pluginsCommand(arguments, true);
     if (command == "version" || command == "--version") {
-      std::cout << tunelab::versionString() << "\n";
+      const std::string mpi = tunelab::Cluster::mpiLibrary();
+      std::cout << tunelab::versionString() << "\n"
+                << "MPI: "
+                << (mpi.empty() ? "not built in (no MPI library was found at build time)"
+                                : mpi + " (mpirun -np N tunelab run exp.yaml)")
+                << "\n";
       return tunelab::kExitOk;
     }
   } catch (const std::exception& e) {

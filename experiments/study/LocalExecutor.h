@@ -31,6 +31,8 @@ class LocalExecutor final : public Executor {
   void stopAll() override;
   void waitForAll() override;
   void abandon() override;
+  /// Whether trial `handle` was launched and its Done event not yet taken.
+  bool running(std::uint64_t handle) const { return running_.contains(handle); }
 
  private:
   // A launched trial: the task and the hand-shake between its worker and the coordinator.

@@ -1,0 +1,103 @@
+// What travels between MPI ranks comes back as it left: a trial to run with the checkpoint it
+// resumes from, and every kind of event a trial reports, NaN and checkpoints bit for bit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "experiments/distributed/WireFormat.h"
+
+namespace tunelab {
+namespace {
+
+Checkpoint someCheckpoint() {
+  Checkpoint c;
+  c.epochsDone = 3;
+  c.params = {0.1F, -2.5F, std::numeric_limits<float>::denorm_min()};
+  c.state = {1.0F};
+  c.optimizer = {0.25F, 0.5F};
+  c.schedule = {{"step", 3}};
+  c.history = {{1, {{"loss", 0.7}}, 0.01, 0.2}};
+  return c;
+}
+
+bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+TEST(WireFormat, ATaskWithItsCheckpointRoundTrips) {
+  TrialTask task;
+  task.handle = 41;
+  task.spec = {7, {{"lr", 0.001}, {"act", "relu"}}, 9, TrialId{3}};
+  task.backend = "onednn";
+  task.seed = 0xfedcba9876543210ULL;
+  task.threads = 2;
+  task.resume = someCheckpoint();
+  task.keepCheckpoint = true;
+  task.checkpointEverySeconds = 12.5;
+  const TrialTask back = decodeTask(encodeTask(task));
+  EXPECT_EQ(back.handle, 41U);
+  EXPECT_EQ(back.spec.id, 7);
+  EXPECT_EQ(back.spec.params, task.spec.params);
+  EXPECT_EQ(back.spec.budget, 9);
+  EXPECT_EQ(back.spec.resumeFrom, TrialId{3});
+  EXPECT_EQ(back.backend, "onednn");
+  EXPECT_EQ(back.seed, task.seed);
+  EXPECT_TRUE(back.keepCheckpoint);
+  EXPECT_FALSE(back.progressCheckpoints);
+  EXPECT_EQ(back.checkpointEverySeconds, 12.5);
+  ASSERT_TRUE(back.resume.has_value());
+  EXPECT_EQ(back.resume->params, task.resume->params);
+  EXPECT_EQ(back.resume->optimizer, task.resume->optimizer);
+  EXPECT_EQ(back.resume->epochsDone, 3);
+}
+
+TEST(WireFormat, EpochProgressAndDoneEventsRoundTripBitForBit) {
+  TrialEvent epoch;
+  epoch.kind = TrialEvent::Kind::Epoch;
+  epoch.handle = 5;
+  epoch.epoch = {4, {{"loss", 0.1 + 0.2}, {"val_loss", std::nan("")}}, 1e-3, 0.75};
+  const TrialEvent epochBack = decodeEvent(encodeEvent(epoch));
+  EXPECT_EQ(epochBack.kind, TrialEvent::Kind::Epoch);
+  EXPECT_TRUE(sameBits(epochBack.epoch.values.at("loss"), 0.1 + 0.2));
+  EXPECT_TRUE(std::isnan(epochBack.epoch.values.at("val_loss")));
+
+  TrialEvent progress{TrialEvent::Kind::Progress, 6, {}, someCheckpoint(), {}};
+  EXPECT_EQ(decodeEvent(encodeEvent(progress)).progress->params, someCheckpoint().params);
+
+  TrialEvent done;
+  done.kind = TrialEvent::Kind::Done;
+  done.handle = 8;
+  done.result.ending = TrialRun::Ending::Failed;
+  done.result.fit.status = FitStatus::Diverged;
+  done.result.fit.history = {epoch.epoch};
+  done.result.fit.bestEpoch = 4;
+  done.result.fit.message = "loss became NaN at epoch 4";
+  done.result.value = 0.3125;
+  done.result.test = {{"test_accuracy", 0.875}};
+  done.result.error = "diverged";
+  done.result.weights = ModelWeights{{1.5F, 2.5F}, {}};
+  done.result.checkpoint = someCheckpoint();
+  done.result.peakMemoryKiB = 1234;
+  const TrialRun back = decodeEvent(encodeEvent(done)).result;
+  EXPECT_EQ(back.ending, TrialRun::Ending::Failed);
+  EXPECT_EQ(back.fit.status, FitStatus::Diverged);
+  EXPECT_EQ(back.fit.bestEpoch, 4);
+  EXPECT_EQ(back.fit.message, done.result.fit.message);
+  EXPECT_EQ(back.value, 0.3125);
+  EXPECT_FALSE(back.parameterCount.has_value());
+  EXPECT_EQ(back.test, done.result.test);
+  EXPECT_EQ(back.error, "diverged");
+  EXPECT_EQ(back.weights->params, done.result.weights->params);
+  EXPECT_EQ(back.checkpoint->state, someCheckpoint().state);
+  EXPECT_EQ(back.peakMemoryKiB, 1234);
+}
+
+TEST(WireFormat, AnExecutorsHelloSaysItsCapacityHostAndError) {
+  const ExecutorHello hello = decodeHello(encodeHello({3, "node7", "no such file"}));
+  EXPECT_EQ(hello.capacity, 3);
+  EXPECT_EQ(hello.host, "node7");
+  EXPECT_EQ(hello.error, "no such file");
+}
+
+}  // namespace
+}  // namespace tunelab
