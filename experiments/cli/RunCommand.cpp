@@ -371,8 +371,11 @@ std::optional<RunSummary> execute(Run& run) {
     } else {
       executor = std::make_unique<LocalExecutor>(*run.objective, run.budget.parallelTrials);
     }
-    const auto progress = makeProgressReporter(
-        run.args.progressBar ? ProgressStyle::Terminal : ProgressStyle::Lines, run.out);
+    // mpirun gives rank 0 a pseudo-terminal even when its own output goes to a file: a line
+    // per trial there, never a redrawn one.
+    const bool redraw = run.args.progressBar && run.cluster == nullptr;
+    const auto progress =
+        makeProgressReporter(redraw ? ProgressStyle::Terminal : ProgressStyle::Lines, run.out);
     StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), *executor,
                        run.budget.threadsPerTrial, *progress);
     runner.reportEvery(run.study().execution.reportEverySeconds,

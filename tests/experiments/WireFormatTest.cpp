@@ -2,8 +2,9 @@
 // resumes from, and every kind of event a trial reports, NaN and checkpoints bit for bit.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <limits>
 
 #include "experiments/distributed/WireFormat.h"
@@ -22,7 +23,9 @@ Checkpoint someCheckpoint() {
   return c;
 }
 
-bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool sameBits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
 
 TEST(WireFormat, ATaskWithItsCheckpointRoundTrips) {
   TrialTask task;
