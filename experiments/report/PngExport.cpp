@@ -16,9 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kWidth = 1280;
-constexpr int kMargin = 32;  // body.png's padding above and below the chart, and a little more
-constexpr auto kTimeLimit = std::chrono::seconds(120);
+constexpr int kPngWidth = 1280;
+constexpr int kPngMargin = 32;  // body.png's padding above and below the chart, and a little more
+constexpr auto kChromiumTimeLimit = std::chrono::seconds(120);
 
 std::vector<std::string> chromiumCandidates() {
   if (const char* named = std::getenv("TUNELAB_CHROMIUM"); named != nullptr && *named != '\0') {
@@ -51,15 +51,16 @@ class Chromium {
   // The page's DOM once its script has run.
   std::vector<std::string> dumpDom(const std::string& url) const {
     std::vector<std::string> lines;
-    check(run(withOptions({"--window-size=" + std::to_string(kWidth) + ",900", "--dump-dom", url}),
-              lines),
-          url);
+    check(
+        run(withOptions({"--window-size=" + std::to_string(kPngWidth) + ",900", "--dump-dom", url}),
+            lines),
+        url);
     return lines;
   }
 
   void screenshot(const std::string& url, int height, const fs::path& file) const {
     std::vector<std::string> ignored;
-    const std::string size = std::to_string(kWidth) + "," + std::to_string(height);
+    const std::string size = std::to_string(kPngWidth) + "," + std::to_string(height);
     fs::remove(file);
     check(run(withOptions(
                   {"--window-size=" + size, "--screenshot=" + fs::absolute(file).string(), url}),
@@ -70,7 +71,7 @@ class Chromium {
 
  private:
   static ChildExit run(const std::vector<std::string>& argv, std::vector<std::string>& out) {
-    ChildCommand command{argv, {}, kTimeLimit};
+    ChildCommand command{argv, {}, kChromiumTimeLimit};
     return runChild(
         command,
         [&](std::string_view line) {
@@ -137,7 +138,7 @@ std::vector<PngChart> writeReportPngs(const fs::path& html, const fs::path& dir)
   std::vector<PngChart> written;
   for (const auto& [id, height] : charts) {
     const fs::path file = dir / (id + ".png");
-    chromium.screenshot(fileUrl(html, "png=" + id), height + kMargin, file);
+    chromium.screenshot(fileUrl(html, "png=" + id), height + kPngMargin, file);
     written.push_back({id, file});
   }
   return written;
