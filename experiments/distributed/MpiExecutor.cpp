@@ -1,7 +1,5 @@
 #include "experiments/distributed/MpiExecutor.h"
 
-#include <nlohmann/json.hpp>
-
 #include "core/Error.h"
 #include "experiments/distributed/WireFormat.h"
 
@@ -75,8 +73,7 @@ std::optional<TrialEvent> MpiExecutor::next(std::chrono::milliseconds timeout) {
 void MpiExecutor::answer(std::uint64_t handle, bool goOn) {
   const auto rank = running_.find(handle);
   if (rank == running_.end()) return;
-  outbox_.send(rank->second, mpi::kAnswer,
-               nlohmann::json::to_msgpack({{"handle", handle}, {"go", goOn}}));
+  outbox_.send(rank->second, mpi::kAnswer, encodeAnswer({handle, goOn}));
 }
 
 void MpiExecutor::stopAll() { sendToAll(mpi::kStopAll); }

@@ -42,7 +42,6 @@ class Outbox {
   void send(int destination, Tag tag, std::vector<std::uint8_t> bytes);
   /// Forgets the messages delivered so far.
   void progress();
-  bool empty() const { return pending_.empty(); }
 
  private:
   struct Pending {

@@ -1,6 +1,5 @@
 #include "experiments/distributed/MpiWorker.h"
 
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "experiments/cli/ExitCode.h"
@@ -22,9 +21,9 @@ bool obey(const mpi::Message& message, LocalExecutor* local, int threadsPerTrial
       return true;
     }
     case mpi::kAnswer: {
-      const auto answer = nlohmann::json::from_msgpack(message.bytes);
-      if (local != nullptr && local->running(answer.at("handle").get<std::uint64_t>())) {
-        local->answer(answer.at("handle").get<std::uint64_t>(), answer.at("go").get<bool>());
+      const EpochAnswer answer = decodeAnswer(message.bytes);
+      if (local != nullptr && local->running(answer.handle)) {
+        local->answer(answer.handle, answer.goOn);
       }
       return true;
     }

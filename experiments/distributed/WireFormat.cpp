@@ -151,4 +151,13 @@ ExecutorHello decodeHello(const std::vector<std::uint8_t>& data) {
           j.at("error").get<std::string>()};
 }
 
+std::vector<std::uint8_t> encodeAnswer(const EpochAnswer& answer) {
+  return Json::to_msgpack(Json{{"handle", answer.handle}, {"go", answer.goOn}});
+}
+
+EpochAnswer decodeAnswer(const std::vector<std::uint8_t>& data) {
+  const Json j = Json::from_msgpack(data);
+  return {j.at("handle").get<std::uint64_t>(), j.at("go").get<bool>()};
+}
+
 }  // namespace tunelab

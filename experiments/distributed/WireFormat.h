@@ -26,4 +26,12 @@ TrialEvent decodeEvent(const std::vector<std::uint8_t>& bytes);
 std::vector<std::uint8_t> encodeHello(const ExecutorHello& hello);
 ExecutorHello decodeHello(const std::vector<std::uint8_t>& bytes);
 
+/// Rank 0's answer to a trial's epoch: go on, or stop.
+struct EpochAnswer {
+  std::uint64_t handle = 0;
+  bool goOn = true;
+};
+std::vector<std::uint8_t> encodeAnswer(const EpochAnswer& answer);
+EpochAnswer decodeAnswer(const std::vector<std::uint8_t>& bytes);
+
 }  // namespace tunelab

@@ -7,15 +7,7 @@
 set -euo pipefail
 tunelab=$1 scratch=$2 data=$3
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
-command -v mpirun >/dev/null || { echo "SKIP: no mpirun (apt-get install openmpi-bin)"; exit 77; }
-if "$tunelab" version | grep -q "MPI: not built"; then
-  echo "SKIP: this tunelab was built without MPI"; exit 77
-fi
-# Root in a container: Open MPI refuses root unless told, and its shared-memory single copy
-# needs ptrace rights containers rarely give.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
-rm -rf "$scratch" && mkdir -p "$scratch" && cd "$scratch"
+source "$source_dir/tests/distributed/mpi_common.sh"
 
 cat > command.yaml <<'YAML'
 name: mpi-command
@@ -32,9 +24,6 @@ YAML
 cat > program.sh <<'SH'
 for e in 1 2 3; do awk -v x="$1" -v y="$2" -v e="$e" 'BEGIN { printf "{\"loss\": %.17g}\n", x * e + length(y) }'; done
 SH
-
-# Every column but seconds and peak memory (7 and 8), in trial order.
-columns() { "$tunelab" export "$1" --format csv -o "$1.csv" >/dev/null && cut -d, -f1-6,9- "$1.csv"; }
 
 compare() {  # <experiment> <extra --set ...>
   local experiment=$1; shift

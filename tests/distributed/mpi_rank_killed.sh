@@ -6,13 +6,7 @@
 #   mpi_rank_killed.sh <tunelab> <scratch dir>
 set -euo pipefail
 tunelab=$1 scratch=$2
-command -v mpirun >/dev/null || { echo "SKIP: no mpirun (apt-get install openmpi-bin)"; exit 77; }
-if "$tunelab" version | grep -q "MPI: not built"; then
-  echo "SKIP: this tunelab was built without MPI"; exit 77
-fi
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
-rm -rf "$scratch" && mkdir -p "$scratch" && cd "$scratch"
+source "$(cd "$(dirname "$0")" && pwd)/mpi_common.sh"
 
 cat > exp.yaml <<'YAML'
 name: mpi-killed
@@ -55,10 +49,7 @@ ran=$(sed -n 's/^Ran \([0-9]*\) trials.*/\1/p' rerun.log)
 
 "$tunelab" run exp.yaml --set execution.storage=clean.db --set execution.output=out-clean \
   > clean.log 2>&1
-"$tunelab" export study.db --format csv -o killed.csv >/dev/null
-"$tunelab" export clean.db --format csv -o clean.csv >/dev/null
-# Every column but seconds and peak memory (7 and 8).
-if ! diff <(cut -d, -f1-6,9- killed.csv) <(cut -d, -f1-6,9- clean.csv); then
+if ! diff <(columns study.db) <(columns clean.db); then
   echo "FAIL: the resumed study differs from an uninterrupted one"; exit 1
 fi
 echo "the rerun kept $before finished trials, ran $ran, and equals an uninterrupted study"

@@ -95,6 +95,13 @@ TEST(WireFormat, EpochProgressAndDoneEventsRoundTripBitForBit) {
   EXPECT_EQ(back.peakMemoryKiB, 1234);
 }
 
+TEST(WireFormat, AnEpochsAnswerSaysWhichTrialAndWhetherItGoesOn) {
+  const EpochAnswer stop = decodeAnswer(encodeAnswer({0xfffffffffffULL, false}));
+  EXPECT_EQ(stop.handle, 0xfffffffffffULL);
+  EXPECT_FALSE(stop.goOn);
+  EXPECT_TRUE(decodeAnswer(encodeAnswer({1, true})).goOn);
+}
+
 TEST(WireFormat, AnExecutorsHelloSaysItsCapacityHostAndError) {
   const ExecutorHello hello = decodeHello(encodeHello({3, "node7", "no such file"}));
   EXPECT_EQ(hello.capacity, 3);

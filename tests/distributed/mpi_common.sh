@@ -1,0 +1,16 @@
+# Sourced by the MPI test scripts after setting `tunelab` and `scratch`: skips (77) without
+# mpirun or when tunelab was built without MPI, lets Open MPI run here, and starts in a fresh
+# scratch directory.
+command -v mpirun >/dev/null || { echo "SKIP: no mpirun (apt-get install openmpi-bin)"; exit 77; }
+if "$tunelab" version | grep -q "MPI: not built"; then
+  echo "SKIP: this tunelab was built without MPI"; exit 77
+fi
+# Root in a container: Open MPI refuses root unless told, and its shared-memory single copy
+# needs ptrace rights containers rarely give.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
+rm -rf "$scratch" && mkdir -p "$scratch" && cd "$scratch"
+
+# A study's trials as `tunelab export` writes them, every column but seconds and peak memory
+# (7 and 8), in trial order.
+columns() { "$tunelab" export "$1" --format csv -o "$1.csv" >/dev/null && cut -d, -f1-6,9- "$1.csv"; }
