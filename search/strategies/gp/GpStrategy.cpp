@@ -62,7 +62,7 @@ std::vector<double> GpStrategy::initialPoint() {
       const auto k = static_cast<std::uint32_t>(p.values.size());
       Rng orderRng(seed_ ^ (0x9e3779b97f4a7c15ULL * (d + 1)) ^ (index / k) * 0xbf58476d1ce4e5b9ULL);
       std::vector<std::uint32_t> order(k);
-      for (std::uint32_t v = 0; v < k; ++v) order[v] = v;
+      std::iota(order.begin(), order.end(), 0U);
       orderRng.shuffle(order);
       u[d] = (static_cast<double>(order[index % k]) + 0.5) / static_cast<double>(k);
     }
