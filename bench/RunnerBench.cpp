@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/config/StudySpec.h"
+#include "bench/TrivialStudy.h"
 #include "experiments/store/StudyStore.h"
 #include "experiments/study/LocalExecutor.h"
 #include "experiments/study/StudyRunner.h"
@@ -25,25 +25,6 @@ namespace tunelab::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class TrivialObjective final : public Objective {
- public:
-  TrialRun run(const TrialSpec& trial, const TrialContext& /*context*/,
-               const TrialEpochCallback& onEpoch) const override {
-    TrialRun run;
-    const double x = trial.params.at("x").get<double>();
-    const double y = trial.params.at("y").get<double>();
-    EpochRecord record;
-    record.epoch = 1;
-    record.values = {{"loss", (x - 0.3) * (x - 0.3) + (y + 0.1) * (y + 0.1)}, {"val_loss", x * y}};
-    run.fit.history.push_back(record);
-    run.fit.bestEpoch = 1;
-    if (!onEpoch(record)) run.ending = TrialRun::Ending::Stopped;
-    run.peakMemoryKiB = 1;
-    return run;
-  }
-  bool resumesFromCheckpoints() const override { return false; }
-};
 
 long residentKiB() {
   std::ifstream status("/proc/self/status");
@@ -69,15 +50,7 @@ struct Sample {
 
 // Runs the study up to `trials` (resuming what the store holds); returns the seconds it took.
 double runUpTo(const std::filesystem::path& db, std::size_t trials) {
-  StudySpec spec;
-  spec.name = "runner-bench";
-  spec.strategy = "random";
-  spec.metric = MetricGoal::forName("loss");
-  spec.maxTrials = trials;
-  spec.space = SearchSpace::parse(
-      nlohmann::json::parse(R"({"x": {"min": -1.0, "max": 1.0}, "y": {"min": -1.0, "max": 1.0}})"),
-      {"x", "y"});
-  spec.execution.storage = db;
+  const StudySpec spec = trivialStudy(db, trials);
   StudyStore store(db);
   store.openStudy(spec.name, "bench", spec.space.fingerprint(), "bench", false);
   RandomStrategy strategy({&spec.space, nlohmann::json::object(), 7, spec.maxTrials, 1});

@@ -8,12 +8,15 @@ Prints one JSON object per line:
   fashion_epoch: seconds per epoch of 784->256->256->10 (Adam, batch 128, 60,000 rows)
   magic_grid: seconds for the 54-trial reference grid at --grid-epochs epochs per trial
 Each at its best thread setting (1 or 2), flush-to-zero on, median of repeats.
+With --memory, only: magic_memory, the peak resident memory of this process after training
+one MAGIC model (10-64-64-1) for --grid-epochs epochs, as `tunelab run` trains each.
 """
 import argparse
 import csv
 import itertools
 import json
 import os
+import resource
 import statistics
 import time
 
@@ -107,13 +110,27 @@ def magic_grid(data_dir, epochs, threads):
     return time.perf_counter() - start
 
 
+def magic_memory(data_dir, epochs):
+    x, y = load_magic(data_dir)
+    model = mlp([10, 64, 64, 1], 0.2)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for _ in range(epochs):
+        train_epoch(model, opt, torch.nn.BCEWithLogitsLoss(), x, y, 32)
+    print(json.dumps({"workload": "magic_memory", "epochs": epochs,
+                      "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default=os.path.join(os.path.dirname(__file__), "..", "..",
                                                            "shared", "datasets"))
     parser.add_argument("--grid-epochs", type=int, default=2)
     parser.add_argument("--skip", default="", help="comma-separated workloads to skip")
+    parser.add_argument("--memory", action="store_true", help="only the peak memory of one trial")
     args = parser.parse_args()
+    if args.memory:
+        magic_memory(args.data_dir, args.grid_epochs)
+        return
     skip = set(args.skip.split(","))
     if "magic_step" not in skip:
         per = {t: magic_step(t) for t in (1, 2)}

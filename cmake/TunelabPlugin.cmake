@@ -12,7 +12,11 @@ function(tunelab_add_plugin name)
     CXX_STANDARD 20
     CXX_STANDARD_REQUIRED ON
     PREFIX "lib")
-  target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  # Under clang's sanitizers (the fuzz preset) the runtime is linked into the executable only,
+  # so a module leaves its symbols (__asan_*, __sancov_*) to the process that loads it.
+  if(NOT TUNELAB_FUZZ)
+    target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  endif()
   if(DEFINED TUNELAB_PLUGIN_OUTPUT_DIR)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${TUNELAB_PLUGIN_OUTPUT_DIR})
   endif()

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "core/Error.h"
@@ -37,6 +38,8 @@ std::string typeName(const nlohmann::json& value) {
 }
 
 std::string formatNumber(double v) {
+  // Whole numbers in full (a limit of 16777216 reads better than 1.67772e+07).
+  if (std::floor(v) == v && std::abs(v) < 1e16) return std::to_string(static_cast<long long>(v));
   std::ostringstream out;
   out << v;
   return out.str();
@@ -146,7 +149,11 @@ long long Options::integer(const std::string& key, const Range& range) {
   }
   const double v = value.get<double>();
   if (std::floor(v) != v) throw ConfigError(key, "must be a whole number, got " + formatNumber(v));
-  checkRange(key, v, range);
+  // Unbounded, a whole number still has to fit the int its reader stores it in.
+  Range bounded = range;
+  if (!bounded.min) bounded.min = std::numeric_limits<int>::min();
+  if (!bounded.max) bounded.max = std::numeric_limits<int>::max();
+  checkRange(key, v, bounded);
   return static_cast<long long>(v);
 }
 

@@ -38,6 +38,7 @@ class TUNELAB_API Options {
 
   double number(const std::string& key, const Range& range = {});
   double number(const std::string& key, double fallback, const Range& range = {});
+  /// A whole number within `range`; a bound it leaves open is an int's (-2^31, 2^31 - 1).
   long long integer(const std::string& key, const Range& range = {});
   long long integer(const std::string& key, long long fallback, const Range& range = {});
   bool boolean(const std::string& key, bool fallback);

@@ -12,7 +12,9 @@
 //   - buildTag differs from tunelab's (another compiler or standard library: the std::function
 //     and std::string values that cross this boundary would not be compatible),
 //   - the symbol is missing, the file is no shared library, or registration fails or throws,
-//   - a name it registers is already taken (both files are named).
+//   - a name it registers is already taken (both files are named),
+//   - loading it first in a child process (tunelab-plugin-probe) ended that process or timed
+//     out: the plugin exits, aborts, crashes or hangs while opened or registering.
 // A refused plugin registers nothing; the other plugins still load.
 //
 // Write a plugin with the TUNELAB_PLUGIN macro, which exports the symbol and turns any

@@ -11,6 +11,7 @@
 #include "backends/reference/ReferenceBackend.h"
 #include "core/PathList.h"
 #include "plugins/PluginApi.h"
+#include "plugins/ProbeCache.h"
 
 namespace tunelab {
 
@@ -94,21 +95,33 @@ fs::path executableDirectory() {
 
 }  // namespace
 
-PluginHost::PluginHost() {
+PluginHost::PluginHost(PluginProbeSettings probe) : probe_(std::move(probe)) {
+  if (probe_.cacheDirectory.empty()) probe_.cacheDirectory = ProbeCache::defaultDirectory();
+  if (probe_.program.empty()) probe_.program = probeProgram();
   backends_.add(
       "reference", [] { return std::make_unique<ReferenceBackend>(); }, "built-in");
 }
 
 PluginHost::~PluginHost() = default;
 
+fs::path PluginHost::bundledDirectory() {
+  if (!bundledDirectoryOverride().empty()) return bundledDirectoryOverride();
+  const auto exe = executableDirectory();
+  return exe.empty() ? fs::path() : (exe / TUNELAB_PLUGIN_RELATIVE_DIR).lexically_normal();
+}
+
+fs::path PluginHost::probeProgram() {
+  const auto bundled = bundledDirectory();
+  if (bundled.empty()) return {};
+  // "lib/tunelab/plugins/" and "lib/tunelab/plugins" alike: lib/tunelab/tunelab-plugin-probe.
+  const auto directory = bundled.has_filename() ? bundled : bundled.parent_path();
+  return directory.parent_path() / "tunelab-plugin-probe";
+}
+
 std::vector<fs::path> PluginHost::searchPath(const std::vector<fs::path>& pluginDirs) {
   // The bundled plugins load first, so a user's plugin can never shadow a standard name.
   std::vector<fs::path> dirs;
-  if (!bundledDirectoryOverride().empty()) {
-    dirs.push_back(bundledDirectoryOverride());
-  } else if (const auto exe = executableDirectory(); !exe.empty()) {
-    dirs.push_back((exe / TUNELAB_PLUGIN_RELATIVE_DIR).lexically_normal());
-  }
+  if (const auto bundled = bundledDirectory(); !bundled.empty()) dirs.push_back(bundled);
   dirs.insert(dirs.end(), pluginDirs.begin(), pluginDirs.end());
   const auto fromEnvironment = pathsFromEnvironment("TUNELAB_PLUGIN_PATH");
   dirs.insert(dirs.end(), fromEnvironment.begin(), fromEnvironment.end());
@@ -120,16 +133,19 @@ void PluginHost::setBundledDirectory(fs::path directory) {
 }
 
 void PluginHost::loadDirectories(const std::vector<fs::path>& directories) {
+  const auto bundled = bundledDirectory();
   for (const auto& dir : directories) {
     searched_.push_back(dir);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
+    // The bundled plugins are part of tunelab, built and tested with it: not probed.
+    const bool trusted = !bundled.empty() && fs::equivalent(dir, bundled, ec);
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
       if (entry.path().extension() == ".so") files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& file : files) loadFile(file);
+    for (const auto& file : files) load(file, !trusted);
   }
   std::string hint = "; plugin directories searched: ";
   for (std::size_t i = 0; i < searched_.size(); ++i)
@@ -140,7 +156,34 @@ void PluginHost::loadDirectories(const std::vector<fs::path>& directories) {
   pruners_.setUnknownHint(hint);
 }
 
-bool PluginHost::loadFile(const fs::path& file) {
+bool PluginHost::loadFile(const fs::path& file) { return load(file, true); }
+
+std::string PluginHost::probeFailure(const fs::path& file) {
+  const auto program = stampOf(probe_.program);
+  const ProbeCache cache(probe_.cacheDirectory,
+                         hostBuildTag() + "\n" + (program ? program->identity : std::string()));
+  const auto stamp = stampOf(file);
+  if (stamp && probe_.mode == PluginProbeSettings::Mode::UseCache) {
+    if (const auto cached = cache.find(*stamp)) return cached->failure;
+  }
+  if (probe_.program.empty()) return "cannot probe it: the plugin probe program was not found";
+  ++probesRun_;
+  const auto verdict = probePlugin(probe_.program, file, probe_.timeout);
+  if (stamp && verdict.conclusive) cache.store(*stamp, verdict);
+  return verdict.failure;
+}
+
+bool PluginHost::load(const fs::path& file, bool probe) {
+  if (probe && probe_.mode != PluginProbeSettings::Mode::Off) {
+    if (auto failure = probeFailure(file); !failure.empty()) {
+      problems_.push_back({file, std::move(failure)});
+      return false;
+    }
+  }
+  return loadInProcess(file);
+}
+
+bool PluginHost::loadInProcess(const fs::path& file) {
   auto refuse = [&](const std::string& reason) {
     problems_.push_back({file, reason});
     return false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -31,12 +32,27 @@ struct PluginProblem {
   std::string reason;
 };
 
+/// How plugins are probed before they are loaded (plugins/PluginProbe.h). Every plugin outside
+/// the bundled directory is first loaded in a child process; only one that survives that is
+/// loaded into this process.
+struct PluginProbeSettings {
+  enum class Mode {
+    UseCache,    // probe a file only when its cached verdict is missing or the file changed
+    ProbeAgain,  // probe every file, and cache the new verdicts (`tunelab plugins`)
+    Off,         // load in this process without a probe (the probe program itself)
+  };
+  Mode mode = Mode::UseCache;
+  std::chrono::milliseconds timeout{10000};
+  std::filesystem::path cacheDirectory;  // empty: the default (ProbeCache::defaultDirectory)
+  std::filesystem::path program;         // empty: the default (PluginHost::probeProgram)
+};
+
 /// Loads plugins and owns them together with the registries they fill. Declared members are
 /// destroyed in reverse: the registries (whose factories live in plugin code) go first, the
 /// libraries last. Everything a plugin created must be destroyed before the host.
 class PluginHost {
  public:
-  PluginHost();
+  explicit PluginHost(PluginProbeSettings probe = {});
   ~PluginHost();
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
@@ -52,10 +68,16 @@ class PluginHost {
   /// in searchPath. Set it once, before any plugin loads.
   static void setBundledDirectory(std::filesystem::path directory);
 
+  /// The directory of the bundled plugins (trusted: loaded without a probe).
+  static std::filesystem::path bundledDirectory();
+  /// The probe program, installed beside the bundled plugins' directory.
+  static std::filesystem::path probeProgram();
+
   /// Loads every *.so in each directory, in name order, serially. Problems are collected, not
   /// thrown: one bad file never stops the others.
   void loadDirectories(const std::vector<std::filesystem::path>& directories);
-  /// Loads one file; returns false (and records the problem) when it is refused.
+  /// Loads one file after probing it; returns false (and records the problem) when it is
+  /// refused.
   bool loadFile(const std::filesystem::path& file);
 
   LayerRegistry& layers() { return layers_; }
@@ -69,8 +91,15 @@ class PluginHost {
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
   const std::vector<PluginProblem>& problems() const { return problems_; }
   const std::vector<std::filesystem::path>& searchedDirectories() const { return searched_; }
+  const PluginProbeSettings& probeSettings() const { return probe_; }
+  /// How many probe processes this host ran (cached verdicts are not counted).
+  std::size_t probesRun() const { return probesRun_; }
 
  private:
+  bool load(const std::filesystem::path& file, bool probe);
+  bool loadInProcess(const std::filesystem::path& file);
+  std::string probeFailure(const std::filesystem::path& file);
+
   struct Library;
   std::vector<std::unique_ptr<Library>> libraries_;  // first member: destroyed last
   LayerRegistry layers_;
@@ -80,6 +109,8 @@ class PluginHost {
   std::vector<LoadedPlugin> plugins_;
   std::vector<PluginProblem> problems_;
   std::vector<std::filesystem::path> searched_;
+  PluginProbeSettings probe_;
+  std::size_t probesRun_ = 0;
 };
 
 /// The build tag this tunelab was compiled with (plugins must match it).

@@ -17,6 +17,42 @@ std::vector<Json> listOf(const Json& value) {
   return {value};
 }
 
+// The largest bound of an int range: every integer up to 2^53 is exact in a double.
+constexpr double kLargestRangeInteger = 9'007'199'254'740'992.0;
+// The most values a range quantised by q may hold.
+constexpr double kMostQuantisedValues = 1'000'000;
+
+// A range whose width overflows, whose q leaves fewer than two values or makes too many, or
+// an int range beyond exact integers, cannot be sampled faithfully.
+void checkRangeSize(const Parameter& p) {
+  if (!std::isfinite(p.max - p.min)) {
+    throw ConfigError("max", "the range from " + Json(p.min).dump() + " to " + Json(p.max).dump() +
+                                 " is wider than a double holds");
+  }
+  if (p.step > 0 && p.max > p.min && p.step > p.max - p.min) {
+    throw ConfigError("q", "q " + Json(p.step).dump() + " is larger than the range (max - min = " +
+                               Json(p.max - p.min).dump() + "), which leaves only min");
+  }
+  if (p.step > 0 && (p.max - p.min) / p.step > kMostQuantisedValues) {
+    throw ConfigError("q", "q " + Json(p.step).dump() + " cuts the range into more than " +
+                               std::to_string(static_cast<long long>(kMostQuantisedValues)) +
+                               " values; choose a larger q, or leave q out for a continuous range");
+  }
+}
+
+void checkIntegerBounds(const Parameter& p, const std::string& distribution) {
+  if (p.min != std::floor(p.min) || p.max != std::floor(p.max)) {
+    throw ConfigError("min", distribution + " needs integer bounds");
+  }
+  for (const auto& [key, bound] : {std::pair{"min", p.min}, std::pair{"max", p.max}}) {
+    if (std::abs(bound) > kLargestRangeInteger) {
+      throw ConfigError(key, distribution + " needs bounds from -2^53 to 2^53 (" +
+                                 std::to_string(static_cast<long long>(kLargestRangeInteger)) +
+                                 "), got " + Json(bound).dump());
+    }
+  }
+}
+
 void parseRange(Parameter& p, Options& o, const Json& spec) {
   p.min = o.number("min");
   p.max = o.number("max");
@@ -26,19 +62,18 @@ void parseRange(Parameter& p, Options& o, const Json& spec) {
                integers ? "int_uniform" : "uniform");
   p.kind = distribution.starts_with("int_") ? Parameter::Kind::Int : Parameter::Kind::Float;
   p.log = distribution.find("log") != std::string::npos;
-  p.step = o.number("q", 0.0, {.min = 0});
+  p.step = o.number("q", 0.0, {.min = 0, .minExclusive = true});
   if (p.min > p.max) {
     throw ConfigError("min",
                       "min " + Json(p.min).dump() + " is greater than max " + Json(p.max).dump());
   }
+  checkRangeSize(p);
   if (p.log && p.min <= 0) {
     throw ConfigError(
         "min", distribution + " needs min > 0 (it samples log(x)), got " + Json(p.min).dump());
   }
   if (p.kind == Parameter::Kind::Int) {
-    if (p.min != std::floor(p.min) || p.max != std::floor(p.max)) {
-      throw ConfigError("min", distribution + " needs integer bounds");
-    }
+    checkIntegerBounds(p, distribution);
     if (p.step != 0) throw ConfigError("q", "q applies to float parameters only");
   }
 }

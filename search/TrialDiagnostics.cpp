@@ -14,6 +14,11 @@ constexpr std::size_t kMostValuesCounted = 32;
 
 bool continuous(const Parameter& p) { return p.kind == Parameter::Kind::Float && p.step <= 0; }
 
+// A parameter whose values tried are counted (discrete_tried).
+bool valuesCounted(const Parameter& p) {
+  return p.finite() && p.cardinality() >= 2 && p.cardinality() <= kMostValuesCounted;
+}
+
 bool onEdge(const SearchSpace& space, const nlohmann::json& trial) {
   for (const auto& p : space.parameters()) {
     if (!continuous(p) || p.min == p.max || !trial.contains(p.name)) continue;
@@ -48,34 +53,48 @@ nlohmann::json TrialDiagnostics::toJson() const {
 
 TrialDiagnostics diagnoseTrials(const SearchSpace& space,
                                 const std::vector<nlohmann::json>& trials) {
-  TrialDiagnostics d;
-  d.trials = trials.size();
-  if (trials.empty()) return d;
-  std::size_t edges = 0;
-  std::size_t duplicates = 0;
-  for (std::size_t i = 0; i < trials.size(); ++i) {
-    if (onEdge(space, trials[i])) ++edges;
-    for (std::size_t j = 0; j < i; ++j) {
-      if (nearDuplicate(space, trials[i], trials[j])) {
-        ++duplicates;
-        break;
-      }
+  TrialDiagnosticsTally tally(space);
+  for (const auto& trial : trials) tally.add(trial);
+  return tally.current();
+}
+
+TrialDiagnosticsTally::TrialDiagnosticsTally(const SearchSpace& space)
+    : space_(&space), valuesTried_(space.parameters().size()) {}
+
+void TrialDiagnosticsTally::add(const nlohmann::json& trial) {
+  if (onEdge(*space_, trial)) ++onEdge_;
+  if (std::any_of(trials_.begin(), trials_.end(), [&](const nlohmann::json& earlier) {
+        return nearDuplicate(*space_, trial, earlier);
+      })) {
+    ++nearDuplicates_;
+  }
+  const auto& parameters = space_->parameters();
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    if (valuesCounted(parameters[i]) && trial.contains(parameters[i].name)) {
+      valuesTried_[i].insert(trial.at(parameters[i].name).dump());
     }
   }
+  trials_.push_back(trial);
+}
+
+void TrialDiagnosticsTally::clear() { *this = TrialDiagnosticsTally(*space_); }
+
+TrialDiagnostics TrialDiagnosticsTally::current() const {
+  TrialDiagnostics d;
+  d.trials = trials_.size();
+  if (trials_.empty()) return d;
   std::size_t values = 0;
   std::size_t tried = 0;
-  for (const auto& p : space.parameters()) {
-    if (!p.finite() || p.cardinality() < 2 || p.cardinality() > kMostValuesCounted) continue;
-    std::set<std::string> seen;
-    for (const auto& t : trials) {
-      if (t.contains(p.name)) seen.insert(t.at(p.name).dump());
-    }
+  const auto& parameters = space_->parameters();
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    const Parameter& p = parameters[i];
+    if (!valuesCounted(p)) continue;
     values += p.cardinality();
-    tried += seen.size();
+    tried += valuesTried_[i].size();
   }
-  const auto n = static_cast<double>(trials.size());
-  d.onEdge = static_cast<double>(edges) / n;
-  d.nearDuplicates = static_cast<double>(duplicates) / n;
+  const auto n = static_cast<double>(trials_.size());
+  d.onEdge = static_cast<double>(onEdge_) / n;
+  d.nearDuplicates = static_cast<double>(nearDuplicates_) / n;
   d.discreteTried = values == 0 ? 1.0 : static_cast<double>(tried) / static_cast<double>(values);
   return d;
 }

@@ -1,10 +1,13 @@
 #include "core/data/CsvReader.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/Error.h"
 #include "core/Options.h"
@@ -17,14 +20,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool parseNumber(std::string_view s, double& value) {
-  s = trim(s);
-  if (s.empty()) return false;
-  if (s.front() == '+') s.remove_prefix(1);
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  return ec == std::errc() && ptr == s.data() + s.size();
 }
 
 // Splits the text into records of fields, following RFC 4180 quoting.
@@ -87,7 +82,47 @@ class RecordReader {
   std::size_t line_ = 1;
 };
 
+// "1,000,000": limits read better with separators.
+std::string thousandsSeparated(std::uintmax_t n) {
+  std::string digits = std::to_string(n);
+  for (auto i = static_cast<std::ptrdiff_t>(digits.size()) - 3; i > 0; i -= 3) {
+    digits.insert(static_cast<std::size_t>(i), ",");
+  }
+  return digits;
+}
+
+// Columns are addressed by name (target, drop, columns), so a name may be used once.
+void checkCsvHeader(const Table& table, const std::string& source, const CsvOptions& options) {
+  if (table.columns.size() > options.maxColumns) {
+    throw DataError(source + ":1: the header has " + thousandsSeparated(table.columns.size()) +
+                    " columns; tunelab reads at most " + thousandsSeparated(options.maxColumns));
+  }
+  std::unordered_map<std::string_view, std::size_t> seen;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const auto [at, fresh] = seen.try_emplace(table.columns[c].name, c);
+    if (fresh) continue;
+    throw DataError(source + ":1: the column name '" + table.columns[c].name +
+                    "' is used twice (columns " + std::to_string(at->second + 1) + " and " +
+                    std::to_string(c + 1) +
+                    "); columns are addressed by name (target, drop, columns), so rename one");
+  }
+}
+
 }  // namespace
+
+bool parseCsvNumber(std::string_view s, double& value) {
+  s = trim(s);
+  if (s.empty()) return false;
+  if (s.front() == '+') s.remove_prefix(1);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ptr != s.data() + s.size()) return false;
+  if (ec == std::errc::result_out_of_range) {
+    // from_chars leaves the value alone: strtod gives +-inf for 1e400 and 0 for 1e-400.
+    value = std::strtod(std::string(s).c_str(), nullptr);
+    return true;
+  }
+  return ec == std::errc();
+}
 
 namespace {
 
@@ -106,7 +141,8 @@ void checkDeclaredColumns(const Table& table, const std::string& source,
 
 // The cells of every data row, column by column; the rows' line numbers go to table.lines.
 std::vector<std::vector<std::string>> readCells(RecordReader& reader, Table& table,
-                                                const std::string& source) {
+                                                const std::string& source,
+                                                const CsvOptions& options) {
   const std::size_t width = table.columns.size();
   std::vector<std::vector<std::string>> cells(width);
   std::vector<std::string> fields;
@@ -118,6 +154,11 @@ std::vector<std::vector<std::string>> readCells(RecordReader& reader, Table& tab
     }
     for (std::size_t c = 0; c < width; ++c) cells[c].push_back(std::move(fields[c]));
     table.lines.push_back(line);
+    if (table.lines.size() * width > options.maxCells) {
+      throw DataError(source + ":" + std::to_string(line) + ": more than " +
+                      thousandsSeparated(options.maxCells) +
+                      " cells (rows x columns); tunelab reads at most that many");
+    }
   }
   if (table.lines.empty()) throw DataError(source + ": no data rows after the header");
   return cells;
@@ -141,7 +182,7 @@ void typeColumn(Column& column, const std::vector<std::string>& cells,
   for (std::size_t r = 0; r < rows && numeric; ++r) {
     if (isMissing(cells[r])) {
       numbers[r] = std::numeric_limits<double>::quiet_NaN();
-    } else if (!parseNumber(cells[r], numbers[r])) {
+    } else if (!parseCsvNumber(cells[r], numbers[r])) {
       if (declaredNumeric) {
         throw DataError(source + ":" + std::to_string(lines[r]) + ": column '" + column.name +
                         "' is declared numeric, but holds '" + cells[r] + "'");
@@ -173,8 +214,9 @@ Table parseCsv(const std::string& text, const std::string& source, const CsvOpti
   std::size_t line = 0;
   if (!reader.next(fields, line)) throw DataError(source + ": the file is empty (no header row)");
   for (auto& name : fields) table.columns.push_back({std::string(trim(name))});
+  checkCsvHeader(table, source, options);
   checkDeclaredColumns(table, source, options);
-  const auto cells = readCells(reader, table, source);
+  const auto cells = readCells(reader, table, source, options);
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     typeColumn(table.columns[c], cells[c], table.lines, source, options);
   }
@@ -182,15 +224,34 @@ Table parseCsv(const std::string& text, const std::string& source, const CsvOpti
 }
 
 Table readCsv(const std::filesystem::path& path, const CsvOptions& options) {
+  if (std::filesystem::is_directory(path)) {
+    throw DataError(path.string() + ": is a directory, not a CSV file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw DataError(path.string() + ": cannot open the data file" +
                     (std::filesystem::exists(path) ? " (permission denied?)" : " (no such file)"));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  if (std::error_code ec; std::filesystem::file_size(path, ec) > options.maxBytes && !ec) {
+    throw DataError(
+        path.string() + ": the file has " + thousandsSeparated(std::filesystem::file_size(path)) +
+        " bytes; tunelab reads CSV files of at most " + thousandsSeparated(options.maxBytes));
+  }
+  // What is read is held to the limit too: a pipe, a FIFO or /dev/stdin has no size to check
+  // first.
+  std::string text;
+  std::array<char, 65536> buffer{};
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > options.maxBytes) {
+      throw DataError(path.string() + ": more than " + thousandsSeparated(options.maxBytes) +
+                      " bytes were read from it; tunelab reads CSV files of at most " +
+                      thousandsSeparated(options.maxBytes));
+    }
+  }
+  if (in.bad()) throw DataError(path.string() + ": cannot read the data file");
   try {
-    return parseCsv(text.str(), path.filename().string(), options);
+    return parseCsv(text, path.filename().string(), options);
   } catch (const DataError& e) {
     // Quote-related errors are raised without the file name.
     const std::string what = e.what();

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/Export.h"
@@ -18,5 +20,8 @@ struct IdxData {
 /// labels (magic 2049). Throws DataError naming the file for a bad magic number or a
 /// truncated file.
 TUNELAB_API IdxData readIdx(const std::filesystem::path& path);
+
+/// The same from the file's bytes in memory (gzip or plain); `source` names it in messages.
+TUNELAB_API IdxData parseIdx(std::string_view bytes, const std::string& source);
 
 }  // namespace tunelab

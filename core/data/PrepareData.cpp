@@ -5,10 +5,12 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "core/Error.h"
 #include "core/Options.h"
 #include "core/data/CsvReader.h"
+#include "core/data/DataSanity.h"
 #include "core/data/IdxReader.h"
 #include "core/data/Split.h"
 
@@ -130,9 +132,18 @@ std::vector<std::uint32_t> usableRows(const DataSpec& spec, const Table& table, 
   return usable;
 }
 
+// A classifier learns nothing from one class (CSV and IDX data alike).
+void checkSeveralClasses(const std::vector<std::string>& labels, const std::string& target,
+                         const std::string& file) {
+  if (labels.size() >= 2) return;
+  throw DataError(file + ": the target '" + target + "' has one class ('" + labels.front() +
+                  "') in every usable row; a classifier needs at least 2");
+}
+
 TaskKind checkedTask(const DataSpec& spec, const Column& target,
-                     const std::vector<std::string>& labels) {
+                     const std::vector<std::string>& labels, const std::string& file) {
   const TaskKind task = spec.task ? *spec.task : inferTask(target, labels);
+  if (task != TaskKind::Regression) checkSeveralClasses(labels, target.name, file);
   if (task == TaskKind::Regression && target.kind != Column::Kind::Numeric) {
     throw ConfigError("task",
                       "regression needs a numeric target, but '" + target.name + "' holds text");
@@ -179,28 +190,55 @@ SplitIndices splitTable(const DataSpec& spec, const Column& target,
   return split;
 }
 
+// Every part the split asks for needs rows: a model cannot train, be scored or be tested on
+// none.
+// `name` is the file the rows come from; `ownTest`: the test rows come from a file of their own.
+void checkSplitSizes(const DataSpec& spec, const SplitIndices& split, std::size_t usable,
+                     const std::string& name, bool ownTest) {
+  const bool tooFew = split.train.empty() ||
+                      (spec.validationFraction > 0 && split.validation.empty()) ||
+                      ((ownTest || spec.testFraction > 0) && split.test.empty());
+  if (!tooFew) return;
+  auto fraction = [](double f) {
+    std::ostringstream text;
+    text << f;
+    return text.str();
+  };
+  throw DataError(name + ": " + std::to_string(usable) + " usable row" +
+                  (usable == 1 ? " is" : "s are") + " too few for the split (test " +
+                  (ownTest ? std::string("file") : fraction(spec.testFraction)) + ", validation " +
+                  fraction(spec.validationFraction) + "): train " +
+                  std::to_string(split.train.size()) + ", validation " +
+                  std::to_string(split.validation.size()) + ", test " +
+                  std::to_string(split.test.size()) +
+                  " rows; every part needs at least one (set a fraction to 0 to leave it out)");
+}
+
 PreparedData prepareTable(const DataSpec& spec, const ResolvedSource& source, std::uint64_t seed) {
   const CsvOptions csv = csvOptionsFor(spec);
   Table table = readCsv(source.file, csv);
   const std::size_t testStart = appendTestFile(table, source, csv);
   const std::size_t target = targetColumn(spec, table, source);
   const auto inputs = inputColumns(spec, table, target);
+  auto warnings = checkDataSanity(table, spec, inputs, target);
   const auto usable = usableRows(spec, table, target, inputs);
   if (usable.empty()) {
     throw DataError(source.file.string() + ": no usable rows (all are missing values)");
   }
   const Column& targetValues = table.columns[target];
   const auto labels = distinctLabels(targetValues, usable);
-  const TaskKind task = checkedTask(spec, targetValues, labels);
+  const TaskKind task = checkedTask(spec, targetValues, labels, source.file.filename().string());
   std::vector<std::string> classNames;
   if (task != TaskKind::Regression) classNames = labels;
   const SplitIndices split = splitTable(
       spec, targetValues, usable, source.testFile.empty() ? std::nullopt : std::optional(testStart),
       classNames, seed);
-  if (split.train.empty()) throw DataError(source.file.string() + ": no rows left to train on");
+  checkSplitSizes(spec, split, usable.size(), source.file.filename().string(),
+                  !source.testFile.empty());
 
   PreparedData out;
   out.resolvedSource = source.file;
+  out.warnings = std::move(warnings);
   out.preprocessor = Preprocessor::fit(table, spec, inputs, target, task, classNames, split.train);
   out.train = makeDataset(table, out.preprocessor, split.train);
   out.validation = makeDataset(table, out.preprocessor, split.validation);
@@ -239,11 +277,18 @@ PreparedData prepareImages(const DataSpec& spec, const ResolvedSource& source, s
                       readIdx(dir / (std::string(prefix) + "-labels-idx1-ubyte.gz")),
                       (dir / prefix).string());
   };
-  Dataset pool = load(source.idxHasTrainFiles ? "train" : "t10k");
+  const std::string pooled = source.idxHasTrainFiles ? "train" : "t10k";
+  Dataset pool = load(pooled.c_str());
   std::uint32_t maxLabel = 0;
+  std::set<std::uint32_t> present;
   for (std::size_t i = 0; i < pool.size(); ++i) {
-    maxLabel = std::max(maxLabel, static_cast<std::uint32_t>(pool.y(i, 0)));
+    const auto label = static_cast<std::uint32_t>(pool.y(i, 0));
+    maxLabel = std::max(maxLabel, label);
+    present.insert(label);
   }
+  std::vector<std::string> presentNames;
+  for (const auto label : present) presentNames.push_back(std::to_string(label));
+  checkSeveralClasses(presentNames, pool.targetName, pooled + "-labels-idx1-ubyte.gz");
   std::vector<std::string> classNames;
   for (std::uint32_t c = 0; c <= maxLabel; ++c) classNames.push_back(std::to_string(c));
   std::vector<std::uint32_t> labels(pool.size());
@@ -262,6 +307,10 @@ PreparedData prepareImages(const DataSpec& spec, const ResolvedSource& source, s
   out.train = selectRows(pool, split.train);
   out.validation = selectRows(pool, split.validation);
   out.test = source.idxHasTrainFiles ? load("t10k") : selectRows(pool, split.test);
+  SplitIndices sizes = split;
+  sizes.test.resize(out.test.size());
+  checkSplitSizes(spec, sizes, pool.size(), pooled + "-images-idx3-ubyte.gz",
+                  source.idxHasTrainFiles);
   out.test.classNames = classNames;
   out.test.featureNames = pool.featureNames;
   return out;

@@ -20,6 +20,7 @@ struct PreparedData {
   std::vector<std::size_t> testLines;  // CSV: the test rows' 1-based lines in their file
   Preprocessor preprocessor;
   std::filesystem::path resolvedSource;
+  std::vector<std::string> warnings;  // about the data, one line each (core/data/DataSanity.h)
 };
 
 /// Finds, reads, splits (seeded; stratified for classification) and preprocesses the data a

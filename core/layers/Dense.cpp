@@ -33,9 +33,12 @@ Regularizer readRegularizer(Options& o, const std::string& key, bool forBias) {
 
 }  // namespace
 
+// The widest dense layer: 65,536 x 65,536 weights are already 16 GiB.
+constexpr double kMostDenseUnits = 65'536;
+
 Dense::Dense(const nlohmann::json& options) {
   Options o(options, "a dense layer");
-  units_ = static_cast<std::size_t>(o.integer("units", {.min = 1}));
+  units_ = static_cast<std::size_t>(o.integer("units", {.min = 1, .max = kMostDenseUnits}));
   activation_ = withKeyPrefix("activation", [&] {
     const nlohmann::json& spec = o.raw("activation");
     return parseActivation(spec.is_null() ? nlohmann::json("linear") : spec);

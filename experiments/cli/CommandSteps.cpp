@@ -5,6 +5,7 @@
 #include "core/Error.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/config/Overrides.h"
+#include "experiments/files/InputFile.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab {
@@ -14,6 +15,7 @@ std::optional<int> readExperimentFile(const std::filesystem::path& file,
                                       std::optional<YamlDocument>& document, std::ostream& err,
                                       const std::function<void(const YamlDocument&)>& parse) {
   try {
+    checkInputFile(file, "experiment file", InputContent::Text);
     document = YamlDocument::load(file);
     applyOverrides(*document, overrides);
     parse(*document);

@@ -5,6 +5,8 @@
 #include "core/Error.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/files/AtomicFile.h"
+#include "experiments/files/InputFile.h"
+#include "experiments/files/OutputFile.h"
 #include "experiments/report/HtmlReport.h"
 #include "experiments/report/ParetoFront.h"
 #include "experiments/report/PngExport.h"
@@ -50,8 +52,7 @@ nlohmann::json trialJson(const TrialRecord& t, StudyStore& store) {
           {"epochs", epochs}};
 }
 
-void writeJson(const std::filesystem::path& output, StoredStudy& s,
-               const std::vector<TrialRecord>& trials) {
+std::string trialsJson(StoredStudy& s, const std::vector<TrialRecord>& trials) {
   nlohmann::json all = nlohmann::json::array();
   const auto pareto = paretoIds(trials, s.spec);
   for (const auto& t : trials) {
@@ -73,7 +74,7 @@ void writeJson(const std::filesystem::path& output, StoredStudy& s,
     }
     document["objectives"] = objectives;
   }
-  writeFileAtomically(output, document.dump(2) + "\n");
+  return document.dump(2) + "\n";
 }
 
 std::string renderedReport(StoredStudy& s, const std::vector<TrialRecord>& trials) {
@@ -112,9 +113,7 @@ void exportPngs(StoredStudy& s, const std::vector<TrialRecord>& trials,
 int runExportReportPngs(const std::filesystem::path& report, const std::filesystem::path& dir,
                         std::ostream& out, std::ostream& err) {
   try {
-    if (!std::filesystem::is_regular_file(report)) {
-      throw Error("no report at " + report.string());
-    }
+    checkInputFile(report, "report (report.html)", InputContent::Text);
     printPngs(writeReportPngs(report, dir), dir, out);
     return kExitOk;
   } catch (const Error& e) {
@@ -131,16 +130,20 @@ int runExport(const StudyLocation& where, const std::string& format,
       exportPngs(s, trials, output, out);
       return kExitOk;
     }
+    std::string content;
     if (format == "csv") {
-      writeResultsCsv(output, trials, &s.spec);
+      content = resultsCsv(trials, &s.spec);
     } else if (format == "json") {
-      writeJson(output, s, trials);
+      content = trialsJson(s, trials);
     } else if (format == "html") {
-      writeFileAtomically(output, renderedReport(s, trials));
+      content = renderedReport(s, trials);
     } else {
       throw Error("unknown export format '" + format + "': choose csv, json, html or png");
     }
-    out << "Wrote " << trials.size() << " trials to " << output.string() << "\n";
+    // With the export on standard output, the line about it goes to stderr.
+    const WrittenTo written = writeOutputFile(output, content, out);
+    (written == WrittenTo::StandardOutput ? err : out)
+        << "Wrote " << trials.size() << " trials to " << output.string() << "\n";
     return kExitOk;
   });
 }

@@ -51,8 +51,7 @@ int runExportModel(const ExportModelArguments& args, std::ostream& out, std::ost
   PluginHost plugins;  // before everything a plugin creates, so it is destroyed last
   plugins.loadDirectories(PluginHost::searchPath(args.pluginDirs));
   const std::filesystem::path output = outputPath(args);
-  const bool toStdout = output == "-";
-  if (!toStdout && sameFile(output, args.model)) {
+  if (output != "-" && sameFile(output, args.model)) {
     err << "error: " << output.string() << " is the model itself; name another output file\n";
     return kExitBadInput;
   }
@@ -64,15 +63,8 @@ int runExportModel(const ExportModelArguments& args, std::ostream& out, std::ost
     return kExitInternal;
   }
   if (!bytes) return kExitBadInput;
-  if (toStdout) {
-    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    out.flush();
-    if (out) return kExitOk;
-    err << "error: the ONNX model could not be written to standard output\n";
-    return kExitOutput;
-  }
   try {
-    writeOutputFile(output, *bytes);
+    if (writeOutputFile(output, *bytes, out) == WrittenTo::StandardOutput) return kExitOk;
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
     return kExitOutput;

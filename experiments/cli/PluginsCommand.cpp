@@ -10,7 +10,8 @@
 namespace tunelab {
 
 int runPlugins(const std::vector<std::filesystem::path>& pluginDirs, std::ostream& out) {
-  PluginHost host;
+  // Every plugin is probed afresh: this is the command that re-checks a refused one.
+  PluginHost host(PluginProbeSettings{.mode = PluginProbeSettings::Mode::ProbeAgain});
   host.loadDirectories(PluginHost::searchPath(pluginDirs));
   out << "Plugin directories searched:\n";
   for (const auto& dir : host.searchedDirectories()) {
@@ -32,6 +33,12 @@ int runPlugins(const std::vector<std::filesystem::path>& pluginDirs, std::ostrea
       out << "  " << problem.file.string() << ": " << problem.reason << "\n";
     }
   }
+  const auto& probe = host.probeSettings();
+  out << "\nProbe: each plugin outside " << PluginHost::bundledDirectory().string()
+      << " is first loaded in a child process (" << probe.program.string() << ")";
+  if (!probe.cacheDirectory.empty())
+    out << "; verdicts cached in " << probe.cacheDirectory.string();
+  out << "\n";
   out << "\nBuild tag: " << hostBuildTag() << "\n";
   return kExitOk;
 }

@@ -11,8 +11,9 @@
 #include "core/data/DataSpec.h"
 #include "core/data/PrepareData.h"
 #include "experiments/cli/ExitCode.h"
-#include "experiments/files/AtomicFile.h"
+#include "experiments/files/InputFile.h"
 #include "experiments/files/ModelFile.h"
+#include "experiments/files/OutputFile.h"
 #include "experiments/objective/LoadedModel.h"
 #include "experiments/report/ResultsTable.h"
 #include "plugins/PluginHost.h"
@@ -71,6 +72,7 @@ std::optional<std::pair<SavedModel, Table>> readInputs(const PredictArguments& a
                       ": this model was trained on images; tunelab predict reads CSV files");
     }
     const DataSpec data = parseDataSpec(model.experiment.at("data"));
+    checkInputFile(args.data, "data file (CSV)", InputContent::Text);
     Table table = readCsv(args.data, csvOptionsFor(data));
     return std::make_pair(std::move(model), std::move(table));
   } catch (const Error& e) {
@@ -116,14 +118,17 @@ int runPredict(const PredictArguments& args, std::ostream& out, std::ostream& er
   }
   const Preprocessor& preprocessor = model->saved().preprocessor;
   const auto output = args.output.empty() ? std::filesystem::path("predictions.csv") : args.output;
+  WrittenTo written = WrittenTo::File;
   try {
-    writeFileAtomically(output, predictionsCsv(preprocessor, outputs));
+    written = writeOutputFile(output, predictionsCsv(preprocessor, outputs), out);
   } catch (const Error& e) {
     err << "error: " << e.what() << "\n";
     return kExitOutput;
   }
-  out << "Wrote " << outputs.rows() << " predictions to " << output.string() << "\n";
-  if (scores) printScores(out, args, preprocessor.targetName(), *scores);
+  // With the predictions on standard output, what is said about them goes to stderr.
+  std::ostream& said = written == WrittenTo::StandardOutput ? err : out;
+  said << "Wrote " << outputs.rows() << " predictions to " << output.string() << "\n";
+  if (scores) printScores(said, args, preprocessor.targetName(), *scores);
   return kExitOk;
 }
 

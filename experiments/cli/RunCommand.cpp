@@ -20,12 +20,14 @@
 #include "experiments/config/Overrides.h"
 #include "experiments/config/YamlDocument.h"
 #include "experiments/distributed/Cluster.h"
+#include "experiments/distributed/Launcher.h"
 #include "experiments/files/AtomicFile.h"
 #include "experiments/objective/CommandObjective.h"
 #include "experiments/objective/ExperimentData.h"
 #include "experiments/objective/ModelObjective.h"
 #include "experiments/objective/StudyCheck.h"
 #include "experiments/report/HtmlReport.h"
+#include "experiments/report/LiveReportWriter.h"
 #include "experiments/report/StudyOutputs.h"
 #include "experiments/store/StudyLock.h"
 #include "experiments/store/StudyStore.h"
@@ -85,8 +87,9 @@ struct Run {
   nlohmann::json centreModel;       // the model section at the centre of the space
   std::optional<StudyCheck> check;  // the built-in model at every probe point
   ThreadBudget budget;
-  bool liveReportFailed = false;
-  Cluster* cluster = nullptr;  // under mpirun/srun: this is rank 0, the coordinator
+  double liveReportCpuSeconds = 0;     // the live report's thread, once the study ran
+  Cluster* cluster = nullptr;          // under mpirun/srun: this is rank 0, the coordinator
+  std::unique_ptr<Executor> executor;  // last: its trials use everything above
 
   const StudySpec& study() const { return experiment.study; }
   int located(const ConfigError& e) const {
@@ -135,6 +138,7 @@ Failure lockStudy(Run& run) {
     return kExitOutput;
   } catch (const StudyBusy& e) {
     run.err << "error: " << e.what() << "\n";
+    if (const std::string hint = srunWithoutMpiHint(); !hint.empty()) run.err << hint << "\n";
     return kExitStudyBusy;
   } catch (const Error& e) {
     run.err << "error: " << e.what() << "\n";
@@ -320,9 +324,11 @@ Failure dryRun(Run& run) {
 void printHeader(const Run& run) {
   const StudySpec& study = run.study();
   run.out << "Study '" << study.name << "': " << study.strategy << " search, metric"
-          << (study.extraObjectives.empty() ? " " : "s ") << describeObjectives(study) << ", "
-          << run.budget.parallelTrials << " parallel trials x " << run.budget.threadsPerTrial
-          << " threads";
+          << (study.extraObjectives.empty() ? " " : "s ") << describeObjectives(study);
+  if (run.cluster == nullptr) {
+    run.out << ", " << run.budget.parallelTrials << " parallel trials x "
+            << run.budget.threadsPerTrial << " threads";
+  }
   if (run.experiment.command) {
     run.out << "\nObjective:";
     for (const auto& arg : run.experiment.command->argv) run.out << " " << arg;
@@ -338,53 +344,102 @@ void printHeader(const Run& run) {
   if (!study.strategyReason.empty()) {
     run.out << "\nStrategy: auto chose " << study.strategy << ": " << study.strategyReason;
   }
+  if (run.cluster != nullptr) {
+    run.out << "\nMPI: " << run.cluster->size() - 1 << " executor ranks run "
+            << run.executor->capacity() << " trials at once";
+  }
   run.out << "\nStore: " << study.execution.storage.string() << "\n" << std::flush;
 }
 
 // report.html while the study runs: its trials so far, running ones with their epochs; the
-// page reloads itself. A failure to write it is said once and the run goes on.
-void writeLiveReport(Run& run, double elapsedSeconds) {
-  const StudySpec& study = run.study();
-  const LiveStatus live{run.lock ? run.lock->owner() : StudyOwner{},
-                        study.execution.reportEverySeconds, expectedTrials(study), elapsedSeconds,
-                        run.model != nullptr ? study.trainEpochs : 0};
-  try {
-    writeFileAtomically(study.execution.output / "report.html",
-                        renderHtmlReport(study, *run.store, run.store->trials(), live));
-  } catch (const Error& e) {
-    if (!run.liveReportFailed) {
-      run.err << "warning: " << e.what() << "; the live report stops until the run ends\n";
-    }
-    run.liveReportFailed = true;
+// page reloads itself. Written on the writer's thread; a failure to write it is said once and
+// the run goes on.
+void sayLiveReportFailure(Run& run, LiveReportWriter& writer) {
+  if (auto failure = writer.takeFailure()) {
+    run.err << "warning: " << *failure << "; the live report stops until the run ends\n";
   }
+}
+
+void requestLiveReport(Run& run, LiveReportWriter& writer, double elapsedSeconds) {
+  sayLiveReportFailure(run, writer);
+  const StudySpec& study = run.study();
+  writer.request({run.lock ? run.lock->owner() : StudyOwner{}, study.execution.reportEverySeconds,
+                  expectedTrials(study), elapsedSeconds,
+                  run.model != nullptr ? study.trainEpochs : 0});
+}
+
+// Where trials run: this process's workers, or under mpirun the executor ranks, once each
+// has prepared the study (one that could not is named, and its mistake is the user's: exit 2).
+Failure startExecutor(Run& run) {
+  if (run.cluster == nullptr) {
+    run.executor = std::make_unique<LocalExecutor>(*run.objective, run.budget.parallelTrials);
+    return std::nullopt;
+  }
+  try {
+    run.executor = run.cluster->coordinate(run.objective->resumesFromCheckpoints());
+  } catch (const Error& e) {
+    run.err << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return std::nullopt;
+}
+
+// Under mpirun: ends the executor ranks and says what their communication cost.
+void endExecutor(Run& run) {
+  run.executor.reset();
+  if (run.cluster == nullptr) return;
+  const std::string cost = describeCommunicationCost(run.cluster->communicationCost());
+  if (cost.empty()) return;
+  run.out << cost;
+  if (run.liveReportCpuSeconds > 0) {
+    run.out << std::fixed << std::setprecision(2) << "; rank 0's live report thread "
+            << run.liveReportCpuSeconds << " s";
+  }
+  run.out << "\n";
 }
 
 std::optional<RunSummary> execute(Run& run) {
   try {
     const StopOnSignal signals;
-    std::unique_ptr<Executor> executor;
-    if (run.cluster != nullptr) {
-      executor = run.cluster->coordinate(run.objective->resumesFromCheckpoints());
-      run.out << "MPI: " << run.cluster->size() - 1 << " executor ranks run "
-              << executor->capacity() << " trials at once\n"
-              << std::flush;
-    } else {
-      executor = std::make_unique<LocalExecutor>(*run.objective, run.budget.parallelTrials);
-    }
+    Executor& executor = *run.executor;
     // mpirun gives rank 0 a pseudo-terminal even when its own output goes to a file: a line
     // per trial there, never a redrawn one.
     const bool redraw = run.args.progressBar && run.cluster == nullptr;
     const auto progress =
         makeProgressReporter(redraw ? ProgressStyle::Terminal : ProgressStyle::Lines, run.out);
-    StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), *executor,
+    StudyRunner runner(run.study(), *run.store, *run.strategy, run.pruner.get(), executor,
                        run.budget.threadsPerTrial, *progress);
-    runner.reportEvery(run.study().execution.reportEverySeconds,
-                       [&run](double elapsed) { writeLiveReport(run, elapsed); });
-    return runner.run(gStopRequested);
+    const ExecutionSpec& execution = run.study().execution;
+    std::optional<LiveReportWriter> liveReport;
+    if (execution.reportEverySeconds > 0) {
+      liveReport.emplace(run.study(), execution.storage, execution.output / "report.html");
+      runner.reportEvery(execution.reportEverySeconds,
+                         [&](double elapsed) { requestLiveReport(run, *liveReport, elapsed); });
+    }
+    RunSummary summary = runner.run(gStopRequested);
+    if (liveReport) {
+      liveReport->finish();
+      sayLiveReportFailure(run, *liveReport);
+      run.liveReportCpuSeconds = liveReport->cpuSeconds();
+    }
+    return summary;
   } catch (const Error& e) {
     run.err << "error: " << e.what() << "\n";
     return std::nullopt;
   }
+}
+
+// A trial's error in one line: its first, and for a program's stderr tail after it the tail's
+// last line, where the cause usually is (a Python exception's message).
+std::string errorInOneLine(const std::string& error) {
+  constexpr std::size_t kWidth = 200;
+  const auto firstEnd = error.find('\n');
+  std::string line = error.substr(0, std::min(firstEnd, kWidth));
+  if (firstEnd == std::string::npos) return line;
+  const auto lastEnd = error.find_last_not_of("\n ");
+  const auto lastBegin = error.rfind('\n', lastEnd);
+  if (lastEnd == std::string::npos || lastBegin < firstEnd) return line;
+  return line + " ... " + error.substr(lastBegin + 1, std::min(lastEnd - lastBegin, kWidth));
 }
 
 // A study that ended with no complete trial: the errors, grouped by message, most frequent
@@ -396,7 +451,7 @@ Failure requireACompleteTrial(Run& run) {
   for (const auto& trial : trials) {
     if (trial.status == TrialStatus::Complete) return std::nullopt;
     ++byStatus[std::string(trialStatusName(trial.status))];
-    if (!trial.error.empty()) ++byError[trial.error.substr(0, trial.error.find('\n'))];
+    if (!trial.error.empty()) ++byError[errorInOneLine(trial.error)];
   }
   run.err << "error: no trial completed (";
   for (auto it = byStatus.begin(); it != byStatus.end(); ++it) {
@@ -436,11 +491,12 @@ Failure writeOutputs(Run& run, const RunSummary& summary) {
 
 int runSteps(Run& run) {
   for (auto* step : {readExperiment, lockStudy, recallAutoStrategy, loadPlugins, buildObjective,
-                     buildSearch, dryRun, openStore, planExecution}) {
+                     buildSearch, dryRun, openStore, planExecution, startExecutor}) {
     if (auto failed = step(run)) return *failed;
   }
   printHeader(run);
   const auto summary = execute(run);
+  endExecutor(run);
   if (!summary) return kExitOutput;
   if (auto failed = writeOutputs(run, *summary)) return *failed;
   if (summary->interrupted) {

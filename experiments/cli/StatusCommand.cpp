@@ -1,6 +1,7 @@
 #include "experiments/cli/StatusCommand.h"
 
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <utility>
@@ -34,6 +35,26 @@ void printRunningTrial(std::ostream& out, const TrialRecord& t, StoredStudy& s) 
   out << "\n";
 }
 
+// "Ran on: rank 1 on node1 (12 trials), rank 2 on node2 (11 trials)" for a study under mpirun.
+void printRanks(std::ostream& out, const std::vector<TrialRecord>& trials) {
+  std::map<int, std::pair<std::string, int>> byRank;  // rank -> where, trials
+  for (const auto& t : trials) {
+    if (!t.rank) continue;
+    auto& [where, count] = byRank[*t.rank];
+    where = ranOn(t);
+    ++count;
+  }
+  if (byRank.empty()) return;
+  out << "Ran on:";
+  const char* separator = " ";
+  for (const auto& [rank, placed] : byRank) {
+    const auto& [where, count] = placed;
+    out << separator << where << " (" << count << (count == 1 ? " trial)" : " trials)");
+    separator = ", ";
+  }
+  out << "\n";
+}
+
 }  // namespace
 
 int runStatus(const StudyLocation& where, std::ostream& out, std::ostream& err) {
@@ -43,6 +64,7 @@ int runStatus(const StudyLocation& where, std::ostream& out, std::ostream& err) 
         << s.store->file().string() << "\n";
     if (s.owner) out << "Running now: tunelab run " << s.owner->describe() << "\n";
     out << formatBestTrials(trials, s.spec, 1);
+    printRanks(out, trials);
     int interrupted = 0;
     for (const auto& t : trials) {
       if (t.status == TrialStatus::Running) printRunningTrial(out, t, s);

@@ -6,14 +6,29 @@
 #include "experiments/cli/ExitCode.h"
 #include "experiments/config/Overrides.h"
 #include "experiments/config/YamlDocument.h"
+#include "experiments/files/InputFile.h"
+#include "experiments/store/Sqlite.h"
 
 namespace tunelab {
 
 namespace {
 
+// By its extension, or for a database named otherwise by SQLite reading it. Never through a
+// descriptor of its own: closing one drops this process's locks on the file, and the study may
+// be running in this process (the Python module reads running studies).
 bool isDatabase(const std::filesystem::path& path) {
   const auto ext = path.extension().string();
-  return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3";
+  if (ext == ".db" || ext == ".sqlite" || ext == ".sqlite3") return true;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) < 100) {
+    return false;  // SQLite's header alone is 100 bytes; an empty file would pass as a database
+  }
+  try {
+    SqliteDatabase database(path, SqliteDatabase::Access::ReadOnly);
+    return database.prepare("PRAGMA schema_version").next();
+  } catch (const Error&) {
+    return false;  // not a database
+  }
 }
 
 // A study on `execution.backend: auto` ran on the backend recorded when it started.
@@ -29,6 +44,10 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
   if (!std::filesystem::exists(where.path)) {
     throw Error(where.path.string() + ": no such file");
   }
+  if (std::filesystem::is_directory(where.path)) {
+    throw Error(where.path.string() +
+                ": is a directory; name the experiment file or the study database");
+  }
   if (isDatabase(where.path)) {
     opened.store.emplace(where.path);
     opened.owner = StudyLock::liveOwner(where.path);
@@ -38,6 +57,7 @@ void openStoredStudy(const StudyLocation& where, StoredStudy& opened) {
     resolveAutoBackend(opened);
     return;
   }
+  checkInputFile(where.path, "experiment file", InputContent::Text);
   YamlDocument document = YamlDocument::load(where.path);
   applyOverrides(document, where.overrides);
   try {

@@ -139,7 +139,8 @@ int predictCommand(const std::vector<std::string>& arguments) {
   std::vector<std::string> pluginDirs;
   po::options_description options("tunelab predict <model.tunelab> <data.csv> [options]");
   options.add_options()("help,h", "show this help")(
-      "output,o", po::value(&output), "the predictions CSV to write (default predictions.csv)")(
+      "output,o", po::value(&output),
+      "the predictions CSV to write (default predictions.csv); - writes it to standard output")(
       "plugin-dir", po::value(&pluginDirs)->composing(),
       "a directory to load plugins from (repeatable); then $TUNELAB_PLUGIN_PATH");
   if (auto done = parseCommandLine("predict", arguments, options, "a model file and a CSV file",
@@ -216,8 +217,8 @@ int studyCommand(const std::string& command, const std::vector<std::string>& arg
                           "(the report's charts as images, drawn by headless Chromium; the "
                           "argument may also be a report.html, tunelab train's included)")(
         "output,o", po::value(&output),
-        "the file to write (default trials.csv / .json / .html), or with png the directory "
-        "(default plots)");
+        "the file to write (default trials.csv / .json / .html; - : standard output), or with "
+        "png the directory (default plots)");
   }
   if (command == "compare") {
     options.add_options()(

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/Error.h"
+#include "experiments/config/Limits.h"
 
 namespace tunelab {
 
@@ -36,6 +37,12 @@ std::chrono::milliseconds parseDuration(const nlohmann::json& value, const std::
   if (!std::isfinite(seconds) || seconds < 0 || (seconds == 0 && !allowZero)) {
     throw ConfigError(key, std::string("must be a ") + (allowZero ? "non-negative" : "positive") +
                                " duration, got " + value.dump());
+  }
+  if (seconds > limits::kMostDurationSeconds) {
+    throw ConfigError(key,
+                      "must be at most 366 days (" +
+                          std::to_string(static_cast<long long>(limits::kMostDurationSeconds)) +
+                          " seconds), got " + value.dump());
   }
   return std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
 }

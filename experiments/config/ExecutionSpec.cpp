@@ -1,11 +1,13 @@
 #include "experiments/config/ExecutionSpec.h"
 
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 #include "core/Error.h"
 #include "core/Options.h"
 #include "experiments/config/Duration.h"
+#include "experiments/config/Limits.h"
 
 namespace tunelab {
 
@@ -14,10 +16,26 @@ namespace {
 int threadSetting(Options& o, const std::string& key) {
   const auto& raw = o.raw(key);
   if (raw.is_null() || raw == "auto") return 0;
-  if (!raw.is_number_integer() || raw.get<long long>() < 1) {
-    throw ConfigError(key, "expected a positive integer or auto, got " + raw.dump());
+  if (!raw.is_number_integer() || raw.get<long long>() < 1 ||
+      raw.get<double>() > limits::kMostThreads) {
+    throw ConfigError(key, "expected a whole number from 1 to " +
+                               std::to_string(static_cast<int>(limits::kMostThreads)) +
+                               ", or auto, got " + raw.dump());
   }
   return static_cast<int>(raw.get<long long>());
+}
+
+// Any whole number a 64-bit seed holds, written in digits.
+std::uint64_t parseSeed(Options& o) {
+  const auto& raw = o.raw("seed");
+  if (raw.is_null()) return 42;
+  if (raw.is_number_unsigned()) return raw.get<std::uint64_t>();
+  if (raw.is_number_integer() && raw.get<long long>() >= 0) {
+    return static_cast<std::uint64_t>(raw.get<long long>());
+  }
+  throw ConfigError("seed", "must be a whole number from 0 to " +
+                                std::to_string(std::numeric_limits<std::uint64_t>::max()) +
+                                ", got " + raw.dump());
 }
 
 std::vector<std::string> parseBackends(const nlohmann::json& backend) {
@@ -55,7 +73,7 @@ const std::vector<std::string>& executionOnlyKeys() {
 ExecutionSpec parseExecutionSpec(const nlohmann::json& json) {
   Options execution(json, "the execution section");
   ExecutionSpec spec;
-  spec.seed = static_cast<std::uint64_t>(execution.integer("seed", 42, {.min = 0}));
+  spec.seed = parseSeed(execution);
   spec.backends = parseBackends(execution.raw("backend"));
   spec.parallelTrials = threadSetting(execution, "parallel_trials");
   spec.threadsPerTrial = threadSetting(execution, "threads_per_trial");

@@ -4,6 +4,7 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
+#include "experiments/config/ExperimentName.h"
 #include "experiments/config/ParameterBinding.h"
 
 namespace tunelab {
@@ -13,7 +14,8 @@ namespace {
 // The top-level keys, checked for typos; returns the experiment's name.
 std::string checkTopLevel(const nlohmann::json& root) {
   Options top(root, "an experiment file");
-  std::string name = top.string("name", "experiment");
+  std::string name = experimentName(root);
+  top.raw("name");
   top.string("description", "");
   for (const char* section : {"data", "model", "train", "search", "execution", "objective"}) {
     top.raw(section);
@@ -109,6 +111,7 @@ ExperimentSpec parseExperiment(const YamlDocument& document) {
   spec.probePoints = probePoints(spec.study.space);
   checkTrainings(spec);
   spec.study.trainEpochs = spec.probe->fit.epochs;
+  spec.study.epochsKnown = true;
   return spec;
 }
 

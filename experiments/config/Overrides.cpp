@@ -3,17 +3,31 @@
 #include <yaml-cpp/yaml.h>
 
 #include "experiments/config/ExperimentError.h"
+#include "experiments/config/Utf8Check.h"
 
 namespace tunelab {
 
 namespace {
 
+// What is wrong with the value, from the error of the document "v: VALUE": without its
+// place ("--set:1:4: ") and its key ("v: ", "v[0]: "), which mean nothing to the user.
+std::string valueProblem(const std::string& message) {
+  if (message.find("YAML syntax error") != std::string::npos) return "the value is not valid YAML";
+  const auto place = message.find(": ");
+  const auto key = message.find(": ", place + 2);
+  if (place == std::string::npos) return message;
+  if (message.compare(place + 2, 1, "v") == 0 && key != std::string::npos) {
+    return message.substr(key + 2);
+  }
+  return message.substr(place + 2);
+}
+
 // The value of an override, typed as the same text would be in the file.
 nlohmann::json parseValue(const std::string& text, const std::string& override) {
   try {
     return YamlDocument::parse("v: " + text, "--set").root().at("v");
-  } catch (const Error&) {
-    throw ExperimentError("--set " + override + ": the value is not valid YAML");
+  } catch (const Error& e) {
+    throw ExperimentError("--set " + override + ": " + valueProblem(e.what()));
   }
 }
 
@@ -21,6 +35,9 @@ nlohmann::json parseValue(const std::string& text, const std::string& override) 
 
 void applyOverrides(YamlDocument& document, const std::vector<std::string>& overrides) {
   for (const auto& override : overrides) {
+    if (firstInvalidUtf8(override)) {
+      throw ExperimentError("--set " + override + ": not UTF-8 text");
+    }
     const auto eq = override.find('=');
     if (eq == std::string::npos || eq == 0) {
       throw ExperimentError("--set " + override + ": expected key=value, e.g. train.epochs=5");

@@ -5,6 +5,8 @@
 
 #include "core/Error.h"
 #include "core/Options.h"
+#include "experiments/config/ExperimentName.h"
+#include "experiments/config/Limits.h"
 #include "search/StrategyChoice.h"
 
 namespace tunelab {
@@ -80,7 +82,8 @@ void parseSearch(const nlohmann::json& json, const std::vector<std::string>& ord
   Options search(json, "the search section");
   spec.strategy = search.string("strategy", "auto");
   if (search.has("max_trials")) {
-    spec.maxTrials = static_cast<std::size_t>(search.integer("max_trials", {.min = 1}));
+    spec.maxTrials = static_cast<std::size_t>(
+        search.integer("max_trials", {.min = 1, .max = limits::kMostTrials}));
   }
   parseObjectives(search.raw("metric"), spec);
   spec.space = withKeyPrefix("parameters",
@@ -164,7 +167,7 @@ std::string describeObjectives(const StudySpec& spec) {
 
 StudySpec parseStudySpec(const nlohmann::json& root, const std::vector<std::string>& order) {
   StudySpec spec;
-  if (root.contains("name") && root.at("name").is_string()) spec.name = root.at("name");
+  spec.name = experimentName(root);
   const nlohmann::json search = root.contains("search") ? root.at("search") : nlohmann::json();
   withKeyPrefix("search", [&] {
     parseSearch(search, order, spec);

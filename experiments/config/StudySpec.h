@@ -30,8 +30,9 @@ struct StudySpec {
   SearchSpace space;
   std::string pruner;  // search.early_terminate.type ("median", a plugin's); empty: none
   nlohmann::json prunerOptions = nlohmann::json::object();  // its other keys
-  ExecutionSpec execution;  // output and storage with their defaults filled in
-  int trainEpochs = 1;      // train.epochs: a trial with a smaller budget keeps its checkpoint
+  ExecutionSpec execution;   // output and storage with their defaults filled in
+  int trainEpochs = 1;       // train.epochs: a trial with a smaller budget keeps its checkpoint
+  bool epochsKnown = false;  // trainEpochs is train.epochs; a command's trials have no total
 };
 
 /// The backend whose trials the strategy hears about, ranks and saves the best model of; the

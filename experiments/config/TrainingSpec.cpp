@@ -5,6 +5,7 @@
 #include "core/Error.h"
 #include "core/Metric.h"
 #include "core/Options.h"
+#include "experiments/config/Limits.h"
 
 namespace tunelab {
 
@@ -14,7 +15,16 @@ std::string at(const std::string& path, std::size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
-void expandLayers(const nlohmann::json& list, const std::string& path, TrainingSpec& spec) {
+// Refuses a model that repeat blocks make larger than the limit, counting every repetition
+// (also of an empty block) so that nested counts are stopped before they multiply out.
+void chargeExpansion(std::size_t& expansions, const std::string& path) {
+  if (++expansions <= limits::kMostLayers) return;
+  throw ConfigError(path, "the repeat blocks expand the model to more than " +
+                              std::to_string(limits::kMostLayers) + " layers (the limit)");
+}
+
+void expandLayers(const nlohmann::json& list, const std::string& path, TrainingSpec& spec,
+                  std::size_t& expansions) {
   if (!list.is_array()) throw ConfigError(path, "must be a list of layers");
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto& item = list[i];
@@ -24,20 +34,25 @@ void expandLayers(const nlohmann::json& list, const std::string& path, TrainingS
     }
     if (item.contains("repeat")) {
       Options block(item, "a repeat block");
-      const auto times =
-          withKeyPrefix(itemPath, [&] { return block.integer("repeat", Range{.min = 0}); });
+      const auto times = withKeyPrefix(itemPath, [&] {
+        return block.integer("repeat", Range{.min = 0, .max = limits::kMostRepeat});
+      });
       const auto& inner = block.raw("layers");
       withKeyPrefix(itemPath, [&] {
         block.finish();
         return 0;
       });
       if (inner.is_null()) throw ConfigError(itemPath + ".layers", "a repeat block needs layers");
-      for (long long t = 0; t < times; ++t) expandLayers(inner, itemPath + ".layers", spec);
+      for (long long t = 0; t < times; ++t) {
+        chargeExpansion(expansions, itemPath + ".repeat");
+        expandLayers(inner, itemPath + ".layers", spec, expansions);
+      }
       continue;
     }
     if (!item.contains("type") || !item.at("type").is_string()) {
       throw ConfigError(itemPath + ".type", "every layer needs a type (dense, dropout, ...)");
     }
+    chargeExpansion(expansions, itemPath);
     LayerSpec layer;
     layer.type = item.at("type").get<std::string>();
     layer.options = item;
@@ -81,10 +96,11 @@ EarlyStopping parseEarlyStopping(const nlohmann::json& json) {
   es.enabled = true;
   es.monitor = o.string("monitor", es.monitor);
   es.minDelta = o.number("min_delta", 0.0, {.min = 0});
-  es.patience = static_cast<int>(o.integer("patience", 0, {.min = 0}));
+  es.patience = static_cast<int>(o.integer("patience", 0, {.min = 0, .max = limits::kMostEpochs}));
   es.restoreBestWeights = o.boolean("restore_best_weights", false);
   es.mode = o.choice("mode", {"auto", "min", "max"}, "auto");
-  es.startFromEpoch = static_cast<int>(o.integer("start_from_epoch", 0, {.min = 0}));
+  es.startFromEpoch =
+      static_cast<int>(o.integer("start_from_epoch", 0, {.min = 0, .max = limits::kMostEpochs}));
   o.finish();
   return es;
 }
@@ -96,7 +112,8 @@ void parseModel(const nlohmann::json& json, TrainingSpec& spec) {
     model.checkNotMisspelled("layers");
     throw ConfigError("layers", "the model needs a list of layers");
   }
-  expandLayers(layers, "layers", spec);
+  std::size_t expansions = 0;
+  expandLayers(layers, "layers", spec, expansions);
   spec.loss = model.raw("loss");
   if (spec.loss.is_null()) {
     model.checkNotMisspelled("loss");
@@ -111,8 +128,9 @@ void parseModel(const nlohmann::json& json, TrainingSpec& spec) {
 void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
   Options train(json, "the train section");
   FitOptions& fit = spec.fit;
-  fit.epochs = static_cast<int>(train.integer("epochs", {.min = 1}));
-  fit.batchSize = static_cast<std::size_t>(train.integer("batch_size", 32, {.min = 1}));
+  fit.epochs = static_cast<int>(train.integer("epochs", {.min = 1, .max = limits::kMostEpochs}));
+  fit.batchSize = static_cast<std::size_t>(
+      train.integer("batch_size", 32, {.min = 1, .max = limits::kMostBatchSize}));
   fit.shuffle = train.boolean("shuffle", true);
   const auto& optimizer = train.raw("optimizer");
   fit.optimizer = withKeyPrefix(
@@ -124,7 +142,8 @@ void parseTrain(const nlohmann::json& json, TrainingSpec& spec) {
   if (const auto& folds = train.raw("validation"); !folds.is_null()) {
     spec.validationFolds = withKeyPrefix("validation", [&] {
       Options validation(folds, "train.validation");
-      const auto k = static_cast<int>(validation.integer("kfold", {.min = 2}));
+      const auto k =
+          static_cast<int>(validation.integer("kfold", {.min = 2, .max = limits::kMostFolds}));
       validation.finish();
       return k;
     });

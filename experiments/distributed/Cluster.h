@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "experiments/distributed/CommunicationCost.h"
 #include "experiments/study/Executor.h"
 
 namespace tunelab {
@@ -26,6 +27,9 @@ class Cluster {
   /// Rank 0: the executor of the other ranks, once each has said it is ready; throws Error
   /// naming the rank and host of one that could not prepare the study.
   virtual std::unique_ptr<Executor> coordinate(bool resumesFromCheckpoints) = 0;
+  /// Rank 0, once the executor coordinate() gave is gone: what each rank's communication
+  /// thread cost while the study ran.
+  virtual std::vector<CommunicationCost> communicationCost() const = 0;
   /// Any other rank: runs the trials rank 0 sends, `parallelTrials` at once with
   /// `threadsPerTrial` threads each, until rank 0 ends the study. With an error (its data or
   /// plugins failed) it tells rank 0, which stops the job naming it. Returns the exit code.

@@ -5,8 +5,13 @@
 
 namespace tunelab {
 
-MpiExecutor::MpiExecutor(int ranks, bool resumesFromCheckpoints)
-    : ranks_(ranks), resumes_(resumesFromCheckpoints), slots_(static_cast<std::size_t>(ranks)) {
+MpiExecutor::MpiExecutor(int ranks, bool resumesFromCheckpoints,
+                         std::vector<CommunicationCost>& costs)
+    : ranks_(ranks),
+      resumes_(resumesFromCheckpoints),
+      slots_(static_cast<std::size_t>(ranks)),
+      hosts_(static_cast<std::size_t>(ranks)),
+      costs_(costs) {
   try {
     greet();
   } catch (...) {
@@ -17,11 +22,20 @@ MpiExecutor::MpiExecutor(int ranks, bool resumesFromCheckpoints)
 
 MpiExecutor::~MpiExecutor() { shutdown(); }
 
+void MpiExecutor::shutdown() noexcept {
+  try {
+    costs_ = endExecutorRanks(ranks_, outbox_, inbox_);
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started_;
+    costs_.push_back({0, threadCpuSeconds() - cpuBefore_, wall.count()});
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the costs are a report, not the study
+  }
+}
+
 // Every executor rank says how many trials it runs at once, or why it cannot run any.
 void MpiExecutor::greet() {
   std::string failure;
   for (int greeted = 1; greeted < ranks_;) {
-    auto message = mpi::tryReceive(MPI_ANY_SOURCE);
+    auto message = inbox_.next();
     if (!message) {
       backoff_.idle();
       continue;
@@ -34,6 +48,7 @@ void MpiExecutor::greet() {
           "rank " + std::to_string(message->source) + " on " + hello.host + ": " + hello.error;
     }
     slots_[static_cast<std::size_t>(message->source)] = hello.capacity;
+    hosts_[static_cast<std::size_t>(message->source)] = hello.host;
     capacity_ += hello.capacity;
   }
   if (!failure.empty()) throw Error(failure);
@@ -49,24 +64,38 @@ void MpiExecutor::launch(TrialTask task) {
   outbox_.send(rank, mpi::kTask, encodeTask(task));
 }
 
-std::optional<TrialEvent> MpiExecutor::next(std::chrono::milliseconds timeout) {
+std::optional<TrialEvent> MpiExecutor::next(std::chrono::microseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    outbox_.progress();
-    if (auto message = mpi::tryReceive(MPI_ANY_SOURCE)) {
-      backoff_.reset();
-      if (message->tag != mpi::kEvent) continue;
-      TrialEvent event = decodeEvent(message->bytes);
+    while (!arrived_.empty()) {
+      TrialEvent event = std::move(arrived_.front());
+      arrived_.pop_front();
       const auto rank = running_.find(event.handle);
       if (rank == running_.end()) continue;  // a trial abandoned before this came
       if (event.kind == TrialEvent::Kind::Done) {
+        event.rank = rank->second;
+        event.host = hosts_[static_cast<std::size_t>(rank->second)];
         ++slots_[static_cast<std::size_t>(rank->second)];
         running_.erase(rank);
       }
       return event;
     }
+    outbox_.progress();
+    if (auto message = inbox_.next()) {
+      if (message->tag == mpi::kEvents) receive(decodeEvents(message->bytes));
+      continue;
+    }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     backoff_.idle();
+  }
+}
+
+void MpiExecutor::receive(std::vector<TrialEvent> events) {
+  for (auto& event : events) {
+    // An executor waits on these (an answer, or a trial to fill the slot): poll again soon.
+    // An epoch no trial waits for is news, not a request: polling for more costs a core.
+    if (event.kind == TrialEvent::Kind::Done || event.awaitsAnswer) backoff_.reset();
+    arrived_.push_back(std::move(event));
   }
 }
 
@@ -82,24 +111,30 @@ void MpiExecutor::abandon() {
   sendToAll(mpi::kAbandon);
   for (const auto& [handle, rank] : running_) ++slots_[static_cast<std::size_t>(rank)];
   running_.clear();
+  arrived_.clear();
 }
 
 void MpiExecutor::sendToAll(mpi::Tag tag) {
   for (int rank = 1; rank < ranks_; ++rank) outbox_.send(rank, tag, {});
 }
 
-void endExecutorRanks(int ranks, mpi::Outbox& outbox) {
+std::vector<CommunicationCost> endExecutorRanks(int ranks, mpi::Outbox& outbox, mpi::Inbox& inbox) {
   for (int rank = 1; rank < ranks; ++rank) outbox.send(rank, mpi::kShutdown, {});
+  std::vector<CommunicationCost> costs;
   mpi::Backoff backoff;
   for (int gone = 1; gone < ranks;) {
     outbox.progress();
-    if (auto message = mpi::tryReceive(MPI_ANY_SOURCE)) {
-      if (message->tag == mpi::kBye) ++gone;
+    if (auto message = inbox.next()) {
+      if (message->tag != mpi::kBye) continue;
+      ++gone;
+      const CommunicationCost cost = decodeBye(message->source, message->bytes);
+      if (cost.wallSeconds > 0) costs.push_back(cost);
       continue;
     }
     backoff.idle();
   }
   outbox.progress();
+  return costs;
 }
 
 }  // namespace tunelab

@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <list>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -14,7 +14,7 @@ namespace tunelab::mpi {
 enum Tag : int {
   kHello = 1,  // executor -> coordinator: ready (ExecutorHello)
   kTask,       // coordinator -> executor: a trial to run (TrialTask)
-  kEvent,      // executor -> coordinator: what a trial reports (TrialEvent)
+  kEvents,     // executor -> coordinator: what its trials reported (TrialEvents, in order)
   kAnswer,     // coordinator -> executor: go on or stop after an epoch
   kStopAll,    // coordinator -> executor: stop every trial at its next epoch
   kAbandon,    // coordinator -> executor: drop every trial without waiting for answers
@@ -28,8 +28,28 @@ struct Message {
   std::vector<std::uint8_t> bytes;
 };
 
-/// The next message from `source` (MPI_ANY_SOURCE: anyone), or nothing when none has arrived.
-std::optional<Message> tryReceive(int source);
+/// Messages received without blocking: each is matched as soon as it is announced and received
+/// with MPI_Imrecv, and handed out once all its bytes are here, in the order each sender sent
+/// them. A blocking receive of a large message (a trial's weights, a checkpoint) spins until the
+/// sender's rank gets round to sending the rest, which took most of rank 0's CPU.
+class Inbox {
+ public:
+  explicit Inbox(int source) : source_(source) {}  // MPI_ANY_SOURCE: from anyone
+  Inbox(const Inbox&) = delete;
+  Inbox& operator=(const Inbox&) = delete;
+  ~Inbox();
+  /// The next message that has fully arrived, or nothing; never waits.
+  std::optional<Message> next();
+
+ private:
+  struct Arriving {
+    MPI_Request request = MPI_REQUEST_NULL;
+    std::unique_ptr<Message> message;  // its bytes stay put while the request fills them
+  };
+  void matchAnnounced();
+  int source_;
+  std::vector<Arriving> arriving_;  // in the order they were matched
+};
 
 /// Messages sent without blocking (MPI_Isend), kept until delivered: two ranks that both send
 /// a large message (a checkpoint) to each other never wait on each other.
@@ -40,15 +60,16 @@ class Outbox {
   Outbox& operator=(const Outbox&) = delete;
   ~Outbox();
   void send(int destination, Tag tag, std::vector<std::uint8_t> bytes);
-  /// Forgets the messages delivered so far.
+  /// Forgets the messages delivered so far (one MPI_Testsome over all of them: testing each
+  /// on its own made a coordinator with hundreds of messages in flight spend milliseconds per
+  /// poll).
   void progress();
 
  private:
-  struct Pending {
-    MPI_Request request = MPI_REQUEST_NULL;
-    std::vector<std::uint8_t> bytes;
-  };
-  std::list<Pending> pending_;
+  // requests_[i] sends buffers_[i]; a buffer's bytes stay put when the vectors grow.
+  std::vector<MPI_Request> requests_;
+  std::vector<std::unique_ptr<std::vector<std::uint8_t>>> buffers_;
+  std::vector<int> completed_;
 };
 
 /// Sleeps between polls, longer the longer nothing arrives (up to 2 ms): a rank waiting for
@@ -56,11 +77,13 @@ class Outbox {
 class Backoff {
  public:
   void idle();
+  /// The time to wait now; the next one is longer.
+  std::chrono::microseconds take();
   void reset() { delay_ = kShortest; }
 
  private:
-  static constexpr std::chrono::microseconds kShortest{20};
-  static constexpr std::chrono::microseconds kLongest{2000};
+  static constexpr std::chrono::microseconds kShortest{250};
+  static constexpr std::chrono::microseconds kLongest{8000};
   std::chrono::microseconds delay_ = kShortest;
 };
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "experiments/distributed/CommunicationCost.h"
 #include "experiments/study/Executor.h"
 
 namespace tunelab {
@@ -15,16 +16,23 @@ struct ExecutorHello {
   std::string error;  // not empty: it could not prepare the study (its data, its plugins)
 };
 
-/// The messages between the coordinator and the executor ranks as bytes (MessagePack): a
-/// trial to run, what a running trial reports, an executor's hello. Doubles and floats
+/// The messages between the coordinator and the executor ranks as bytes: a trial to run and an
+/// executor's hello or goodbye as MessagePack; what running trials report, and the answers to
+/// their epochs, as plain bytes (wire::Writer: one of each per epoch). Doubles and floats
 /// round-trip bit for bit (NaN included), so a trial run on another rank stores what it would
-/// have stored here.
+/// have stored here. A message cut short is an Error.
 std::vector<std::uint8_t> encodeTask(const TrialTask& task);
 TrialTask decodeTask(const std::vector<std::uint8_t>& bytes);
-std::vector<std::uint8_t> encodeEvent(const TrialEvent& event);
-TrialEvent decodeEvent(const std::vector<std::uint8_t>& bytes);
+/// Events travel in batches: what a relay found queued when it woke, in order.
+std::vector<std::uint8_t> encodeEvents(const std::vector<TrialEvent>& events);
+std::vector<TrialEvent> decodeEvents(const std::vector<std::uint8_t>& bytes);
 std::vector<std::uint8_t> encodeHello(const ExecutorHello& hello);
 ExecutorHello decodeHello(const std::vector<std::uint8_t>& bytes);
+
+/// What an executor rank says when the study is over: how much CPU its communication thread
+/// (the one that talks MPI and relays events) used, over how long.
+std::vector<std::uint8_t> encodeBye(const CommunicationCost& cost);  // its rank is the sender's
+CommunicationCost decodeBye(int rank, const std::vector<std::uint8_t>& bytes);
 
 /// Rank 0's answer to a trial's epoch: go on, or stop.
 struct EpochAnswer {

@@ -2,6 +2,8 @@
 // (rank 0's study runner, each executor rank's relay loop); the trials' threads never do.
 #include <mpi.h>
 
+#include <cstdlib>
+
 #include "core/Error.h"
 #include "experiments/distributed/Cluster.h"
 #include "experiments/distributed/Launcher.h"
@@ -22,7 +24,8 @@ class MpiCluster final : public Cluster {
   ~MpiCluster() override {
     if (rank_ == 0 && !coordinated_) {
       mpi::Outbox outbox;
-      endExecutorRanks(size_, outbox);
+      mpi::Inbox inbox(MPI_ANY_SOURCE);
+      endExecutorRanks(size_, outbox, inbox);
     }
     MPI_Finalize();
   }
@@ -33,8 +36,10 @@ class MpiCluster final : public Cluster {
 
   std::unique_ptr<Executor> coordinate(bool resumesFromCheckpoints) override {
     coordinated_ = true;
-    return std::make_unique<MpiExecutor>(size_, resumesFromCheckpoints);
+    return std::make_unique<MpiExecutor>(size_, resumesFromCheckpoints, costs_);
   }
+
+  std::vector<CommunicationCost> communicationCost() const override { return costs_; }
 
   int execute(const Objective* objective, int parallelTrials, int threadsPerTrial,
               const std::string& error) override {
@@ -46,6 +51,7 @@ class MpiCluster final : public Cluster {
   int size_;
   std::string host_;
   bool coordinated_ = false;
+  std::vector<CommunicationCost> costs_;
 };
 
 std::string processorName() {
@@ -60,6 +66,10 @@ std::string processorName() {
 
 std::unique_ptr<Cluster> Cluster::join() {
   if (!launchedByMpi()) return nullptr;
+  // Open MPI yields the processor in every poll that finds nothing when the node is
+  // oversubscribed; tunelab never waits inside MPI (it sleeps between polls), so each yield only
+  // hands the core to a trial and back: a context switch per poll. A user's setting wins.
+  setenv("OMPI_MCA_mpi_yield_when_idle", "0", 0);  // before MPI_Init: no other thread yet
   int provided = 0;
   MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   if (provided < MPI_THREAD_FUNNELED) {

@@ -5,6 +5,7 @@
 
 #include "core/Error.h"
 #include "experiments/files/AtomicFile.h"
+#include "experiments/files/InputFile.h"
 
 namespace tunelab {
 
@@ -12,6 +13,29 @@ namespace {
 
 constexpr const char* kFormat = "tunelab-model";
 constexpr int kFormatVersion = 1;
+
+// The file's bytes as JSON. nlohmann's reader throws even when asked not to for some damage (an
+// array or string whose declared size exceeds what it can hold): every kind is the same
+// damaged file to the user.
+nlohmann::json decodeCbor(const std::vector<std::uint8_t>& bytes, const std::string& source) {
+  try {
+    return nlohmann::json::from_cbor(bytes, true, false);
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(source + ": damaged model file (" + e.what() + ")");
+  }
+}
+
+bool isTunelabModel(const nlohmann::json& json) {
+  if (json.is_discarded() || !json.is_object()) return false;
+  const auto format = json.find("format");
+  return format != json.end() && format->is_string() && *format == kFormat;
+}
+
+// The version as the file writes it ("none" when it has none).
+std::string describeVersion(const nlohmann::json& json) {
+  const auto version = json.find("version");
+  return version == json.end() ? "none" : version->dump();
+}
 
 }  // namespace
 
@@ -35,33 +59,46 @@ void saveModel(const std::filesystem::path& file, const SavedModel& model) {
   writeFileAtomically(file, std::string(bytes.begin(), bytes.end()));
 }
 
-SavedModel loadModel(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw DataError(file.string() + ": cannot open the model file");
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                        std::istreambuf_iterator<char>());
-  const auto json = nlohmann::json::from_cbor(bytes, true, false);
-  if (json.is_discarded() || !json.is_object() || json.value("format", "") != kFormat) {
-    throw DataError(file.string() +
+SavedModel parseModel(const std::vector<std::uint8_t>& bytes, const std::string& source) {
+  const auto json = decodeCbor(bytes, source);
+  if (!isTunelabModel(json)) {
+    throw DataError(source +
                     ": not a tunelab model (tunelab train and tunelab run save one as "
                     "model.tunelab / best_model.tunelab)");
   }
-  if (json.value("version", 0) != kFormatVersion) {
-    throw DataError(file.string() + ": model format version " +
-                    std::to_string(json.value("version", 0)) + ", this tunelab reads version " +
-                    std::to_string(kFormatVersion));
+  if (const auto version = json.find("version");
+      version == json.end() || *version != kFormatVersion) {
+    throw DataError(source + ": model format version " + describeVersion(json) +
+                    ", this tunelab reads version " + std::to_string(kFormatVersion));
   }
   try {
     SavedModel model;
     model.experiment = json.at("experiment");
+    // predict and export-model read the data section first (its CSV options).
+    if (!model.experiment.is_object() || !model.experiment.contains("data")) {
+      throw DataError(source + ": damaged model file (its experiment has no data section)");
+    }
     model.preprocessor = Preprocessor::fromJson(json.at("preprocessor"));
     model.params = json.at("params").get<std::vector<float>>();
     model.state = json.at("state").get<std::vector<float>>();
     model.info = json.at("info");
     return model;
   } catch (const nlohmann::json::exception& e) {
-    throw DataError(file.string() + ": damaged model file (" + e.what() + ")");
+    throw DataError(source + ": damaged model file (" + e.what() + ")");
   }
+}
+
+SavedModel loadModel(const std::filesystem::path& file) {
+  checkInputFile(file, "model file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw DataError(file.string() + ": cannot open the model file");
+  std::vector<std::uint8_t> bytes;
+  try {  // libstdc++'s filebuf throws on a read error (EIO, a FIFO's writer gone)
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure& e) {
+    throw DataError(file.string() + ": cannot read the model file: " + e.what());
+  }
+  return parseModel(bytes, file.string());
 }
 
 }  // namespace tunelab

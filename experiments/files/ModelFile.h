@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "core/data/Preprocessor.h"
@@ -27,5 +29,8 @@ void saveModel(const std::filesystem::path& file, const SavedModel& model);
 
 /// Throws DataError naming the file when it is missing or not a tunelab model.
 SavedModel loadModel(const std::filesystem::path& file);
+
+/// The same from the file's bytes in memory; `source` names it in messages.
+SavedModel parseModel(const std::vector<std::uint8_t>& bytes, const std::string& source);
 
 }  // namespace tunelab

@@ -1,8 +1,9 @@
 #include "experiments/files/OutputFile.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ostream>
 
 #include "core/Error.h"
 #include "experiments/files/AtomicFile.h"
@@ -11,36 +12,27 @@ namespace tunelab {
 
 namespace {
 
-void writeThrough(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (file) file.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (file) file.flush();
-  if (!file) throw Error(path.string() + ": cannot write: " + std::strerror(errno));
+// Whether `path` names the file, pipe or terminal this process's standard output is: written
+// there through the stream, the bytes keep their place among the rest of the output.
+bool isOwnStandardOutput(const std::filesystem::path& path) {
+  struct stat named {};
+  struct stat own {};
+  return ::stat(path.c_str(), &named) == 0 && ::fstat(STDOUT_FILENO, &own) == 0 &&
+         named.st_dev == own.st_dev && named.st_ino == own.st_ino;
 }
 
 }  // namespace
 
-void writeOutputFile(const std::filesystem::path& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status link = fs::symlink_status(path, ec);
-  if (!fs::exists(link)) {
-    writeFileAtomically(path, content);
-    return;
+WrittenTo writeOutputFile(const std::filesystem::path& path, const std::string& content,
+                          std::ostream& standardOutput) {
+  if (path == "-" || isOwnStandardOutput(path)) {
+    standardOutput.write(content.data(), static_cast<std::streamsize>(content.size()));
+    standardOutput.flush();
+    if (!standardOutput) throw Error(path.string() + ": cannot write to standard output");
+    return WrittenTo::StandardOutput;
   }
-  const fs::file_status target = fs::status(path, ec);
-  if (fs::is_symlink(link) && fs::is_regular_file(target)) {
-    const fs::path resolved = fs::canonical(path, ec);
-    if (!ec) {
-      writeFileAtomically(resolved, content);
-      return;
-    }
-    writeThrough(path, content);
-  } else if (fs::is_regular_file(link)) {
-    writeFileAtomically(path, content);
-  } else {
-    writeThrough(path, content);  // a FIFO, a device, a dangling link (creates its target)
-  }
+  writeFileAtomically(path, content);
+  return WrittenTo::File;
 }
 
 }  // namespace tunelab

@@ -3,15 +3,19 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <thread>
+
+#include "core/ProcessTree.h"
 
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX declares it nowhere
 
@@ -23,6 +27,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kStderrKept = 4096;
 constexpr int kStderrLines = 10;
 constexpr auto kGracePeriod = std::chrono::seconds(2);
+constexpr auto kObserveEvery = std::chrono::milliseconds(200);
+constexpr std::size_t kStderrLineKept = 300;
 
 class Fd {
  public:
@@ -88,58 +94,134 @@ bool hasExited(pid_t pid) {
          info.si_pid == pid;
 }
 
-std::string lastLines(const std::string& text) {
-  std::size_t end = text.size();
-  while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r')) --end;
-  std::size_t begin = end;
-  int lines = 0;
-  while (begin > 0) {
-    if (text[begin - 1] == '\n' && ++lines == kStderrLines) break;
-    --begin;
-  }
-  return text.substr(begin, end - begin);
+// A line as a terminal would show it (what follows its last carriage return, as a progress
+// bar redraws itself), cut to a bounded length.
+std::string shownLine(std::string_view line) {
+  if (const auto cr = line.rfind('\r'); cr != std::string_view::npos) line.remove_prefix(cr + 1);
+  if (line.size() <= kStderrLineKept) return std::string(line);
+  return std::string(line.substr(0, kStderrLineKept)) + "...";
 }
 
-// Starts the program in its own process group with stdin from /dev/null and stdout/stderr
-// into the pipes; returns its pid, or 0 with `error` set.
-pid_t spawn(const ChildCommand& command, const Pipe& out, const Pipe& err, std::string& error) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out.write.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err.write.get(), 2);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t all;
+// The last lines of `text`, each bounded.
+std::string lastLines(const std::string& text) {
+  std::vector<std::string_view> lines;
+  std::string_view rest(text);
+  while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r')) rest.remove_suffix(1);
+  while (!rest.empty() && lines.size() < static_cast<std::size_t>(kStderrLines)) {
+    const auto newline = rest.rfind('\n');
+    const std::size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
+    lines.push_back(rest.substr(begin));
+    rest = rest.substr(0, newline == std::string_view::npos ? 0 : newline);
+  }
+  std::string out;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    if (!out.empty()) out += '\n';
+    out += shownLine(*it);
+  }
+  return out;
+}
+
+// The file `program` names: itself when it holds a '/', else the first executable of that
+// name in PATH (the child's PATH when the command sets one). Empty with `error` set when none.
+std::string resolveProgram(const ChildCommand& command, const std::string& program,
+                           std::string& error) {
+  if (program.find('/') != std::string::npos) return program;
+  const auto pathEntry = command.environment.find("PATH");
+  const char* inherited = std::getenv("PATH");
+  std::string path = pathEntry != command.environment.end() ? pathEntry->second
+                     : inherited != nullptr                 ? inherited
+                                                            : "/usr/local/bin:/usr/bin:/bin";
+  int firstErrno = ENOENT;
+  for (std::size_t begin = 0; begin <= path.size();) {
+    auto end = path.find(':', begin);
+    if (end == std::string::npos) end = path.size();
+    const std::string dir = end == begin ? "." : path.substr(begin, end - begin);
+    std::string candidate = dir + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) {
+      return candidate;
+    }
+    if (errno == EACCES) firstErrno = EACCES;
+    begin = end + 1;
+  }
+  error = "cannot run '" + program + "': " + std::strerror(firstErrno);
+  return {};
+}
+
+// In the forked child, before exec: only async-signal-safe calls. Its own session; default
+// signal dispositions and an empty mask; stdin from /dev/null; the memory limit.
+[[noreturn]] void execInChild(const std::string& file, char* const* argv, char* const* envp,
+                              const ChildCommand& command, int out, int err, int status) {
+  ::setsid();
   sigset_t none;
-  sigfillset(&all);
   sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attributes, &all);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  struct sigaction byDefault {};
+  byDefault.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &byDefault, nullptr);
+  const int devNull = ::open("/dev/null", O_RDONLY);
+  if (devNull >= 0) ::dup2(devNull, 0);
+  ::dup2(out, 1);
+  ::dup2(err, 2);
+  if (command.memoryLimitBytes) {
+    const rlimit limit{*command.memoryLimitBytes, *command.memoryLimitBytes};
+    ::setrlimit(RLIMIT_DATA, &limit);
+  }
+  ::execve(file.c_str(), argv, envp);
+  const int error = errno;
+  [[maybe_unused]] const auto written = ::write(status, &error, sizeof error);
+  ::_exit(127);
+}
+
+// Starts the program in its own session with stdin from /dev/null and stdout/stderr into the
+// pipes; returns its pid, or 0 with `error` set.
+pid_t spawn(const ChildCommand& command, const std::vector<std::string>& environment,
+            const Pipe& out, const Pipe& err, std::string& error) {
+  if (command.argv.empty()) {
+    error = "cannot run an empty command";
+    return 0;
+  }
+  const std::string file = resolveProgram(command, command.argv[0], error);
+  if (file.empty()) return 0;
   std::vector<std::string> argv = command.argv;
-  std::vector<std::string> env = environmentFor(command);
+  std::vector<std::string> env = environment;
   auto argvPointers = pointers(argv);
   auto envPointers = pointers(env);
-  pid_t pid = 0;
-  const int spawned = argv.empty() ? EINVAL
-                                   : ::posix_spawnp(&pid, argv[0].c_str(), &actions, &attributes,
-                                                    argvPointers.data(), envPointers.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (spawned == 0) return pid;
-  error =
-      "cannot run '" + (argv.empty() ? std::string() : argv[0]) + "': " + std::strerror(spawned);
+  Pipe status = makePipe();  // the child's exec errno, or end of file when exec worked
+  if (status.read.get() < 0) {
+    error = std::string("cannot create a pipe: ") + std::strerror(errno);
+    return 0;
+  }
+  ::fcntl(status.read.get(), F_SETFL, 0);  // blocking: wait for the exec
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    execInChild(file, argvPointers.data(), envPointers.data(), command, out.write.get(),
+                err.write.get(), status.write.get());
+  }
+  if (pid < 0) {
+    error = std::string("cannot start a process: ") + std::strerror(errno);
+    return 0;
+  }
+  status.write.reset();
+  int execErrno = 0;
+  ssize_t n = 0;
+  while ((n = ::read(status.read.get(), &execErrno, sizeof execErrno)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) return pid;
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  error = "cannot run '" + command.argv[0] + "': " + std::strerror(execErrno);
   return 0;
 }
 
 // What the child writes: stdout cut into lines for `onLine`, the end of stderr kept.
 class ChildOutput {
  public:
-  ChildOutput(Pipe out, Pipe err, const std::function<bool(std::string_view)>& onLine)
-      : out_(std::move(out.read)), err_(std::move(err.read)), onLine_(onLine) {}
+  ChildOutput(Pipe out, Pipe err, const std::function<bool(std::string_view)>& onLine,
+              std::size_t longestLine)
+      : out_(std::move(out.read)),
+        err_(std::move(err.read)),
+        onLine_(onLine),
+        longestLine_(longestLine) {}
 
   bool open() const { return out_.get() >= 0 || err_.get() >= 0; }
   // Waits up to `timeoutMs` for output, then reads all there is.
@@ -179,18 +261,21 @@ class ChildOutput {
     if (stderr_.size() > 2 * kStderrKept) stderr_.erase(0, stderr_.size() - kStderrKept);
   }
   void addStdout(std::string_view chunk) {
-    pendingLine_.append(chunk);
-    std::size_t newline = 0;
-    while ((newline = pendingLine_.find('\n')) != std::string::npos) {
-      const std::string line = pendingLine_.substr(0, newline);
-      pendingLine_.erase(0, newline + 1);
-      if (!stopped_ && !onLine_(line)) stopped_ = true;
+    while (!chunk.empty()) {
+      const auto newline = chunk.find('\n');
+      const std::size_t room = longestLine_ + 1 - std::min(pendingLine_.size(), longestLine_ + 1);
+      pendingLine_.append(chunk.substr(0, std::min(newline, room)));
+      if (newline == std::string_view::npos) return;
+      if (!stopped_ && !onLine_(pendingLine_)) stopped_ = true;
+      pendingLine_.clear();
+      chunk.remove_prefix(newline + 1);
     }
   }
 
   Fd out_;
   Fd err_;
   const std::function<bool(std::string_view)>& onLine_;
+  std::size_t longestLine_;
   std::string pendingLine_;
   std::string stderr_;
   bool stopped_ = false;
@@ -199,8 +284,10 @@ class ChildOutput {
 // Reads the child's output until it exits; past the time limit, or once asked to stop, its
 // group gets SIGTERM, then SIGKILL after a grace period.
 void superviseUntilExit(pid_t pid, const ChildCommand& command, ChildOutput& output,
-                        const std::function<bool()>& cancelled, ChildExit& result) {
+                        ChildProcessTree& tree, const std::function<bool()>& cancelled,
+                        ChildExit& result) {
   const auto started = Clock::now();
+  auto lastObserved = Clock::time_point();
   Clock::time_point killDeadline = Clock::time_point::max();
   int killSignal = 0;
   for (bool exited = false; !exited;) {
@@ -211,6 +298,10 @@ void superviseUntilExit(pid_t pid, const ChildCommand& command, ChildOutput& out
     }
     exited = hasExited(pid);
     const auto now = Clock::now();
+    if (now - lastObserved > kObserveEvery) {
+      tree.observe();
+      lastObserved = now;
+    }
     if (killSignal == 0) {
       if (command.timeout && now - started > *command.timeout) result.timedOut = true;
       if (output.stopped() || (cancelled && cancelled())) result.stopped = true;
@@ -242,25 +333,33 @@ ChildExit runChild(const ChildCommand& command, const std::function<bool(std::st
                    const std::function<bool()>& cancelled) {
   ChildExit result;
   const auto started = Clock::now();
+  becomeSubreaper();
   Pipe out = makePipe();
   Pipe err = makePipe();
   if (out.read.get() < 0 || err.read.get() < 0) {
     result.error = std::string("cannot create a pipe: ") + std::strerror(errno);
     return result;
   }
-  const pid_t pid = spawn(command, out, err, result.error);
+  // Every process the child starts inherits this entry unless it clears its environment: an
+  // orphan re-parented to us is known as this child's by it.
+  const std::string marker = newChildMarker();
+  std::vector<std::string> environment = environmentFor(command);
+  environment.push_back(marker);
+  const pid_t pid = spawn(command, environment, out, err, result.error);
   out.write.reset();
   err.write.reset();
   if (pid == 0) return result;
   result.started = true;
-  ChildOutput output(std::move(out), std::move(err), onLine);
-  superviseUntilExit(pid, command, output, cancelled, result);
-  // The rest of what it wrote before exiting; a grandchild that keeps a pipe open is killed
-  // with the group below and does not make us wait.
+  ChildProcessTree tree(pid, marker);
+  ChildOutput output(std::move(out), std::move(err), onLine, command.longestLine);
+  superviseUntilExit(pid, command, output, tree, cancelled, result);
+  // What is left of its session and everything it started, also what left the session or was
+  // orphaned; a grandchild that keeps a pipe open is killed here and does not make us wait.
+  ::kill(-pid, SIGKILL);
+  tree.killAll();
   output.drainAll();
   output.flushLastLine();
   result.stopped = result.stopped || output.stopped();
-  ::kill(-pid, SIGKILL);
   reap(pid, result);
   result.stderrTail = output.stderrTail();
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();

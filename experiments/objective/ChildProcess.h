@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +17,11 @@ struct ChildCommand {
   std::vector<std::string> argv;
   std::map<std::string, std::string> environment;  // added to (or replacing) this process's
   std::optional<std::chrono::milliseconds> timeout;
+  // The most its data segment (heap and private mappings, RLIMIT_DATA) may grow to.
+  std::optional<std::uint64_t> memoryLimitBytes;
+  // A longer stdout line reaches onLine cut to longestLine + 1 bytes (so it is seen as too
+  // long) and memory stays bounded.
+  std::size_t longestLine = std::size_t{1} << 20;
 };
 
 /// How a child process ended.
@@ -31,9 +37,11 @@ struct ChildExit {
   double seconds = 0;
 };
 
-/// Runs a program in its own process group, calling `onLine` for every line it writes to
-/// stdout (without the newline). `onLine` returning false, `cancelled` returning true or the
-/// time limit passing kills the whole group (SIGTERM, then SIGKILL after a grace period).
+/// Runs a program in its own session, calling `onLine` for every line it writes to stdout
+/// (without the newline). `onLine` returning false, `cancelled` returning true or the time
+/// limit passing kills its process group (SIGTERM, then SIGKILL after a grace period). When it
+/// has ended, every process it started is killed and reaped, also those that left its session
+/// (setsid) or were orphaned: this process becomes their subreaper (PR_SET_CHILD_SUBREAPER).
 /// Thread-safe: several children may run at once from different threads.
 ChildExit runChild(const ChildCommand& command, const std::function<bool(std::string_view)>& onLine,
                    const std::function<bool()>& cancelled);

@@ -1,15 +1,17 @@
 #include "experiments/objective/CommandObjective.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <limits>
+#include <csignal>
 #include <sstream>
 
 #include "core/Error.h"
 #include "core/Options.h"
 #include "experiments/config/Duration.h"
 #include "experiments/objective/ChildProcess.h"
+#include "experiments/objective/ObjectiveLine.h"
 
 namespace tunelab {
 
@@ -79,47 +81,39 @@ std::map<std::string, nlohmann::json> placeholderValues(const SearchSpace& space
   return values;
 }
 
-// Python's json.dumps writes NaN and Infinity, which JSON does not have: read them as such.
-const std::map<std::string, double> kNonFinite = {
-    {"NaN", std::numeric_limits<double>::quiet_NaN()},
-    {"Infinity", std::numeric_limits<double>::infinity()},
-    {"-Infinity", -std::numeric_limits<double>::infinity()}};
-
-nlohmann::json parseJsonLine(std::string_view line) {
-  auto json = nlohmann::json::parse(line, nullptr, false);
-  if (!json.is_discarded()) return json;
-  // Quote the bare NaN / Infinity / -Infinity tokens outside strings, then read again.
-  std::string quoted;
-  bool inString = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (inString) {
-      quoted += c;
-      if (c == '\\' && i + 1 < line.size()) {
-        quoted += line[++i];
-      } else if (c == '"') {
-        inString = false;
-      }
-      continue;
-    }
-    if (c == '"') inString = true;
-    bool replaced = false;
-    for (const auto& [token, value] : kNonFinite) {
-      if (line.substr(i, token.size()) == token) {
-        quoted += '"' + token + '"';
-        i += token.size() - 1;
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) quoted += c;
-  }
-  return nlohmann::json::parse(quoted, nullptr, false);
-}
-
 std::string withStderr(std::string message, const ChildExit& exit) {
   if (!exit.stderrTail.empty()) message += "; the end of its stderr:\n" + exit.stderrTail;
   return message;
+}
+
+std::string formatBytes(std::uint64_t bytes) {
+  std::ostringstream s;
+  s << static_cast<double>(bytes) / static_cast<double>(1U << 20) << " MiB";
+  return s.str();
+}
+
+// Whether the program's own words say an allocation failed.
+bool saysOutOfMemory(const std::string& stderrTail) {
+  std::string lower = stderrTail;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* words : {"memoryerror", "bad_alloc", "out of memory", "cannot allocate memory",
+                            "memory exhausted", "failed to allocate", "allocation failed"}) {
+    if (lower.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// "exited with status 1", and under a memory limit whether it ran out of memory there.
+std::string describeFailure(const ChildExit& exit, std::optional<std::uint64_t> memoryLimit) {
+  std::string text = describeExit(exit);
+  if (!memoryLimit) return text;
+  const std::string limit = "objective.memory_limit (" + formatBytes(*memoryLimit) + ")";
+  if (saysOutOfMemory(exit.stderrTail)) return "ran out of memory under " + limit + " and " + text;
+  if (exit.signal == SIGSEGV || exit.signal == SIGABRT || exit.signal == SIGBUS) {
+    return text + "; it ran under " + limit + ": an allocation beyond it fails, which may be why";
+  }
+  return text;
 }
 
 std::string formatDuration(std::chrono::milliseconds d) {
@@ -169,32 +163,13 @@ std::vector<std::string> CommandObjective::arguments(const TrialSpec& trial,
   return argv;
 }
 
-namespace {
-
-// The numbers of a JSON object line (NaN/Infinity spelled as Python writes them); nothing for
-// any other line.
-std::optional<std::map<std::string, double>> numbersOfLine(std::string_view line) {
-  const auto start = line.find_first_not_of(" \t\r");
-  if (start == std::string_view::npos || line[start] != '{') return std::nullopt;
-  const auto json = parseJsonLine(line);
-  if (json.is_discarded() || !json.is_object()) return std::nullopt;
-  std::map<std::string, double> values;
-  for (const auto& [name, value] : json.items()) {
-    if (value.is_number()) values[name] = value.get<double>();
-    if (value.is_string() && kNonFinite.contains(value.get<std::string>())) {
-      values[name] = kNonFinite.at(value.get<std::string>());
-    }
-  }
-  return values;
-}
-
-}  // namespace
-
 ChildCommand CommandObjective::childCommand(const TrialSpec& trial,
                                             const TrialContext& context) const {
   ChildCommand command;
   command.argv = arguments(trial, context);
   command.timeout = spec_.timeout;
+  command.memoryLimitBytes = spec_.memoryLimitBytes;
+  command.longestLine = kMaxObjectiveLineBytes;
   command.environment = {{"TUNELAB_TRIAL_ID", std::to_string(trial.id)},
                          {"TUNELAB_SEED", std::to_string(context.seed)},
                          {"OMP_NUM_THREADS", std::to_string(context.threads)}};
@@ -203,8 +178,7 @@ ChildCommand CommandObjective::childCommand(const TrialSpec& trial,
 
 // How the trial ended, from how the program ended and the last JSON line it printed.
 void CommandObjective::settle(const ChildExit& exit, const std::string& program,
-                              const std::optional<std::map<std::string, double>>& last,
-                              TrialRun& run) const {
+                              const PrintedLines& printed, TrialRun& run) const {
   run.seconds = exit.seconds;
   run.peakMemoryKiB = exit.peakMemoryKiB;
   const auto fail = [&](std::string why) {
@@ -220,25 +194,45 @@ void CommandObjective::settle(const ChildExit& exit, const std::string& program,
   } else if (!exit.started) {
     fail(describeExit(exit));
   } else if (exit.signal != 0 || exit.exitCode != 0) {
-    fail(withStderr("'" + program + "' " + describeExit(exit), exit));
-  } else if (!last) {
-    fail(withStderr("'" + program +
-                        "' printed no JSON line on stdout; its last line must hold the metric, "
-                        "such as {\"" +
-                        metric_ + "\": 0.25}",
-                    exit));
-  } else if (!last->contains(metric_)) {
-    std::vector<std::string> names;
-    for (const auto& [name, value] : *last) names.push_back(name);
-    fail("the last JSON line of '" + program + "' has no '" + metric_ + "' (search.metric)" +
-         (names.empty() ? "" : "; it has " + joinNames(names)));
-  } else if (!std::isfinite(last->at(metric_))) {
-    fail("'" + program + "' reported a non-finite " + metric_ + " (" +
-         std::to_string(last->at(metric_)) + ")");
+    fail(withStderr("'" + program + "' " + describeFailure(exit, spec_.memoryLimitBytes), exit));
+  } else if (auto problem = resultProblem(program, printed)) {
+    fail(withStderr(*problem, exit));
   } else {
-    run.value = last->at(metric_);
+    run.value = printed.last.numbers.at(metric_);
     run.fit.bestEpoch = static_cast<int>(run.fit.history.size());
   }
+}
+
+// What is wrong with the trial's result line, if anything.
+std::optional<std::string> CommandObjective::resultProblem(const std::string& program,
+                                                           const PrintedLines& printed) const {
+  const ObjectiveLine& last = printed.last;
+  const std::string example = "such as {\"" + metric_ + "\": 0.25}";
+  if (last.kind == ObjectiveLine::Kind::Text) {
+    std::string message = "'" + program + "' printed no JSON line on stdout; its last line must " +
+                          "be a JSON object holding the metric, " + example;
+    if (!printed.lastNotObject.empty()) {
+      message += " (it printed " + printed.lastNotObject + ", JSON but not an object)";
+    }
+    return message;
+  }
+  const std::string where = "the last JSON line of '" + program + "' (" + printed.lastText + ")";
+  if (last.kind == ObjectiveLine::Kind::Invalid) return where + ": " + last.problem;
+  if (const auto other = last.others.find(metric_); other != last.others.end()) {
+    return where + " has '" + metric_ + "' as " + other->second + ", not a number; " + example;
+  }
+  if (!last.numbers.contains(metric_)) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : last.numbers) names.push_back(name);
+    for (const auto& [name, value] : last.others) names.push_back(name);
+    return where + " has no '" + metric_ + "' (search.metric)" +
+           (names.empty() ? "" : "; it has " + joinNames(names));
+  }
+  if (!std::isfinite(last.numbers.at(metric_))) {
+    return "'" + program + "' reported a non-finite " + metric_ + " (" +
+           std::to_string(last.numbers.at(metric_)) + ")";
+  }
+  return std::nullopt;
 }
 
 TrialRun CommandObjective::run(const TrialSpec& trial, const TrialContext& context,
@@ -259,25 +253,37 @@ TrialRun CommandObjective::run(const TrialSpec& trial, const TrialContext& conte
     run.error = e.keyPath() + ": " + e.detail();
     return run;
   }
-  std::optional<std::map<std::string, double>> last;  // the last JSON line's numbers
+  PrintedLines printed;
   // An epoch's time is the time since the program's previous epoch line (or its start).
   auto epochStarted = std::chrono::steady_clock::now();
   auto onLine = [&](std::string_view line) {
-    auto values = numbersOfLine(line);
-    if (!values) return true;
-    last = values;
-    if (!values->contains(metric_)) return true;
+    ObjectiveLine parsed = parseObjectiveLine(line);
+    if (parsed.kind == ObjectiveLine::Kind::Text) return true;
+    if (parsed.kind == ObjectiveLine::Kind::NotObject) {
+      printed.lastNotObject = printableExcerpt(line, 60);
+      return true;
+    }
+    printed.last = std::move(parsed);
+    printed.lastText = printableExcerpt(line);
+    if (!printed.last.numbers.contains(metric_)) return true;
     EpochRecord record;
     record.epoch = static_cast<int>(run.fit.history.size()) + 1;
     const auto now = std::chrono::steady_clock::now();
     record.seconds = std::chrono::duration<double>(now - epochStarted).count();
     epochStarted = now;
-    record.values = std::move(*values);
+    record.values = printed.last.numbers;
     run.fit.history.push_back(record);
     return onEpoch(record);
   };
-  const ChildExit exit = runChild(command, onLine, context.cancelled);
-  settle(exit, command.argv[0], last, run);
+  ChildExit exit;
+  try {
+    exit = runChild(command, onLine, context.cancelled);
+  } catch (const std::exception& e) {  // a trial must end with an outcome, never vanish
+    run.ending = TrialRun::Ending::Failed;
+    run.error = "internal error running '" + command.argv[0] + "': " + e.what();
+    return run;
+  }
+  settle(exit, command.argv[0], printed, run);
   return run;
 }
 

@@ -11,6 +11,7 @@
 #include "experiments/config/CommandSpec.h"
 #include "experiments/objective/ChildProcess.h"
 #include "experiments/objective/Objective.h"
+#include "experiments/objective/ObjectiveLine.h"
 #include "search/SearchSpace.h"
 
 namespace tunelab {
@@ -34,9 +35,18 @@ class CommandObjective : public Objective {
   std::vector<std::string> arguments(const TrialSpec& trial, const TrialContext& context) const;
 
  private:
+  // What a trial's program printed that decides its result.
+  struct PrintedLines {
+    ObjectiveLine last;         // the last JSON object line (Text: none)
+    std::string lastText;       // that line, shortened for a message
+    std::string lastNotObject;  // the last line that is JSON but no object
+  };
+
   ChildCommand childCommand(const TrialSpec& trial, const TrialContext& context) const;
-  void settle(const ChildExit& exit, const std::string& program,
-              const std::optional<std::map<std::string, double>>& last, TrialRun& run) const;
+  void settle(const ChildExit& exit, const std::string& program, const PrintedLines& printed,
+              TrialRun& run) const;
+  std::optional<std::string> resultProblem(const std::string& program,
+                                           const PrintedLines& printed) const;
 
   CommandSpec spec_;
   std::string metric_;

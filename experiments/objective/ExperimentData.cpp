@@ -11,7 +11,9 @@ std::optional<PreparedData> prepareExperimentData(
     const DataSpec& spec, const std::vector<std::filesystem::path>& dataDirs, std::uint64_t seed,
     const YamlDocument& document, std::ostream& err) {
   try {
-    return prepareData(spec, defaultDataLocations(dataDirs), seed);
+    PreparedData data = prepareData(spec, defaultDataLocations(dataDirs), seed);
+    for (const auto& warning : data.warnings) err << "warning: " << warning << "\n";
+    return data;
   } catch (const ConfigError& e) {
     err << "error: " << document.describe(e.withPrefix("data")) << "\n";
   } catch (const Error& e) {

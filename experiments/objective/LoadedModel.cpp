@@ -7,6 +7,7 @@
 #include "core/Loss.h"
 #include "core/Trainer.h"
 #include "experiments/config/TrainingSpec.h"
+#include "experiments/objective/TargetCheck.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab {
@@ -39,6 +40,22 @@ std::string predictionBackend(const SavedModel& saved, const PluginHost& plugins
   return "reference";
 }
 
+// A model file edited by hand, or written by a version that did not check: its outputs must
+// still fit its classes, or predict would read a class beyond them.
+void checkSavedTargets(const TrainingSpec& spec, const Loss& loss, const Graph& graph,
+                       const Preprocessor& p, const std::filesystem::path& file) {
+  Dataset targets;
+  targets.task = p.task();
+  targets.classNames = p.classNames();
+  targets.targetName = p.targetName();
+  targets.y = Matrix(0, 1);
+  try {
+    checkTargetsFit(spec, loss, graph.outputShape().elements(), targets);
+  } catch (const ConfigError& e) {
+    throw DataError(file.string() + ": the model does not fit its own data: " + e.what());
+  }
+}
+
 }  // namespace
 
 LoadedModel::LoadedModel(SavedModel saved, const PluginHost& plugins,
@@ -47,6 +64,7 @@ LoadedModel::LoadedModel(SavedModel saved, const PluginHost& plugins,
   TrainingSpec spec = parseTrainingSpec(saved_.experiment);
   auto loss = makeLoss(spec.loss);
   Graph graph(spec.layers, saved_.preprocessor.sampleShape(), *loss, plugins.layers());
+  checkSavedTargets(spec, *loss, graph, saved_.preprocessor, file);
   if (graph.params().size() != saved_.params.size() ||
       graph.state().size() != saved_.state.size()) {
     throw DataError(file.string() + ": its weights (" + std::to_string(saved_.params.size()) +

@@ -6,6 +6,7 @@
 #include "core/Graph.h"
 #include "core/Loss.h"
 #include "core/TrackedMemory.h"
+#include "experiments/objective/TargetCheck.h"
 #include "plugins/PluginHost.h"
 
 namespace tunelab {
@@ -69,6 +70,7 @@ TrainedModel trainModel(const TrainingSpec& spec, const PluginHost& plugins,
   TrainedModel model;
   const auto loss = lossOf(spec);
   Graph graph = graphOf(spec, data.train.sampleShape, *loss, plugins);
+  checkTargetsFit(spec, *loss, graph.outputShape().elements(), data.train);
   model.summary = graph.summaryText(setup.modelName);
   if (setup.onModelBuilt) setup.onModelBuilt(model.summary);
   Rng rng(setup.seed);

@@ -8,6 +8,7 @@
 #include "core/Options.h"
 #include "core/Schedule.h"
 #include "experiments/objective/ModelTraining.h"
+#include "experiments/objective/TargetCheck.h"
 
 namespace tunelab {
 
@@ -47,6 +48,7 @@ ModelCheck checkTraining(const TrainingSpec& spec, const PluginHost& plugins, co
                          bool validation) {
   const auto loss = lossOf(spec);
   const Graph graph = graphOf(spec, train.sampleShape, *loss, plugins);
+  checkTargetsFit(spec, *loss, graph.outputShape().elements(), train);
   withKeyPrefix("train.optimizer",
                 [&] { return makeOptimizer(spec.fit.optimizer, graph.tensorBounds()); });
   const auto schedule = withKeyPrefix("train.learning_rate_schedule",

@@ -1,9 +1,10 @@
 #include "experiments/report/HtmlReport.h"
 
-#include <algorithm>
 #include <map>
+#include <ostream>
 #include <sstream>
 
+#include "experiments/cli/Version.h"
 #include "experiments/report/HtmlText.h"
 #include "experiments/report/ParetoChart.h"
 #include "experiments/report/ReportAssets.h"
@@ -19,59 +20,85 @@ std::string number(double v, int digits = 4) { return formatNumber(v, digits); }
 
 std::string trialName(const TrialRecord& t) { return "trial " + std::to_string(t.id); }
 
-void writeSummary(std::ostream& html, const StudySpec& spec, const std::vector<ReportTrial>& all,
-                  const std::vector<TrialRecord>& ranked) {
-  std::map<std::string, int> byStatus;
-  double seconds = 0;
-  for (const auto& t : all) {
-    ++byStatus[std::string(trialStatusName(t.record.status))];
-    seconds += t.record.seconds;
-  }
-  html << "<p>" << escape(spec.strategy) << " search";
-  if (!spec.strategyReason.empty())
-    html << " (chosen by auto: " << escape(spec.strategyReason) << ")";
-  html << ", metric <b>" << escape(spec.metric.name) << "</b> (" << spec.metric.goalName()
-       << "). Trials:";
-  for (const auto& [status, n] : byStatus) html << " " << n << " " << escape(status);
-  html << "; " << number(seconds, 3) << " s in trials (summed over parallel trials).</p>\n";
-  if (ranked.empty()) {
-    html << "<p>No trial has a value yet.</p>\n";
-    return;
-  }
-  const TrialRecord& best = ranked.front();
-  html << "<p class=\"best\">Best: <b>" << trialName(best) << "</b>, " << escape(spec.metric.name)
-       << " = <b>" << number(*best.value, 6) << "</b> at epoch " << best.bestEpoch;
-  for (const auto& [name, value] : best.finalValues.items()) {
-    if (name.starts_with("test_") && value.is_number()) {
-      html << ", " << escape(name) << " " << number(value.get<double>(), 4);
-    }
-  }
-  html << ". Parameters:";
-  for (const auto& [name, value] : best.params.items()) {
-    html << " " << escape(name) << " = " << escape(paramLabel(value)) << ";";
-  }
-  html << "</p>\n";
-}
+// What the page's header says of the trials, gathered as they are read one at a time.
+class TrialsSummary {
+ public:
+  explicit TrialsSummary(const StudySpec& spec) : spec_(spec) {}
 
-// Whether the study runs now (and who runs it), or how many trials its last run left unfinished.
-void writeActivity(std::ostream& html, const std::vector<ReportTrial>& trials,
-                   const std::optional<LiveStatus>& live) {
-  if (live) {
-    html << "<p class=\"live\">Running now: tunelab run " << escape(live->owner.describe())
-         << ". Running trials show their epochs so far";
-    if (live->reloadSeconds > 0) {
-      html << "; this page reloads itself every " << number(live->reloadSeconds, 3) << " s";
+  void add(const TrialRecord& t) {
+    ++byStatus_[std::string(trialStatusName(t.status))];
+    seconds_ += t.seconds;
+    if (t.status == TrialStatus::Interrupted) ++interrupted_;
+    // The first of rankTrials: the earliest of the best on the primary backend.
+    if (t.value && t.backend == primaryBackend(spec_) &&
+        (!best_ || spec_.metric.better(*t.value, *best_->value))) {
+      best_ = t;
     }
-    html << ".</p>\n";
-    return;
+    // The Pareto section of several objectives needs them all (their rows, not their epochs).
+    if (!spec_.extraObjectives.empty()) all_.push_back(t);
   }
-  const auto interrupted = std::count_if(trials.begin(), trials.end(), [](const ReportTrial& t) {
-    return t.record.status == TrialStatus::Interrupted;
-  });
-  if (interrupted > 0) {
-    html << "<p>" << interrupted << " trials did not finish; tunelab run resumes them.</p>\n";
+
+  // Whether the study runs now (and who runs it), or how many trials its last run left
+  // unfinished; the counts and the best trial; the Pareto front of several objectives.
+  std::string html(const std::optional<LiveStatus>& live) const {
+    std::ostringstream html;
+    writeActivity(html, live);
+    writeCounts(html);
+    if (!spec_.extraObjectives.empty()) html << paretoSection(spec_, all_);
+    return html.str();
   }
-}
+
+ private:
+  void writeActivity(std::ostream& html, const std::optional<LiveStatus>& live) const {
+    if (live) {
+      html << "<p class=\"live\">Running now: tunelab run " << escape(live->owner.describe())
+           << ". Running trials show their epochs so far";
+      if (live->reloadSeconds > 0) {
+        html << "; this page reloads itself every " << number(live->reloadSeconds, 3) << " s";
+      }
+      html << ".</p>\n";
+      return;
+    }
+    if (interrupted_ > 0) {
+      html << "<p>" << interrupted_ << " trials did not finish; tunelab run resumes them.</p>\n";
+    }
+  }
+
+  void writeCounts(std::ostream& html) const {
+    html << "<p>" << escape(spec_.strategy) << " search";
+    if (!spec_.strategyReason.empty())
+      html << " (chosen by auto: " << escape(spec_.strategyReason) << ")";
+    html << ", metric <b>" << escape(spec_.metric.name) << "</b> (" << spec_.metric.goalName()
+         << "). Trials:";
+    for (const auto& [status, n] : byStatus_) html << " " << n << " " << escape(status);
+    html << "; " << number(seconds_, 3) << " s in trials (summed over parallel trials).</p>\n";
+    if (!best_) {
+      html << "<p>No trial has a value yet.</p>\n";
+      return;
+    }
+    const TrialRecord& best = *best_;
+    html << "<p class=\"best\">Best: <b>" << trialName(best) << "</b>, "
+         << escape(spec_.metric.name) << " = <b>" << number(*best.value, 6) << "</b> at epoch "
+         << best.bestEpoch;
+    for (const auto& [name, value] : best.finalValues.items()) {
+      if (name.starts_with("test_") && value.is_number()) {
+        html << ", " << escape(name) << " " << number(value.get<double>(), 4);
+      }
+    }
+    html << ". Parameters:";
+    for (const auto& [name, value] : best.params.items()) {
+      html << " " << escape(name) << " = " << escape(paramLabel(value)) << ";";
+    }
+    html << "</p>\n";
+  }
+
+  const StudySpec& spec_;
+  std::map<std::string, int> byStatus_;
+  double seconds_ = 0;
+  long interrupted_ = 0;
+  std::optional<TrialRecord> best_;
+  std::vector<TrialRecord> all_;
+};
 
 // Nothing but the page itself: inline scripts, styles and data: images (the PNG export).
 constexpr const char* kContentPolicy =
@@ -79,9 +106,8 @@ constexpr const char* kContentPolicy =
 
 }  // namespace
 
-std::string reportPage(const std::string& title, const std::string& summaryHtml,
-                       const nlohmann::json& data) {
-  std::ostringstream html;
+void writeReportPage(std::ostream& html, const std::string& title, const std::string& summaryHtml,
+                     const std::function<void(std::ostream&)>& writeData) {
   html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
        << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << kContentPolicy << "\">\n"
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
@@ -92,39 +118,76 @@ std::string reportPage(const std::string& title, const std::string& summaryHtml,
        << summaryHtml << "</header>\n<main id=\"report\"></main>\n"
        << "<noscript><p>This page draws its charts and trial table with JavaScript, which is "
           "off; results.csv beside it has every trial.</p></noscript>\n"
-       << "<script type=\"application/json\" id=\"report-data\">" << scriptSafeJson(data)
-       << "</script>\n<script>\n"
+       << "<script type=\"application/json\" id=\"report-data\">";
+  writeData(html);
+  html << "</script>\n<script>\n"
        << reportAssetUplotJs() << "\n</script>\n<script>\n"
-       << reportAssetReportJs() << "\n</script>\n<footer><small>"
-       << escape(data.value("version", std::string()))
+       << reportAssetReportJs() << "\n</script>\n<footer><small>" << escape(versionString())
        << "</small>\n<details><summary>Licenses</summary>"
        << "<p>Charts drawn with uPlot (https://github.com/leeoniya/uPlot):</p><pre>"
        << escape(reportAssetUplotLicense()) << "</pre></details>\n</footer>\n</body>\n</html>\n";
+}
+
+std::string reportPage(const std::string& title, const std::string& summaryHtml,
+                       const nlohmann::json& data) {
+  std::ostringstream html;
+  writeReportPage(html, title, summaryHtml,
+                  [&data](std::ostream& out) { out << scriptSafeJson(data); });
   return html.str();
 }
 
 std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTrial>& trials,
                              const std::optional<LiveStatus>& live) {
-  std::vector<TrialRecord> records;
-  records.reserve(trials.size());
-  for (const auto& t : trials) records.push_back(t.record);
-  const auto ranked = rankTrials(records, spec);
-  std::ostringstream summary;
-  writeActivity(summary, trials, live);
-  writeSummary(summary, spec, trials, ranked);
-  if (!spec.extraObjectives.empty()) summary << paretoSection(spec, records);
-  return reportPage("Study " + spec.name, summary.str(), reportData(spec, trials, live));
+  TrialsSummary summary(spec);
+  for (const auto& t : trials) summary.add(t.record);
+  std::ostringstream html;
+  writeReportPage(html, "Study " + spec.name, summary.html(live), [&](std::ostream& out) {
+    writeReportData(
+        out, spec,
+        [&trials](const auto& visit) {
+          for (const auto& t : trials) visit(t);
+        },
+        live);
+  });
+  return html.str();
 }
 
 std::string renderHtmlReport(const StudySpec& spec, StudyStore& store,
                              const std::vector<TrialRecord>& trials,
                              const std::optional<LiveStatus>& live) {
-  std::vector<ReportTrial> withEpochs;
-  withEpochs.reserve(trials.size());
-  for (const auto& record : trials) {
-    withEpochs.push_back({record, store.epochs(record.id, record.backend)});
-  }
-  return renderHtmlReport(spec, withEpochs, live);
+  TrialsSummary summary(spec);
+  for (const auto& t : trials) summary.add(t);
+  std::ostringstream html;
+  writeReportPage(html, "Study " + spec.name, summary.html(live), [&](std::ostream& out) {
+    writeReportData(
+        out, spec,
+        [&](const auto& visit) {
+          for (const auto& record : trials) {
+            visit(ReportTrial{record, store.epochs(record.id, record.backend)});
+          }
+        },
+        live);
+  });
+  return html.str();
+}
+
+void writeHtmlReport(std::ostream& html, const StudySpec& spec, StudyStore& store,
+                     const std::optional<LiveStatus>& live) {
+  // Two passes over the trials: the header's summary, then the data a trial at a time.
+  TrialsSummary summary(spec);
+  store.forEachTrial([&summary](TrialRecord&& t) { summary.add(t); });
+  writeReportPage(html, "Study " + spec.name, summary.html(live), [&](std::ostream& out) {
+    writeReportData(
+        out, spec,
+        [&](const auto& visit) {
+          store.forEachTrial([&](TrialRecord&& record) {
+            ReportTrial trial{std::move(record), {}};
+            trial.epochs = store.epochs(trial.record.id, trial.record.backend);
+            visit(trial);
+          });
+        },
+        live);
+  });
 }
 
 }  // namespace tunelab

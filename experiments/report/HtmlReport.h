@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,19 @@ std::string renderHtmlReport(const StudySpec& spec, const std::vector<ReportTria
 std::string renderHtmlReport(const StudySpec& spec, StudyStore& store,
                              const std::vector<TrialRecord>& trials,
                              const std::optional<LiveStatus>& live = std::nullopt);
+
+/// The report of every trial in `store`, written to `out` as it is made: the trials are read
+/// from the store a trial at a time (twice: the summary above the data, then the data), so
+/// that memory holds one trial's epochs and data, not the study's (a study of several
+/// objectives also holds each trial's row, for its Pareto section). The same page as
+/// renderHtmlReport(spec, store, store.trials(), live). The live report of `tunelab run`.
+void writeHtmlReport(std::ostream& out, const StudySpec& spec, StudyStore& store,
+                     const std::optional<LiveStatus>& live = std::nullopt);
+
+/// The page around a report's data, written to `html`; `writeData` writes the data element's
+/// text (scriptSafeJson).
+void writeReportPage(std::ostream& html, const std::string& title, const std::string& summaryHtml,
+                     const std::function<void(std::ostream&)>& writeData);
 
 /// The page around a report's data: `title` and `summaryHtml` (already escaped) above what
 /// the script draws from `data`.

@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ostream>
 #include <set>
 
 #include "experiments/cli/Version.h"
+#include "experiments/report/ResultsTable.h"
 
 namespace tunelab {
 
@@ -72,6 +74,7 @@ nlohmann::json trialData(const ReportTrial& t) {
           {"params", paramsOf(r.params)},
           {"at_best", atBest},
           {"error", r.error},
+          {"ran_on", r.rank ? nlohmann::json(ranOn(r)) : nlohmann::json()},
           {"curves", curvesOf(t.epochs)}};
 }
 
@@ -129,6 +132,23 @@ nlohmann::json reportData(const StudySpec& spec, const std::vector<ReportTrial>&
           {"live", liveData(live)},
           {"version", versionString()},
           {"trials", all}};
+}
+
+void writeReportData(std::ostream& out, const StudySpec& spec, const ReportTrials& trials,
+                     const std::optional<LiveStatus>& live, const nlohmann::json& extra) {
+  nlohmann::json head = reportData(spec, {}, live);
+  head.erase("trials");
+  head.update(extra);
+  // The head's text without its closing brace, then the trials as the last key.
+  std::string text = scriptSafeJson(head);
+  text.pop_back();
+  out << text << (head.empty() ? "" : ",") << "\"trials\":[";
+  bool first = true;
+  trials([&](const ReportTrial& trial) {
+    out << (first ? "" : ",") << scriptSafeJson(trialData(trial));
+    first = false;
+  });
+  out << "]}";
 }
 
 std::string scriptSafeJson(const nlohmann::json& value) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -38,6 +40,16 @@ std::string paramLabel(const nlohmann::json& value);
 /// learning curves (values to 6 significant digits; a missing or non-finite value is null).
 nlohmann::json reportData(const StudySpec& spec, const std::vector<ReportTrial>& trials,
                           const std::optional<LiveStatus>& live);
+
+/// Calls its argument once for each trial of a report, in order: a study's trials read one at a
+/// time, so that no more than one trial's data is held.
+using ReportTrials = std::function<void(const std::function<void(const ReportTrial&)>&)>;
+
+/// reportData written as scriptSafeJson text, a trial at a time: the same document (its keys
+/// in another order), with `extra`'s keys added, without holding every trial's data at once.
+void writeReportData(std::ostream& out, const StudySpec& spec, const ReportTrials& trials,
+                     const std::optional<LiveStatus>& live,
+                     const nlohmann::json& extra = nlohmann::json::object());
 
 /// JSON text that is safe inside a <script type="application/json"> element: `<`, `>`, `&`,
 /// U+2028 and U+2029 are written as \u escapes, so no value can close the element or start

@@ -75,6 +75,11 @@ std::string csvField(const std::string& text) {
   return quoted + "\"";
 }
 
+std::string ranOn(const TrialRecord& trial) {
+  if (!trial.rank) return "";
+  return "rank " + std::to_string(*trial.rank) + " on " + trial.host;
+}
+
 std::vector<TrialRecord> rankTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec) {
   std::vector<TrialRecord> ranked;
   for (const auto& t : trials) {
@@ -102,6 +107,9 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
   out << "  " << std::left << std::setw(7) << "trial" << std::setw(12) << spec.metric.name
       << std::setw(8) << "epochs";
   if (hasTest) out << std::setw(22) << "test loss / accuracy";
+  const bool distributed =
+      std::any_of(ranked.begin(), ranked.end(), [](const TrialRecord& t) { return t.rank; });
+  if (distributed) out << std::setw(20) << "ran on";
   out << "parameters\n";
   for (std::size_t i = 0; i < std::min(count, ranked.size()); ++i) {
     const auto& t = ranked[i];
@@ -117,6 +125,7 @@ std::string formatBestTrials(const std::vector<TrialRecord>& trials, const Study
       }
       out << std::setw(22) << test.str();
     }
+    if (distributed) out << std::setw(20) << ranOn(t);
     out << t.params.dump() << "\n";
   }
   return out.str();
@@ -130,9 +139,12 @@ ResultsTable resultsTable(const std::vector<TrialRecord>& trials, const StudySpe
     for (const auto& [name, v] : t.params.items()) parameters.insert(name);
     for (const auto& [name, v] : t.finalValues.items()) values.insert(name);
   }
+  const bool distributed =
+      std::any_of(trials.begin(), trials.end(), [](const TrialRecord& t) { return t.rank; });
   ResultsTable table;
   table.columns = {"trial",      "backend", "status",          "value", "epochs",
                    "best_epoch", "seconds", "peak_memory_kib", "seed"};
+  if (distributed) table.columns.insert(table.columns.end(), {"rank", "host"});
   for (const auto& name : objectives.names) table.columns.push_back("objective_" + name);
   if (!objectives.names.empty()) table.columns.emplace_back("pareto");
   table.firstParameterColumn = table.columns.size();
@@ -149,6 +161,10 @@ ResultsTable resultsTable(const std::vector<TrialRecord>& trials, const StudySpe
                                     t.seconds,
                                     t.peakMemoryKiB,
                                     t.seed};
+    if (distributed) {
+      row.emplace_back(t.rank ? nlohmann::json(*t.rank) : nlohmann::json());
+      row.emplace_back(t.host);
+    }
     addObjectiveCells(row, t, objectives, spec);
     for (const auto& p : parameters) row.push_back(valueOf(t.params, p));
     for (const auto& v : values) row.push_back(valueOf(t.finalValues, v));
@@ -158,8 +174,7 @@ ResultsTable resultsTable(const std::vector<TrialRecord>& trials, const StudySpe
   return table;
 }
 
-void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
-                     const StudySpec* spec) {
+std::string resultsCsv(const std::vector<TrialRecord>& trials, const StudySpec* spec) {
   const ResultsTable table = resultsTable(trials, spec);
   std::ostringstream csv;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
@@ -178,7 +193,12 @@ void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialR
     }
     csv << "\n";
   }
-  writeFileAtomically(file, csv.str());
+  return csv.str();
+}
+
+void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
+                     const StudySpec* spec) {
+  writeFileAtomically(file, resultsCsv(trials, spec));
 }
 
 }  // namespace tunelab

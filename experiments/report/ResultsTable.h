@@ -15,6 +15,10 @@ std::string cellText(const nlohmann::json& value);
 /// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a newline.
 std::string csvField(const std::string& text);
 
+/// Where a trial ran in a study under mpirun ("rank 2 on node1"); "" when in the study's
+/// own process.
+std::string ranOn(const TrialRecord& trial);
+
 /// The trials with a value, best first by the study's metric and goal.
 std::vector<TrialRecord> rankTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec);
 
@@ -22,7 +26,8 @@ std::vector<TrialRecord> rankTrials(const std::vector<TrialRecord>& trials, cons
 std::string formatBestTrials(const std::vector<TrialRecord>& trials, const StudySpec& spec,
                              std::size_t count);
 
-/// One row per trial and backend: id, backend, status, value, epochs, seconds, every
+/// One row per trial and backend: id, backend, status, value, epochs, seconds, (in a study
+/// some of whose trials ran on MPI ranks) rank and host, every
 /// parameter and the final epoch's values ("best_" names); for a study of several objectives
 /// (`spec`), also objective_<name> per objective and pareto (true/false). A cell is null where
 /// the CSV is empty. The Python module's DataFrames have these columns too.
@@ -35,7 +40,9 @@ struct ResultsTable {
 };
 ResultsTable resultsTable(const std::vector<TrialRecord>& trials, const StudySpec* spec = nullptr);
 
-/// resultsTable as CSV, written atomically.
+/// resultsTable as CSV text.
+std::string resultsCsv(const std::vector<TrialRecord>& trials, const StudySpec* spec = nullptr);
+/// resultsCsv, written atomically.
 void writeResultsCsv(const std::filesystem::path& file, const std::vector<TrialRecord>& trials,
                      const StudySpec* spec = nullptr);
 

@@ -13,7 +13,7 @@ void writeStudyOutputs(std::ostream& out, const StudySpec& study, StudyStore& st
   out << "\n" << formatBestTrials(trials, study, 5);
   writeResultsCsv(study.execution.output / "results.csv", trials, &study);
   writeFileAtomically(study.execution.output / "report.html",
-                      renderHtmlReport(study, store, trials));
+                      [&](std::ostream& html) { writeHtmlReport(html, study, store); });
 }
 
 }  // namespace tunelab

@@ -1,6 +1,7 @@
 #include "experiments/store/Sqlite.h"
 
 #include <cstring>
+#include <string_view>
 
 #include "core/Error.h"
 
@@ -14,6 +15,11 @@ namespace {
   if (file != nullptr && *file != '\0') message += " " + std::string(file);
   const int code = sqlite3_extended_errcode(db);
   const int primary = code & 0xff;
+  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
+    throw Error(message + ": not a sound tunelab study database (SQLite: " + sqlite3_errmsg(db) +
+                "): the file is damaged or is something else; name another execution.storage "
+                "or restore a copy");
+  }
   if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
     // A full disk (ENOSPC) or a file size limit (EFBIG): the transaction rolled back, so the
     // store holds everything committed before it.
@@ -68,6 +74,12 @@ SqlStatement& SqlStatement::bindNull(int index) {
   return *this;
 }
 
+void SqlStatement::reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+  done_ = false;
+}
+
 void SqlStatement::run() {
   while (next()) {
   }
@@ -102,9 +114,24 @@ bool SqlStatement::isNull(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
-SqliteDatabase::SqliteDatabase(const std::filesystem::path& file) : file_(file) {
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+const std::filesystem::path& checkStudyDatabaseFile(const std::filesystem::path& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(file, ec);
+  if (!fs::exists(status)) return file;  // created on open
+  if (fs::is_directory(status)) {
+    throw Error("study database " + file.string() + ": is a directory, not a study database");
+  }
+  if (!fs::is_regular_file(status)) {
+    throw Error("study database " + file.string() + ": is not a regular file");
+  }
+  return file;
+}
+
+SqliteDatabase::SqliteDatabase(const std::filesystem::path& file, Access access) : file_(file) {
+  const int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY
+                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -114,7 +141,10 @@ SqliteDatabase::SqliteDatabase(const std::filesystem::path& file) : file_(file) 
   sqlite3_busy_timeout(db_, 5000);
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close(db_); }
+SqliteDatabase::~SqliteDatabase() {
+  statements_.clear();  // finalized before the connection closes
+  sqlite3_close(db_);
+}
 
 void SqliteDatabase::execute(std::string_view sql) {
   char* message = nullptr;
@@ -125,14 +155,28 @@ void SqliteDatabase::execute(std::string_view sql) {
   }
 }
 
-SqlTransaction::SqlTransaction(SqliteDatabase& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }
+SqlStatement& SqliteDatabase::cached(const std::string& sql) {
+  auto& statement = statements_[sql];
+  if (!statement) {
+    statement = std::make_unique<SqlStatement>(db_, sql);
+  } else {
+    statement->reset();
+  }
+  return *statement;
+}
+
+SqlTransaction::SqlTransaction(SqliteDatabase& db) : db_(db), nested_(db.inTransaction()) {
+  db_.execute(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+}
 
 SqlTransaction::~SqlTransaction() {
-  if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!open_) return;
+  sqlite3_exec(db_.handle(), nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK", nullptr,
+               nullptr, nullptr);
 }
 
 void SqlTransaction::commit() {
-  db_.execute("COMMIT");
+  db_.execute(nested_ ? "RELEASE nested" : "COMMIT");
   open_ = false;
 }
 

@@ -1,5 +1,6 @@
 #include "experiments/store/StudyStore.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/Error.h"
@@ -64,6 +65,48 @@ CREATE TABLE IF NOT EXISTS choices (
   value TEXT NOT NULL);
 )sql";
 
+// PRAGMA user_version of a store this tunelab writes; a larger one is a newer tunelab's.
+constexpr std::int64_t kStoreSchemaVersion = 1;
+
+// The tables of the database, by name.
+std::vector<std::string> tablesOf(SqliteDatabase& db) {
+  std::vector<std::string> names;
+  auto select = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  while (select.next()) names.push_back(select.text(0));
+  return names;
+}
+
+// An SQLite database of something else, or of a newer tunelab: refused before anything in it
+// is changed. Returns the store's schema version (0: a new store, or one from before it had one).
+std::int64_t checkStudySchema(SqliteDatabase& db) {
+  std::vector<std::string> tables;
+  try {
+    tables = tablesOf(db);
+  } catch (const Error&) {
+    if ((sqlite3_extended_errcode(db.handle()) & 0xff) != SQLITE_NOTADB) throw;
+    throw Error("study database " + db.file().string() +
+                ": not a tunelab study database (not an SQLite file); if it was a study, its "
+                "header is damaged: restore a copy");
+  }
+  const bool isStudy = std::find(tables.begin(), tables.end(), "study") != tables.end();
+  if (!tables.empty() && !isStudy) {
+    std::string names;
+    for (const auto& t : tables) names += (names.empty() ? "" : ", ") + t;
+    throw Error("study database " + db.file().string() +
+                ": an SQLite database, but not a tunelab study database (its tables: " + names +
+                ")");
+  }
+  auto version = db.prepare("PRAGMA user_version");
+  const std::int64_t found = version.next() ? version.integer(0) : 0;
+  if (found > kStoreSchemaVersion) {
+    throw Error("study database " + db.file().string() +
+                ": written by a newer tunelab (store schema " + std::to_string(found) +
+                "; this tunelab reads up to " + std::to_string(kStoreSchemaVersion) +
+                "): open it with that version");
+  }
+  return found;
+}
+
 bool hasColumn(SqliteDatabase& db, const std::string& table, const std::string& column) {
   auto info = db.prepare("PRAGMA table_info(" + table + ")");
   while (info.next()) {
@@ -98,7 +141,8 @@ TrialStatus parseTrialStatus(const std::string& name) {
   throw Error("unknown trial status '" + name + "' in the study database");
 }
 
-StudyStore::StudyStore(const std::filesystem::path& file) : db_(file) {
+StudyStore::StudyStore(const std::filesystem::path& file) : db_(checkStudyDatabaseFile(file)) {
+  const std::int64_t schemaVersion = checkStudySchema(db_);
   db_.execute("PRAGMA journal_mode=WAL");
   // FULL: a trial reported finished is on disk, even if the machine loses power after.
   db_.execute("PRAGMA synchronous=FULL");
@@ -111,6 +155,28 @@ StudyStore::StudyStore(const std::filesystem::path& file) : db_(file) {
   if (!hasColumn(db_, "trials", "objective_values")) {
     db_.execute("ALTER TABLE trials ADD COLUMN objective_values TEXT");
   }
+  // Stores made before studies ran on MPI ranks (NULL: the trial ran in the study's process).
+  if (!hasColumn(db_, "trials", "rank")) {
+    db_.execute(
+        "ALTER TABLE trials ADD COLUMN rank INTEGER; "
+        "ALTER TABLE trials ADD COLUMN host TEXT NOT NULL DEFAULT ''");
+  }
+  if (schemaVersion < kStoreSchemaVersion) {
+    db_.execute("PRAGMA user_version = " + std::to_string(kStoreSchemaVersion));
+  }
+}
+
+StudyStore::StudyStore(const std::filesystem::path& file, Reading)
+    : db_(file, SqliteDatabase::Access::ReadOnly) {
+  checkStudySchema(db_);
+}
+
+StudyStore StudyStore::forReading(const std::filesystem::path& file) { return {file, Reading{}}; }
+
+StudyStore::Snapshot::Snapshot(StudyStore& store) : db_(store.db_) { db_.execute("BEGIN"); }
+
+StudyStore::Snapshot::~Snapshot() {
+  sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);  // it changed nothing
 }
 
 bool StudyStore::openStudy(const std::string& name, const std::string& experimentText,
@@ -150,7 +216,7 @@ bool StudyStore::openStudy(const std::string& name, const std::string& experimen
 
 void StudyStore::saveStrategyState(const nlohmann::json& state) {
   if (state.is_null()) return;
-  db_.prepare("UPDATE study SET strategy_state = ? WHERE id = 1").bind(1, state.dump()).run();
+  db_.cached("UPDATE study SET strategy_state = ? WHERE id = 1").bind(1, state.dump()).run();
 }
 
 void StudyStore::addTrials(const std::vector<TrialRecord>& trials,
@@ -158,7 +224,7 @@ void StudyStore::addTrials(const std::vector<TrialRecord>& trials,
   syncEachCommit(true);
   SqlTransaction transaction(db_);
   auto insert = [&](const TrialRecord& t) {
-    auto statement = db_.prepare(
+    auto& statement = db_.cached(
         "INSERT OR REPLACE INTO trials (id, backend, params, budget, resume_from, status, seed) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)");
     statement.bind(1, std::int64_t{t.id})
@@ -184,7 +250,7 @@ void StudyStore::addEpochs(const std::vector<TrialEpoch>& epochs) {
   syncEachCommit(false);
   SqlTransaction transaction(db_);
   for (const auto& [id, backend, record] : epochs) {
-    db_.prepare(
+    db_.cached(
            "INSERT OR REPLACE INTO epochs (trial, backend, epoch, seconds, learning_rate, vals) "
            "VALUES (?, ?, ?, ?, ?, ?)")
         .bind(1, std::int64_t{id})
@@ -202,7 +268,7 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
                              const Checkpoint* checkpoint, const ModelWeights* bestWeights) {
   syncEachCommit(true);
   SqlTransaction transaction(db_);
-  db_.prepare("DELETE FROM progress WHERE trial = ? AND backend = ?")
+  db_.cached("DELETE FROM progress WHERE trial = ? AND backend = ?")
       .bind(1, std::int64_t{t.id})
       .bind(2, t.backend)
       .run();
@@ -221,10 +287,10 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
         .bindBlob(3, encodeCheckpoint(*checkpoint))
         .run();
   }
-  auto statement = db_.prepare(
+  auto& statement = db_.cached(
       "UPDATE trials SET status = ?, value = ?, epochs = ?, best_epoch = ?, seconds = ?, "
       "peak_memory_kib = ?, error = ?, final_values = ?, threads = ?, objective_values = ?, "
-      "finished = datetime('now') WHERE id = ? AND backend = ?");
+      "rank = ?, host = ?, finished = datetime('now') WHERE id = ? AND backend = ?");
   statement.bind(1, std::string(trialStatusName(t.status)));
   if (t.value) {
     statement.bind(2, *t.value);
@@ -243,7 +309,12 @@ void StudyStore::finishTrial(const TrialRecord& t, const nlohmann::json& strateg
   } else {
     statement.bind(10, nlohmann::json(t.objectives).dump());
   }
-  statement.bind(11, std::int64_t{t.id}).bind(12, t.backend).run();
+  if (t.rank) {
+    statement.bind(11, std::int64_t{*t.rank});
+  } else {
+    statement.bindNull(11);
+  }
+  statement.bind(12, t.host).bind(13, std::int64_t{t.id}).bind(14, t.backend).run();
   saveStrategyState(strategyState);
   transaction.commit();
 }
@@ -315,12 +386,12 @@ void StudyStore::recordChosenStrategy(const std::string& strategy) {
       .run();
 }
 
-std::vector<TrialRecord> StudyStore::trials() {
+void StudyStore::forEachTrial(const std::function<void(TrialRecord&&)>& visit) {
   auto select = db_.prepare(
       "SELECT id, backend, params, budget, resume_from, status, value, seed, epochs, best_epoch, "
-      "seconds, peak_memory_kib, error, final_values, threads, objective_values FROM trials "
+      "seconds, peak_memory_kib, error, final_values, threads, objective_values, rank, host "
+      "FROM trials "
       "ORDER BY id, backend");
-  std::vector<TrialRecord> out;
   while (select.next()) {
     TrialRecord t;
     t.id = select.integer(0);
@@ -341,8 +412,15 @@ std::vector<TrialRecord> StudyStore::trials() {
     if (!select.isNull(15)) {
       t.objectives = nlohmann::json::parse(select.text(15)).get<std::vector<double>>();
     }
-    out.push_back(std::move(t));
+    if (!select.isNull(16)) t.rank = static_cast<int>(select.integer(16));
+    t.host = select.text(17);
+    visit(std::move(t));
   }
+}
+
+std::vector<TrialRecord> StudyStore::trials() {
+  std::vector<TrialRecord> out;
+  forEachTrial([&out](TrialRecord&& t) { out.push_back(std::move(t)); });
   return out;
 }
 
@@ -381,7 +459,7 @@ std::optional<StoredWeights> StudyStore::bestModel() {
 void StudyStore::saveProgress(TrialId id, const std::string& backend,
                               const Checkpoint& checkpoint) {
   syncEachCommit(false);
-  db_.prepare("INSERT OR REPLACE INTO progress (trial, backend, data) VALUES (?, ?, ?)")
+  db_.cached("INSERT OR REPLACE INTO progress (trial, backend, data) VALUES (?, ?, ?)")
       .bind(1, std::int64_t{id})
       .bind(2, backend)
       .bindBlob(3, encodeCheckpoint(checkpoint))
@@ -406,10 +484,15 @@ void StudyStore::clearEpochsAfter(TrialId id, const std::string& backend, int ep
 void StudyStore::syncEachCommit(bool sync) {
   // With WAL, a killed process loses no committed transaction either way; synchronous=FULL
   // also makes a commit survive a power cut. Epochs and progress checkpoints do without it (a
-  // trial they belong to runs again); the next synced commit syncs them too.
-  if (sync == synced_) return;
+  // trial they belong to runs again); the next synced commit syncs them too. A group's
+  // commit is synced (Group), whatever it holds.
+  if (sync == synced_ || db_.inTransaction()) return;
   db_.execute(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   synced_ = sync;
 }
+
+StudyStore::Group::Group(StudyStore& store) : transaction_(store.syncedDatabase()) {}
+
+void StudyStore::Group::commit() { transaction_.commit(); }
 
 }  // namespace tunelab

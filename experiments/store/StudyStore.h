@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,7 +36,9 @@ struct TrialRecord {
   int bestEpoch = 0;
   double seconds = 0;
   std::int64_t peakMemoryKiB = 0;
-  int threads = 0;  // threads the trial trained on (0: not recorded)
+  int threads = 0;          // threads the trial trained on (0: not recorded)
+  std::optional<int> rank;  // the MPI rank that ran it (none: the study's own process)
+  std::string host;         // ... and that rank's host
   std::string error;
   // The values of best_epoch (the epoch that ranks the trial) and the test metrics of its
   // weights ("test_" names).
@@ -64,6 +67,9 @@ class StudyStore {
  public:
   /// Opens or creates the store. Throws Error naming the file when it cannot.
   explicit StudyStore(const std::filesystem::path& file);
+  /// Opens an existing store to read it while another connection writes it (the live report):
+  /// no schema update, no write lock taken. Reading methods only.
+  static StudyStore forReading(const std::filesystem::path& file);
 
   /// The study row: returns false when the store is new (then it is created with these).
   /// Throws Error when it exists with another search space, explaining what to do.
@@ -96,9 +102,14 @@ class StudyStore {
   std::optional<Checkpoint> progress(TrialId id, const std::string& backend);
 
   std::optional<nlohmann::json> strategyState();
+  /// Replaces the strategy's saved state (null: leaves it).
+  void saveStrategyState(const nlohmann::json& state);
   /// The experiment file's text as the study was created from it.
   std::string experimentText();
   std::vector<TrialRecord> trials();
+  /// The trials in the order of trials(), one at a time: only the one `visit` sees is held
+  /// (the live report of a long study reads them so). `visit` may read the store (epochs).
+  void forEachTrial(const std::function<void(TrialRecord&&)>& visit);
   /// The backend `execution.backend: auto` picked when the study started (for a study stored
   /// before it was recorded: the one backend its trials ran on), if any.
   std::optional<std::string> chosenBackend();
@@ -113,9 +124,39 @@ class StudyStore {
   /// PRAGMA integrity_check's answer ("ok" when sound).
   std::string integrityCheck();
 
+  /// Reads between its construction and destruction see one committed state of the store (a
+  /// deferred read transaction), whatever another connection commits meanwhile.
+  class Snapshot {
+   public:
+    explicit Snapshot(StudyStore& store);
+    ~Snapshot();
+    Snapshot(const Snapshot&) = delete;
+    Snapshot& operator=(const Snapshot&) = delete;
+
+   private:
+    SqliteDatabase& db_;
+  };
+
+  /// One commit, synced, for every change made while it is open (group commit): the
+  /// coordinator stores a burst of finished and new trials at the cost of one sync. Rolled
+  /// back when destroyed without commit().
+  class Group {
+   public:
+    explicit Group(StudyStore& store);
+    void commit();
+
+   private:
+    SqlTransaction transaction_;
+  };
+
  private:
-  void saveStrategyState(const nlohmann::json& state);
+  struct Reading {};
+  StudyStore(const std::filesystem::path& file, Reading);
   void syncEachCommit(bool sync);
+  SqliteDatabase& syncedDatabase() {
+    syncEachCommit(true);
+    return db_;
+  }
   SqliteDatabase db_;
   bool synced_ = true;  // synchronous=FULL, as the constructor sets it
 };

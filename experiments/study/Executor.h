@@ -22,6 +22,10 @@ struct TrialTask {
   bool keepCheckpoint = false;       // return the final checkpoint (a trial others resume from)
   bool progressCheckpoints = false;  // report progress checkpoints (see checkpointEverySeconds)
   double checkpointEverySeconds = 30;
+  // Whether every Epoch event waits for answer(); otherwise only the run's first does (it lets
+  // the coordinator check the values a trial records). Without a pruner the later answers can
+  // only be "go on", and each would cost a round trip per epoch (a message each under MPI).
+  bool answerEveryEpoch = true;
 };
 
 /// What a running trial reports.
@@ -29,14 +33,18 @@ struct TrialEvent {
   enum class Kind : std::uint8_t { Epoch, Progress, Done };
   Kind kind = Kind::Done;
   std::uint64_t handle = 0;
-  EpochRecord epoch;                   // Epoch: the epoch it finished; it waits for answer()
+  EpochRecord epoch;                   // Epoch: the epoch it finished
   std::optional<Checkpoint> progress;  // Progress: where it would resume after a crash
   TrialRun result;                     // Done: how it ended (its last event)
+  std::optional<int> rank;             // Done: the MPI rank that ran it (none: this process)
+  std::string host;                    // ... and that rank's host
+  bool awaitsAnswer = false;           // Epoch: it waits for answer() before the next epoch
 };
 
 /// Where trials run: local TBB workers (LocalExecutor), or other processes. One coordinator
-/// thread calls it. Every Epoch event must be answered before that trial trains another epoch,
-/// so a decision to stop takes effect at the same epoch however busy the machine is.
+/// thread calls it. An Epoch event that awaitsAnswer must be answered before that trial trains
+/// another epoch, so a decision to stop takes effect at the same epoch however busy the machine
+/// is. An answer to stop an Epoch event that does not await one ends the trial at its next epoch.
 class Executor {
  public:
   virtual ~Executor() = default;
@@ -46,8 +54,9 @@ class Executor {
   virtual bool resumesFromCheckpoints() const = 0;
   /// Starts a trial; its events come back through next().
   virtual void launch(TrialTask task) = 0;
-  /// The next event of any launched trial, or nothing after `timeout`.
-  virtual std::optional<TrialEvent> next(std::chrono::milliseconds timeout) = 0;
+  /// The next event of any launched trial, or nothing after `timeout`. An Epoch event that
+  /// awaits no answer may come only with a later event or when `timeout` ends.
+  virtual std::optional<TrialEvent> next(std::chrono::microseconds timeout) = 0;
   /// Answers trial `handle`'s last Epoch event: go on, or stop (it then ends Stopped).
   virtual void answer(std::uint64_t handle, bool goOn) = 0;
   /// Asks every running trial to stop at its next epoch boundary.

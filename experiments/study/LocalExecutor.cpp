@@ -65,26 +65,34 @@ void LocalExecutor::work(Running& trial) {
 }
 
 bool LocalExecutor::reportEpoch(Running& trial, const EpochRecord& epoch) {
+  TrialEvent event{TrialEvent::Kind::Epoch, trial.task.handle, epoch, {}, {}};
   {
     const std::lock_guard lock(trial.mutex);
+    event.awaitsAnswer = trial.task.answerEveryEpoch || trial.reported == 0;
     trial.reported = epoch.epoch;
   }
-  push({TrialEvent::Kind::Epoch, trial.task.handle, epoch, {}, {}});
+  const bool awaits = event.awaitsAnswer;
+  push(std::move(event));
   std::unique_lock lock(trial.mutex);
-  trial.answered.wait(lock,
-                      [&] { return trial.acknowledged >= trial.reported || trial.abandoned; });
+  if (awaits) {
+    trial.answered.wait(lock,
+                        [&] { return trial.acknowledged >= trial.reported || trial.abandoned; });
+  }
   return !trial.stop;
 }
 
 void LocalExecutor::push(TrialEvent event) {
+  // An epoch no one waits on wakes no one: the coordinator takes it with the next event that
+  // does, or when its wait ends (a wake-up per epoch was most of an MPI relay's CPU).
+  const bool wakes = event.kind != TrialEvent::Kind::Epoch || event.awaitsAnswer;
   // Notified under the lock: once the coordinator can see the last event, the worker no longer
   // touches the queue, which may then be destroyed.
   const std::lock_guard lock(queueMutex_);
   events_.push_back(std::move(event));
-  queueReady_.notify_one();
+  if (wakes) queueReady_.notify_one();
 }
 
-std::optional<TrialEvent> LocalExecutor::next(std::chrono::milliseconds timeout) {
+std::optional<TrialEvent> LocalExecutor::next(std::chrono::microseconds timeout) {
   std::unique_lock lock(queueMutex_);
   if (!queueReady_.wait_for(lock, timeout, [&] { return !events_.empty(); })) return std::nullopt;
   TrialEvent event = std::move(events_.front());

@@ -26,7 +26,7 @@ class LocalExecutor final : public Executor {
   int capacity() const override { return parallel_; }
   bool resumesFromCheckpoints() const override { return objective_.resumesFromCheckpoints(); }
   void launch(TrialTask task) override;
-  std::optional<TrialEvent> next(std::chrono::milliseconds timeout) override;
+  std::optional<TrialEvent> next(std::chrono::microseconds timeout) override;
   void answer(std::uint64_t handle, bool goOn) override;
   void stopAll() override;
   void waitForAll() override;

@@ -1,9 +1,11 @@
 #include "experiments/study/ProgressReporter.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+#include <vector>
 
 #include "experiments/report/Units.h"
 
@@ -22,6 +24,25 @@ std::string formatDuration(double seconds) {
   return s.str();
 }
 
+// A failed trial's error: its first line, then the last lines after it (a program's stderr
+// tail), indented and bounded, so the cause is on screen and not only in results.csv.
+std::string shownError(const std::string& error) {
+  constexpr std::size_t kLinesShown = 5;
+  constexpr std::size_t kLineWidth = 200;
+  std::vector<std::string> lines;
+  std::istringstream in(error);
+  for (std::string line; std::getline(in, line);) {
+    if (line.size() > kLineWidth) line = line.substr(0, kLineWidth) + "...";
+    lines.push_back(line);
+  }
+  if (lines.empty()) return error;
+  std::string shown = lines.front();
+  const std::size_t first =
+      std::max<std::size_t>(1, lines.size() - std::min(lines.size(), kLinesShown));
+  for (std::size_t i = first; i < lines.size(); ++i) shown += "\n    " + lines[i];
+  return shown;
+}
+
 std::string describe(const FinishedTrial& t, const MetricGoal& metric) {
   const TrialRecord& r = t.record;
   std::ostringstream line;
@@ -34,7 +55,11 @@ std::string describe(const FinishedTrial& t, const MetricGoal& metric) {
   for (const auto& [name, value] : t.moreObjectives)
     line << " " << name << "=" << readableValue(value);
   line << " in " << formatDuration(r.seconds);
-  if (!r.error.empty()) line << ": " << r.error.substr(0, r.error.find('\n'));
+  if (!r.error.empty()) {
+    line << ": "
+         << (r.status == TrialStatus::Failed ? shownError(r.error)
+                                             : r.error.substr(0, r.error.find('\n')));
+  }
   if (t.best) {
     // With several objectives no trial is best: this one is best in the first.
     line << " | best " << (t.moreObjectives.empty() ? "" : metric.name + " ")
@@ -66,7 +91,8 @@ std::string describe(const RunningEpoch& e, const MetricGoal& metric, bool showB
   std::ostringstream line;
   line << "trial " << e.trial;
   if (showBackend) line << " (" << e.backend << ")";
-  line << ": epoch " << e.epoch.epoch << "/" << e.epochs;
+  line << ": epoch " << e.epoch.epoch;
+  if (e.epochs > 0) line << "/" << e.epochs;
   auto value = e.epoch.values.find(metric.name);
   if (value == e.epoch.values.end()) value = e.epoch.values.find("loss");
   if (value != e.epoch.values.end())

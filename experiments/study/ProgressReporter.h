@@ -15,7 +15,7 @@ namespace tunelab {
 
 /// What the line about a finished trial says.
 struct FinishedTrial {
-  const TrialRecord& record;
+  TrialRecord record;
   std::size_t finished = 0;          // trials finished so far, earlier runs included
   std::optional<std::size_t> total;  // trials the study will have, when known
   bool showBackend = false;          // a study on several backends
@@ -31,7 +31,7 @@ struct RunningEpoch {
   TrialId trial = 0;
   std::string backend;
   const EpochRecord& epoch;
-  int epochs = 0;  // the epochs the trial trains for
+  int epochs = 0;  // the epochs the trial trains for; 0: not known (a program's own epochs)
 };
 
 /// How a running study tells the user what happens: a redrawn line on a terminal, one line per

@@ -63,14 +63,17 @@ class StudyRunner {
   void loop(const std::atomic<bool>& stop);
   void stopRunningTrials();
   bool askForTrials();
+  bool hasRoom() const;
+  void askWhileThereIsRoom();
   void launchPending();
   void launch(Trial trial);
+  void handleBurst(TrialEvent first);
   void handle(TrialEvent event);
-  void onEpoch(std::uint64_t handle, const EpochRecord& epoch);
-  void onDone(std::uint64_t handle, const TrialRun& result);
+  void onEpoch(std::uint64_t handle, const EpochRecord& epoch, bool awaitsAnswer);
+  void onDone(const TrialEvent& event);
   void settle(Trial& trial, const TrialRun& result);
   void tellAndStore(Trial& trial, const TrialRun& result);
-  void report(const TrialRecord& record);
+  FinishedTrial finishedLine(const TrialRecord& record) const;
   void writeLiveReportIfDue();
 
   const StudySpec& spec_;
@@ -87,12 +90,14 @@ class StudyRunner {
   std::optional<std::size_t> total_;
   std::deque<Trial> pending_;
   std::map<std::uint64_t, Trial> running_;
+  std::vector<FinishedTrial> uncommitted_;  // progress lines of trials not yet committed
   std::uint64_t nextHandle_ = 0;
   int finished_ = 0;
   std::optional<double> best_;
   TrialId bestId_ = -1;
   bool exhausted_ = false;
   bool stopping_ = false;
+  bool strategyChanged_ = false;  // told or asked since its state was last stored
   double reportEverySeconds_ = 0;
   std::function<void(double)> writeReport_;
   std::chrono::steady_clock::time_point lastReport_;

@@ -161,7 +161,9 @@ test('clicking a trial shows its parameters, error and learning curves', async (
 
 test('a study whose name, parameters, values and errors carry HTML and script injects nothing', async () => {
   const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
-  const yaml = `name: ${JSON.stringify('study ' + evil)}
+  // A name is one part of a file name (no '/'): its markup is an opening tag that never ends.
+  const evilName = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2';
+  const yaml = `name: ${JSON.stringify('study ' + evilName)}
 objective: {command: [sh, program.sh, $p, ${JSON.stringify('${param ' + evil + '}')}]}
 search:
   strategy: grid
@@ -182,7 +184,7 @@ execution: {storage: study.db, output: out, report_every: 0}
   await page.select('.controls select[aria-label=status]', 'failed');
   await page.click('table.trials tbody tr');
   const text = await page.evaluate(() => document.body.innerText);
-  assert.ok(text.includes('study ' + evil), 'the name as text');
+  assert.ok(text.includes('study ' + evilName), 'the name as text');
   assert.ok(text.includes('value ' + evil), 'the value as text');
   assert.ok(text.includes('param ' + evil), 'the parameter name as text');
   assert.ok(text.includes('</script>'), 'the error as text');

@@ -1,7 +1,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
+#include <limits>
+#include <thread>
 
 #include "core/Error.h"
 #include "core/data/CsvReader.h"
@@ -81,6 +85,92 @@ TEST(CsvReader, ReadsMagic) {
   EXPECT_EQ(t.rows(), 19020U);
   EXPECT_EQ(t.columns.size(), 11U);
   EXPECT_EQ(t.columns.back().kind, Column::Kind::Categorical);
+}
+
+// Columns are addressed by name (target, drop, columns): a name used twice is refused.
+TEST(CsvReader, DuplicateColumnNamesAreRefused) {
+  EXPECT_EQ(errorOf("a,b,a\n1,2,3\n"),
+            "bad.csv:1: the column name 'a' is used twice (columns 1 and 3); columns are addressed "
+            "by name (target, drop, columns), so rename one");
+}
+
+TEST(CsvReader, ColumnAndCellLimitsAreEnforcedWithTheLine) {
+  CsvOptions o;
+  o.maxColumns = 2;
+  EXPECT_EQ(errorOf("a,b,c\n1,2,3\n", o),
+            "bad.csv:1: the header has 3 columns; tunelab reads at most 2");
+  o = {};
+  o.maxCells = 4;
+  EXPECT_EQ(errorOf("a,b\n1,2\n3,4\n5,6\n", o),
+            "bad.csv:4: more than 4 cells (rows x columns); tunelab reads at most that many");
+}
+
+TEST(CsvReader, FileSizeLimitIsCheckedBeforeReading) {
+  const auto dir = test::scratchDir("csv-size");
+  std::ofstream(dir / "big.csv") << "a,b\n1,2\n3,4\n";
+  CsvOptions o;
+  o.maxBytes = 8;
+  try {
+    readCsv(dir / "big.csv", o);
+    ADD_FAILURE() << "read a file beyond the limit";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "big.csv").string() +
+                                         ": the file has 12 bytes; tunelab reads CSV files of "
+                                         "at most 8");
+  }
+  EXPECT_EQ(CsvOptions{}.maxBytes, std::uintmax_t{1} << 30U);
+  EXPECT_EQ(CsvOptions{}.maxColumns, 1'000'000U);
+}
+
+// Seen: the limit was checked on a regular file's size only; a FIFO, a pipe or /dev/stdin has
+// none, and was read whole however much came.
+TEST(CsvReader, DataFromAPipeIsHeldToTheSameSizeLimit) {
+  const auto dir = test::scratchDir("csv-fifo");
+  const auto fifo = dir / "stream.csv";
+  auto readThroughFifo = [&](const std::string& text, const CsvOptions& options) {
+    EXPECT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    // Less than the pipe's buffer: written whole, however much of it is read.
+    std::thread writer([&] { std::ofstream(fifo) << text; });
+    std::string error;
+    try {
+      const Table t = readCsv(fifo, options);
+      error = "read " + std::to_string(t.rows()) + " rows";
+    } catch (const DataError& e) {
+      error = e.what();
+    }
+    writer.join();
+    std::filesystem::remove(fifo);
+    return error;
+  };
+  std::string rows = "a,b\n";
+  for (int r = 0; r < 20; ++r) rows += std::to_string(r) + "," + std::to_string(r * r) + "\n";
+  CsvOptions o;
+  o.maxBytes = 64;
+  EXPECT_EQ(readThroughFifo(rows, o),
+            fifo.string() +
+                ": more than 64 bytes were read from it; tunelab reads CSV files of at most 64");
+  EXPECT_EQ(readThroughFifo(rows, {}), "read 20 rows");
+}
+
+// from_chars refuses 1e400; it is a number (too large), not text that makes the column
+// categorical. 1e-400 is 0.
+TEST(CsvReader, OutOfRangeNumbersAreInfinityOrZero) {
+  const Table t = parseCsv("a\n1e400\n-1e400\n1e-400\ninf\n", "t.csv");
+  ASSERT_EQ(t.columns[0].kind, Column::Kind::Numeric);
+  EXPECT_EQ(t.columns[0].numbers[0], std::numeric_limits<double>::infinity());
+  EXPECT_EQ(t.columns[0].numbers[1], -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(t.columns[0].numbers[2], 0.0);
+  EXPECT_EQ(t.columns[0].numbers[3], std::numeric_limits<double>::infinity());
+}
+
+TEST(CsvReader, ADirectoryIsNotACsvFile) {
+  const auto dir = test::scratchDir("csv-dir");
+  try {
+    readCsv(dir);
+    ADD_FAILURE() << "read a directory";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()), dir.string() + ": is a directory, not a CSV file");
+  }
 }
 
 }  // namespace

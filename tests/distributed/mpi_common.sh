@@ -11,6 +11,14 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
 rm -rf "$scratch" && mkdir -p "$scratch" && cd "$scratch"
 
-# A study's trials as `tunelab export` writes them, every column but seconds and peak memory
-# (7 and 8), in trial order.
-columns() { "$tunelab" export "$1" --format csv -o "$1.csv" >/dev/null && cut -d, -f1-6,9- "$1.csv"; }
+# A study's trials as `tunelab export` writes them, every column but the timings and where
+# each trial ran (seconds, peak_memory_kib, rank, host), in trial order.
+columns() {
+  "$tunelab" export "$1" --format csv -o "$1.csv" >/dev/null &&
+    python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+keep = [i for i, name in enumerate(rows[0]) if name not in ("seconds", "peak_memory_kib", "rank", "host")]
+for row in rows:
+    print(",".join(row[i] for i in keep))' "$1.csv"
+}

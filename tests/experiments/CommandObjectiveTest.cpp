@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -24,6 +26,7 @@ namespace tunelab {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Clock = std::chrono::steady_clock;
 
 // A study over x in {1, 2, 3, 4}; the program is a shell script the test writes ($1 = x).
@@ -161,12 +164,12 @@ echo "{\"loss\": $1}"
   for (const auto& t : all) {
     if (t.params.at("x") == 1) {
       EXPECT_EQ(t.status, TrialStatus::Failed);
-      EXPECT_THAT(t.error, HasSubstr("printed no JSON line on stdout; its last line must hold "
-                                     "the metric, such as {\"loss\": 0.25}"));
+      EXPECT_THAT(t.error, HasSubstr("printed no JSON line on stdout; its last line must be a "
+                                     "JSON object holding the metric, such as {\"loss\": 0.25}"));
     } else if (t.params.at("x") == 2) {
       EXPECT_EQ(t.status, TrialStatus::Failed);
-      EXPECT_THAT(t.error, HasSubstr("the last JSON line of 'sh' has no 'loss' (search.metric); "
-                                     "it has accuracy, epoch"));
+      EXPECT_THAT(t.error, HasSubstr("the last JSON line of 'sh' ({\"accuracy\": 0.9, \"epoch\": "
+                                     "3}) has no 'loss' (search.metric); it has accuracy, epoch"));
     } else if (t.params.at("x") == 3) {
       EXPECT_EQ(t.status, TrialStatus::Failed);
       EXPECT_EQ(t.error, "'sh' reported a non-finite loss (nan)");
@@ -304,6 +307,147 @@ execution: {seed: 5, storage: study.db, parallel_trials: 1}
     budgets.insert(t.budget);
   }
   EXPECT_EQ(budgets, (std::set<int>{1, 3, 9}));
+}
+
+TEST_F(CommandObjectiveTest, ALastJsonLineThatCannotBeReadFailsItsTrialNamingWhatIsWrong) {
+  write("program.sh", R"(echo '{"loss": 0.5}'
+if [ "$1" = 1 ]; then echo '{"loss": 1e999}'; fi
+if [ "$1" = 2 ]; then echo '{"loss": "0.25"}'; fi
+if [ "$1" = 3 ]; then printf '{"loss": 0.5, "tag": "\377"}\n'; fi
+if [ "$1" = 4 ]; then head -c 2000000 /dev/zero | tr '\0' ' ' | sed 's/^/{"loss": 1,/'; echo; fi
+)");
+  const test::Outcome o = run(commandStudy());
+  ASSERT_EQ(o.code, kExitNoCompleteTrial) << o.err << o.out;
+  std::map<int, std::string> errors;
+  for (const auto& t : trials()) {
+    EXPECT_EQ(t.status, TrialStatus::Failed);
+    errors[t.params.at("x").get<int>()] = t.error;
+  }
+  EXPECT_THAT(errors[1], HasSubstr("the last JSON line of 'sh' ({\"loss\": 1e999}): the number "
+                                   "'1e999' is out of range"));
+  EXPECT_THAT(errors[1], Not(HasSubstr("no JSON line")));
+  EXPECT_THAT(errors[2], HasSubstr("has 'loss' as the string \"0.25\", not a number"));
+  EXPECT_THAT(errors[3], HasSubstr("UTF-8"));
+  EXPECT_THAT(errors[3], HasSubstr("\\xff"));
+  EXPECT_THAT(errors[4], HasSubstr("a line longer than 1 MiB"));
+  EXPECT_LT(errors[4].size(), 1000U);
+}
+
+TEST_F(CommandObjectiveTest, JsonThatIsNoObjectIsNamedWhenNoObjectLineCame) {
+  write("program.sh", R"(echo "$1"
+)");
+  const test::Outcome o = run(commandStudy());
+  for (const auto& t : trials()) {
+    EXPECT_THAT(t.error, HasSubstr("printed no JSON line on stdout"));
+    EXPECT_THAT(t.error,
+                HasSubstr("(it printed " + t.params.at("x").dump() + ", JSON but not an object)"));
+  }
+}
+
+// The pids a program's descendants wrote to `*.pid` files in `dir`, each still alive or not.
+std::map<std::string, bool> descendantsAlive(const std::filesystem::path& dir) {
+  std::map<std::string, bool> alive;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".pid") continue;
+    std::ifstream in(entry.path());
+    pid_t pid = 0;
+    in >> pid;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    const bool running =
+        pid > 0 && close != std::string::npos && text.size() > close + 2 && text[close + 2] != 'Z';
+    alive[entry.path().filename().string()] = running;
+    if (running) ::kill(pid, SIGKILL);  // not left behind by a failing test
+  }
+  return alive;
+}
+
+TEST_F(CommandObjectiveTest, GrandchildrenThatLeaveTheSessionEndWithTheirTrial) {
+  // One grandchild calls setsid() and stays its parent's child; one is orphaned at once (its
+  // parent, a subshell, exits), also in a session of its own; one stays in the session.
+  write("program.sh", R"(setsid sh -c 'echo $$ > setsid-$0.pid; exec sleep 300' "$1" &
+(setsid sh -c 'echo $$ > orphan-$0.pid; exec sleep 300' "$1" &)
+sh -c 'echo $$ > plain-$0.pid; exec sleep 300' "$1" &
+while [ ! -s setsid-$1.pid ] || [ ! -s orphan-$1.pid ] || [ ! -s plain-$1.pid ]; do sleep 0.05; done
+echo "{\"loss\": $1}"
+)");
+  const auto start = Clock::now();
+  const test::Outcome o = run(commandStudy());
+  ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 60.0);
+  const auto alive = descendantsAlive(dir_);
+  EXPECT_EQ(alive.size(), 12U);
+  for (const auto& [file, running] : alive) EXPECT_FALSE(running) << file << " survived its trial";
+}
+
+TEST_F(CommandObjectiveTest, ATrialOverItsMemoryLimitFailsSayingSo) {
+  write("program.sh", R"(if [ "$1" = 1 ]; then
+  /usr/bin/python3 -c 'x = bytearray(512 * 1024 * 1024); print("{\"loss\": 1}")'
+else
+  /usr/bin/python3 -c 'import sys; x = bytearray(8 << 20); print("{\"loss\": " + sys.argv[1] + "}")' "$1"
+fi
+)");
+  const test::Outcome o = run(commandStudy("  memory_limit: 128MiB\n"));
+  ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
+  for (const auto& t : trials()) {
+    if (t.params.at("x") == 1) {
+      EXPECT_EQ(t.status, TrialStatus::Failed);
+      EXPECT_THAT(t.error, HasSubstr("'sh' ran out of memory under objective.memory_limit "
+                                     "(128 MiB) and exited with status 1"));
+      EXPECT_THAT(t.error, HasSubstr("MemoryError"));
+    } else {
+      EXPECT_EQ(t.status, TrialStatus::Complete) << t.error;
+    }
+  }
+}
+
+TEST_F(CommandObjectiveTest, MemoryLimitMustBeASize) {
+  for (const auto& [limit, message] : std::vector<std::pair<std::string, std::string>>{
+           {"lots",
+            "objective.memory_limit: expected a size such as \"2GiB\" or \"512MiB\", got "
+            "\"lots\""},
+           {"2 GB", ""},
+           {"1MiB", "objective.memory_limit: must be between 16MiB and 1EiB, got \"1MiB\""},
+           {"2GIB", "expected a size such as"}}) {
+    write("program.sh", "echo '{\"loss\": 1}'\n");
+    const test::Outcome o = run(commandStudy("  memory_limit: " + limit + "\n"));
+    if (message.empty()) {
+      EXPECT_EQ(o.code, kExitOk) << limit << ": " << o.err;
+    } else {
+      EXPECT_EQ(o.code, kExitBadInput) << limit;
+      EXPECT_THAT(o.err, HasSubstr(message)) << limit;
+      EXPECT_THAT(o.err, HasSubstr("exp.yaml:4:")) << limit;
+    }
+  }
+}
+
+TEST(ChildProcess, AStderrTailShowsWhatATerminalShowsEachLineBounded) {
+  ChildCommand command;
+  command.argv = {"sh", "-c",
+                  "printf 'progress 10%%\\rprogress 100%%\\n' >&2; "
+                  "head -c 5000 /dev/zero | tr '\\0' x >&2; echo >&2; exit 1"};
+  const ChildExit exit = runChild(command, [](std::string_view) { return true; }, {});
+  EXPECT_THAT(exit.stderrTail, HasSubstr("progress 100%\n"));
+  EXPECT_THAT(exit.stderrTail, Not(HasSubstr("progress 10%\r")));
+  EXPECT_THAT(exit.stderrTail, HasSubstr(std::string(300, 'x') + "..."));
+  EXPECT_LT(exit.stderrTail.size(), 400U);
+}
+
+TEST(ChildProcess, AStoppedProgramsDetachedGrandchildIsKilledToo) {
+  const auto dir = test::scratchDir("child-process-detached");
+  ChildCommand command;
+  command.argv = {"sh", "-c",
+                  "cd " + dir.string() +
+                      " && setsid sh -c 'echo $$ > detached.pid; exec sleep 300' & sleep 300"};
+  const auto start = Clock::now();
+  const ChildExit exit = runChild(
+      command, [](std::string_view) { return true; },
+      [&] { return Clock::now() - start > std::chrono::milliseconds(500); });
+  EXPECT_TRUE(exit.stopped);
+  const auto alive = descendantsAlive(dir);
+  ASSERT_EQ(alive.size(), 1U);
+  EXPECT_FALSE(alive.begin()->second);
 }
 
 TEST(ChildProcess, CancelKillsTheProgramAndItsChildrenPromptly) {

@@ -180,7 +180,7 @@ TEST_F(PredictTest, BadModelOrDataFilesAreClearErrors) {
 
   test::Outcome p = predict(dir_ / "missing.tunelab", dir_ / "toy.csv");
   EXPECT_EQ(p.code, kExitBadInput);
-  EXPECT_THAT(p.err, HasSubstr("missing.tunelab: cannot open the model file"));
+  EXPECT_THAT(p.err, HasSubstr("missing.tunelab: no such file (the model file)"));
 
   p = predict(dir_ / "exp.yaml", dir_ / "toy.csv");
   EXPECT_EQ(p.code, kExitBadInput);

@@ -209,7 +209,7 @@ TEST_F(StudyCheck, BothEndsOfARangeAreChecked) {
   const auto r = run(replaced(kStudy, "units: {values: [4, 8]}", "units: {min: 0, max: 8}"));
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("exp.yaml:15:13: search.parameters.units.min: with $units = 0: "
-                               "model.layers[0].units: must be >= 1, got 0"));
+                               "model.layers[0].units: must be >= 1 and <= 65536, got 0"));
 }
 
 TEST_F(StudyCheck, DryRunChecksPrintsThePlanAndCreatesNoStudy) {

@@ -481,46 +481,32 @@ TEST_F(StudyTest, RunWritesAnHtmlReportWithEveryTrialAndItsCurves) {
 // uninterrupted run, with every finished trial kept and none run twice.
 TEST_F(StudyTest, StudyKilledAtRandomMomentsEqualsAnUninterruptedOne) {
   std::string slower = kGrid;
-  slower.replace(slower.find("epochs: 6"), 9, "epochs: 60");
+  slower.replace(slower.find("epochs: 6"), 9, "epochs: 400");
   slower.replace(slower.find("[16, 32]"), 8, "[4, 8]");
-  // A progress checkpoint after every epoch: killed trials resume from their last one.
-  slower.replace(slower.find("execution: {"), 12, "execution: {checkpoint_every: 0, ");
+  // A progress checkpoint every 5 ms: killed trials resume from their last one.
+  slower.replace(slower.find("execution: {"), 12, "execution: {checkpoint_every: 0.005, ");
   const auto exp = write("exp.yaml", slower);
-  // Times are taken from the moment a run has prepared its data ("Store:" in its log), so that
-  // a slow start-up on a busy machine does not give the killed runs more training time.
-  int runs = 0;
-  const auto start = [&](const std::string& storage) {
-    const pid_t pid = startChild(exp, storage);
-    const bool started = waitForStoreLine(storage, ++runs, pid);
-    EXPECT_TRUE(started) << "the run ended before it printed its store";
-    return std::pair{pid, std::chrono::steady_clock::now()};
-  };
-  const auto [wholePid, wholeStart] = start("whole.db");
-  const int wholeStatus = waitFor(wholePid);
-  const double training =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wholeStart).count();
+  const int wholeStatus = runInChild(exp, "whole.db");
   ASSERT_TRUE(WIFEXITED(wholeStatus) && WEXITSTATUS(wholeStatus) == 0) << wholeStatus;
 
   Rng rng(11);
   int killed = 0;
-  runs = 0;
-  // Each run is killed at a random moment after it has stored training of its own (an epoch
-  // beyond what the store held when it started), within `longest` seconds (at first 4% of the
-  // whole run's time: 40% of the study over the 20 runs). Waiting for stored progress instead of
-  // a fixed time keeps the kills inside training however busy the machine is; a run that stored
-  // more than 4% of the study's epochs halves `longest`, so the study stays unfinished.
+  int runs = 0;
+  // Each run is killed at a random moment of its training: once it has stored a random number of
+  // epochs of its own, 1 to 2% of the study's (the kill lands a few epochs later).
+  // Counting stored epochs, not seconds, keeps the kills inside training however busy the
+  // machine is and however fast trials train.
   const double totalEpochs = storedEpochs(dir_ / "whole.db");
-  double longest = training * 0.04;
   for (int i = 0; i < 20; ++i) {
     const double before = storedEpochs(dir_ / "killed.db");
-    const auto [pid, started] = start("killed.db");
-    const bool trained = waitForStoredEpochs(dir_ / "killed.db", before + 1, pid);
-    std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(longest * rng.uniformDouble())));
+    const pid_t pid = startChild(exp, "killed.db");
+    // Its store exists once it says so ("Store:" in its log).
+    EXPECT_TRUE(waitForStoreLine("killed.db", ++runs, pid)) << "a run ended before its store";
+    const double epochs = 1 + std::floor(rng.uniformDouble() * 0.02 * totalEpochs);
+    const bool trained = waitForStoredEpochs(dir_ / "killed.db", before + epochs, pid);
     kill(pid, SIGKILL);
     const int status = waitFor(pid);
     killed += trained && WIFSIGNALED(status) ? 1 : 0;
-    if (storedEpochs(dir_ / "killed.db") - before > 0.04 * totalEpochs) longest /= 2;
   }
   const int last = runInChild(exp, "killed.db");
   ASSERT_TRUE(WIFEXITED(last) && WEXITSTATUS(last) == 0) << "status " << last;
@@ -584,13 +570,14 @@ TEST_F(StudyTest, SigtermStopsCleanlyAndTheStudyResumes) {
 
 TEST_F(StudyTest, FullDiskIsAClearErrorAndTheStudyResumesWhenThereIsSpace) {
   std::string everyEpoch = kGrid;
-  everyEpoch.replace(everyEpoch.find("execution: {"), 12, "execution: {checkpoint_every: 0, ");
+  everyEpoch.replace(everyEpoch.find("execution: {"), 12, "execution: {checkpoint_every: 0.005, ");
   const auto exp = write("exp.yaml", everyEpoch);
   const int whole = runInChild(exp, "whole.db");
   ASSERT_TRUE(WIFEXITED(whole) && WEXITSTATUS(whole) == kExitOk);
 
-  // 300 KiB: the database's write-ahead log outgrows it a few trials into the study.
-  const int full = runInChild(exp, "full.db", 300 * 1024);
+  // 220 KiB: the database's write-ahead log outgrows it a few trials into the study (a burst
+  // of trials is one commit: the log grows by less than a commit per trial).
+  const int full = runInChild(exp, "full.db", 220 * 1024);
   ASSERT_TRUE(WIFEXITED(full));
   EXPECT_EQ(WEXITSTATUS(full), kExitOutput);
   const std::string text = readWhole(dir_ / "full.db.log");

@@ -251,8 +251,7 @@ TEST_F(TrainCommandTest, ModelThatCannotBeWrittenExitsFourAndLeavesNoPartialFile
   std::filesystem::create_directories(dir_ / "out" / "model.tunelab");
   const auto o = train(toyExperiment(goodModel()));
   EXPECT_EQ(o.code, kExitOutput) << o.out << o.err;
-  EXPECT_THAT(o.err,
-              HasSubstr((dir_ / "out" / "model.tunelab").string() + ": cannot replace the file"));
+  EXPECT_THAT(o.err, HasSubstr((dir_ / "out" / "model.tunelab").string() + ": is a directory"));
   std::vector<std::string> left;
   for (const auto& entry : std::filesystem::directory_iterator(dir_ / "out")) {
     left.push_back(entry.path().filename().string());

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/Error.h"
 #include "experiments/distributed/WireFormat.h"
 
 namespace tunelab {
@@ -37,6 +38,7 @@ TEST(WireFormat, ATaskWithItsCheckpointRoundTrips) {
   task.resume = someCheckpoint();
   task.keepCheckpoint = true;
   task.checkpointEverySeconds = 12.5;
+  task.answerEveryEpoch = false;
   const TrialTask back = decodeTask(encodeTask(task));
   EXPECT_EQ(back.handle, 41U);
   EXPECT_EQ(back.spec.id, 7);
@@ -48,6 +50,7 @@ TEST(WireFormat, ATaskWithItsCheckpointRoundTrips) {
   EXPECT_TRUE(back.keepCheckpoint);
   EXPECT_FALSE(back.progressCheckpoints);
   EXPECT_EQ(back.checkpointEverySeconds, 12.5);
+  EXPECT_FALSE(back.answerEveryEpoch);
   ASSERT_TRUE(back.resume.has_value());
   EXPECT_EQ(back.resume->params, task.resume->params);
   EXPECT_EQ(back.resume->optimizer, task.resume->optimizer);
@@ -59,13 +62,16 @@ TEST(WireFormat, EpochProgressAndDoneEventsRoundTripBitForBit) {
   epoch.kind = TrialEvent::Kind::Epoch;
   epoch.handle = 5;
   epoch.epoch = {4, {{"loss", 0.1 + 0.2}, {"val_loss", std::nan("")}}, 1e-3, 0.75};
-  const TrialEvent epochBack = decodeEvent(encodeEvent(epoch));
+  epoch.awaitsAnswer = true;
+  const TrialEvent epochBack = decodeEvents(encodeEvents({epoch})).front();
   EXPECT_EQ(epochBack.kind, TrialEvent::Kind::Epoch);
+  EXPECT_TRUE(epochBack.awaitsAnswer);
   EXPECT_TRUE(sameBits(epochBack.epoch.values.at("loss"), 0.1 + 0.2));
   EXPECT_TRUE(std::isnan(epochBack.epoch.values.at("val_loss")));
 
   TrialEvent progress{TrialEvent::Kind::Progress, 6, {}, someCheckpoint(), {}};
-  EXPECT_EQ(decodeEvent(encodeEvent(progress)).progress->params, someCheckpoint().params);
+  EXPECT_EQ(decodeEvents(encodeEvents({progress})).front().progress->params,
+            someCheckpoint().params);
 
   TrialEvent done;
   done.kind = TrialEvent::Kind::Done;
@@ -81,7 +87,7 @@ TEST(WireFormat, EpochProgressAndDoneEventsRoundTripBitForBit) {
   done.result.weights = ModelWeights{{1.5F, 2.5F}, {}};
   done.result.checkpoint = someCheckpoint();
   done.result.peakMemoryKiB = 1234;
-  const TrialRun back = decodeEvent(encodeEvent(done)).result;
+  const TrialRun back = decodeEvents(encodeEvents({done})).front().result;
   EXPECT_EQ(back.ending, TrialRun::Ending::Failed);
   EXPECT_EQ(back.fit.status, FitStatus::Diverged);
   EXPECT_EQ(back.fit.bestEpoch, 4);
@@ -100,6 +106,37 @@ TEST(WireFormat, AnEpochsAnswerSaysWhichTrialAndWhetherItGoesOn) {
   EXPECT_EQ(stop.handle, 0xfffffffffffULL);
   EXPECT_FALSE(stop.goOn);
   EXPECT_TRUE(decodeAnswer(encodeAnswer({1, true})).goOn);
+}
+
+TEST(WireFormat, AnEventsMessageCutShortIsAnErrorNotAReadPastItsEnd) {
+  TrialEvent done;
+  done.kind = TrialEvent::Kind::Done;
+  done.result.fit.history = {{1, {{"loss", 0.5}}, 0.01, 0.2}};
+  done.result.weights = ModelWeights{{1.5F, 2.5F}, {0.5F}};
+  const auto whole = encodeEvents({done});
+  for (std::size_t size = 0; size < whole.size(); ++size) {
+    const std::vector<std::uint8_t> cut(whole.begin(), whole.begin() + static_cast<long>(size));
+    EXPECT_THROW(decodeEvents(cut), Error) << "cut to " << size << " of " << whole.size();
+  }
+  std::vector<std::uint8_t> unknownKind = encodeEvents({done});
+  unknownKind[8] = 9;  // after the count: the event's kind
+  EXPECT_THROW(decodeEvents(unknownKind), Error);
+  std::vector<std::uint8_t> unknownEnding = encodeEvents({done});
+  unknownEnding[8 + 1 + 8] = 7;  // after the kind and the handle: how the trial ended
+  EXPECT_THROW(decodeEvents(unknownEnding), Error);
+  std::vector<std::uint8_t> longer = encodeEvents({done});
+  longer.push_back(0);
+  EXPECT_THROW(decodeEvents(longer), Error) << "bytes after its end";
+  std::vector<std::uint8_t> answer = encodeAnswer({3, true});
+  answer.back() = 2;
+  EXPECT_THROW(decodeAnswer(answer), Error) << "a bool of 2";
+}
+
+TEST(WireFormat, ACheckpointWhoseBytesAreNoCheckpointIsADamagedMessage) {
+  TrialEvent progress{TrialEvent::Kind::Progress, 6, {}, someCheckpoint(), {}};
+  std::vector<std::uint8_t> bytes = encodeEvents({progress});
+  bytes[8 + 1 + 8 + 8] = 0xff;  // the checkpoint's first CBOR byte, after its length
+  EXPECT_THROW(decodeEvents(bytes), Error);
 }
 
 TEST(WireFormat, AnExecutorsHelloSaysItsCapacityHostAndError) {

@@ -1,7 +1,7 @@
 // The GP strategy: no point twice, exhausts a finite space, resumes exactly, finds a minimum
 // faster than random search, scores a candidate as the trial it becomes, finds a category
 // that lies between others, sees every result with one trial at a time, and keeps its
-// diagnostics in its state.
+// diagnostics in its state; refits its hyperparameters as the results grow, not at every ask.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -116,6 +116,47 @@ TEST(GpStrategy, ResumedFromSavedStateProposesWhatAnUninterruptedOneWould) {
     a.tell({ra.trials[0].id, TrialOutcome::State::Complete, quadratic(ra.trials[0].params), 1});
     b.tell({rb.trials[0].id, TrialOutcome::State::Complete, quadratic(rb.trials[0].params), 1});
   }
+}
+
+// The number of results the hyperparameters were last fitted to, after each of `trials` trials
+// (asked one at a time, each told before the next).
+std::vector<int> fittedOnAfterEachTrial(GpStrategy& gp, int trials) {
+  std::vector<int> fittedOn;
+  for (int i = 0; i < trials; ++i) {
+    const TrialSpec t = gp.ask(1).trials.at(0);
+    gp.tell({t.id, TrialOutcome::State::Complete, quadratic(t.params), 1});
+    fittedOn.push_back(gp.saveState()["hyper_fitted_on"].get<int>());
+  }
+  return fittedOn;
+}
+
+TEST(GpStrategy, RefitsItsHyperparametersAsTheResultsGrowAndResumesExactlyBetweenRefits) {
+  const SearchSpace space = continuousSpace();
+  GpStrategy a({&space, json{{"initial_trials", 20}}, 4, 40, 1});
+  const std::vector<int> fittedOn = fittedOnAfterEachTrial(a, 31);
+  // No model during the 20 initial trials; then a refit whenever the results have grown by
+  // 10% (at least one) since the last fit: at 20, 22, 24, 26, 28 and 30 results.
+  const std::vector<int> expected{0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 0,
+                                  0, 0, 0, 0, 20, 20, 22, 22, 24, 24, 26, 26, 28, 28, 30};
+  EXPECT_EQ(fittedOn, expected);
+  // Resumed between two refits (at 31 results; the next are at 33 and 36), it asks what `a`
+  // asks.
+  GpStrategy b({&space, json{{"initial_trials", 20}}, 4, 40, 1});
+  b.loadState(json::parse(a.saveState().dump()));
+  for (int i = 0; i < 6; ++i) {
+    const TrialSpec ta = a.ask(1).trials.at(0);
+    const TrialSpec tb = b.ask(1).trials.at(0);
+    EXPECT_EQ(ta.params, tb.params) << "trial " << ta.id;
+    a.tell({ta.id, TrialOutcome::State::Complete, quadratic(ta.params), 1});
+    b.tell({tb.id, TrialOutcome::State::Complete, quadratic(tb.params), 1});
+  }
+  EXPECT_EQ(a.saveState()["hyper_fitted_on"], 36);
+
+  // refit_growth 0: a refit at every ask, as before the schedule.
+  GpStrategy everyAsk({&space, json{{"initial_trials", 20}, {"refit_growth", 0}}, 4, 40, 1});
+  const std::vector<int> always = fittedOnAfterEachTrial(everyAsk, 24);
+  EXPECT_EQ(std::vector<int>(always.begin() + 20, always.end()),
+            (std::vector<int>{20, 21, 22, 23}));
 }
 
 TEST(GpStrategy, FailedTrialsAreNotProposedAgainAndDoNotStopTheSearch) {

@@ -5,7 +5,19 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "experiments/config/StudySpec.h"
+
 namespace tunelab::test {
+
+/// The spec of a grid study on the reference backend whose report a test writes.
+inline StudySpec reportedStudy(const std::string& name, const std::string& metric) {
+  StudySpec spec;
+  spec.name = name;
+  spec.strategy = "grid";
+  spec.metric.name = metric;
+  spec.execution.backends = {"reference"};
+  return spec;
+}
 
 /// The study a report.html page embeds: the JSON of its <script id="report-data"> element,
 /// as the page's script reads it (an empty object, with a test failure, when it has none).

@@ -1,6 +1,7 @@
 #include "tests/support/TestData.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -38,6 +39,13 @@ std::filesystem::path datasetFile(const std::string& name) {
   if (!found.source) return {};
   return found.source->kind == ResolvedSource::Kind::Idx ? found.source->directory
                                                          : found.source->file;
+}
+
+void writeGzip(const std::filesystem::path& file, const std::vector<unsigned char>& bytes) {
+  gzFile f = gzopen(file.c_str(), "wb");
+  ASSERT_NE(f, nullptr) << "cannot write " << file;
+  gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+  gzclose(f);
 }
 
 void writeSeparableCsv(const std::filesystem::path& file, int rows) {

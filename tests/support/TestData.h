@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/data/Dataset.h"
 #include "core/data/DatasetResolver.h"
@@ -39,6 +40,9 @@ std::filesystem::path scratchDir(const std::string& name);
 /// A small separable binary problem as CSV (columns x0, x1, label; label "yes" when
 /// x0 + x1 > 1), `rows` rows drawn from a fixed seed.
 void writeSeparableCsv(const std::filesystem::path& file, int rows);
+
+/// `bytes` gzip-compressed into `file` (IDX data sets come so).
+void writeGzip(const std::filesystem::path& file, const std::vector<unsigned char>& bytes);
 
 /// The built `tunelab` executable.
 std::filesystem::path tunelabExecutable();

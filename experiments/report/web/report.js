@@ -406,11 +406,13 @@
     { id: 'best_epoch', label: 'best epoch', get: function (t) { return t.best_epoch || null; } },
     { id: 'epochs', label: 'epochs run', get: function (t) { return t.curves.epoch.length; } },
     { id: 'seconds', label: 'seconds', get: function (t) { return t.seconds; } });
+  // A study under mpirun: the rank and host that ran each trial.
+  if (trials.some(function (t) { return t.ran_on; })) columns.push({ id: 'ran_on', label: 'ran on', get: function (t) { return t.ran_on; }, text: true });
   var firstParam = columns.length;
   paramNames.forEach(function (p) { columns.push({ id: 'param:' + p, label: p, group: 'parameters', get: function (t) { return t.params[p]; }, cls: 'param' }); });
   testNames.forEach(function (n) { columns.push({ id: 'test:' + n, label: n, group: 'test metrics (best epoch)', get: function (t) { return t.at_best[n]; } }); });
   var anyError = trials.some(function (t) { return t.error; });
-  if (anyError) columns.push({ id: 'error', label: 'error', get: function (t) { return t.error.split('\n')[0]; }, cls: 'error', text: true });
+  if (anyError) columns.push({ id: 'error', label: 'error', get: function (t) { return errorSummary(t.error); }, cls: 'error', text: true });
 
   function compare(col, dir) {
     return function (a, b) {
@@ -453,7 +455,7 @@
     saveState();
     detail.hidden = false;
     detail.replaceChildren();
-    detail.append(el('h3', { text: 'Trial ' + t.id + (multiBackend ? ' on ' + t.backend : '') + ': ' + t.status + (t.value != null ? ', ' + data.metric + ' ' + fmt(t.value, 6) + ' at epoch ' + t.best_epoch : '') + (rankOf[key(t)] ? ' (rank ' + rankOf[key(t)] + ')' : '') }));
+    detail.append(el('h3', { text: 'Trial ' + t.id + (multiBackend ? ' on ' + t.backend : '') + ': ' + t.status + (t.value != null ? ', ' + data.metric + ' ' + fmt(t.value, 6) + ' at epoch ' + t.best_epoch : '') + (rankOf[key(t)] ? ' (rank ' + rankOf[key(t)] + ')' : '') + (t.ran_on ? ', ran on ' + t.ran_on : '') }));
     var dl = el('dl', { class: 'params' });
     Object.keys(t.params).forEach(function (p) { dl.append(el('dt', { text: p }), el('dd', { text: fmt(t.params[p], 6) })); });
     Object.keys(t.at_best).forEach(function (n) { if (n.indexOf('test_') === 0) dl.append(el('dt', { text: n }), el('dd', { text: fmt(t.at_best[n], 6) })); });
@@ -634,13 +636,22 @@
     });
   }
 
+  // A failed trial's error in one line: its first line and, for a program's stderr tail that
+  // follows it, the tail's last line (where the cause usually is), bounded.
+  function errorSummary(error) {
+    var lines = error.split('\n').filter(function (l) { return l.trim() !== ''; });
+    if (!lines.length) return '';
+    var text = lines[0] + (lines.length > 1 ? ' \u2026 ' + lines[lines.length - 1].trim() : '');
+    return text.length > 300 ? text.slice(0, 300) + '\u2026' : text;
+  }
+
   function drawFailures() {
     var bad = trials.filter(function (t) { return t.status === 'failed' || t.status === 'pruned' || t.error; });
     if (!bad.length) return;
     var s = section('failures', 'Failed and pruned trials (' + bad.length + ')');
     bad.slice(0, 200).forEach(function (t) {
       var labels = Object.keys(t.params).map(function (p) { return p + '=' + fmt(t.params[p]); }).join(', ');
-      var d = el('details', {}, el('summary', { text: 'trial ' + t.id + (multiBackend ? ' on ' + t.backend : '') + ': ' + t.status + ' after ' + t.curves.epoch.length + ' epochs (' + labels + ')' }));
+      var d = el('details', {}, el('summary', { text: 'trial ' + t.id + (multiBackend ? ' on ' + t.backend : '') + ': ' + t.status + ' after ' + t.curves.epoch.length + ' epochs (' + labels + ')' + (t.error ? ': ' + errorSummary(t.error) : '') }));
       if (t.error) d.append(el('pre', { class: 'error', text: t.error }));
       d.addEventListener('toggle', function () { if (d.open) selectTrial(t, false); });
       s.append(d);

@@ -27,14 +27,18 @@ long long defaultInitialTrials(const SearchSpace& space) {
 }  // namespace
 
 GpStrategy::GpStrategy(const StrategyContext& context)
-    : space_(*context.space), seed_(context.seed), rng_(context.seed) {
+    : space_(*context.space),
+      seed_(context.seed),
+      rng_(context.seed),
+      model_(categoricalDimensions(*context.space)) {
   Options o(context.options, "gp strategy");
   initialTrials_ = static_cast<std::size_t>(
       o.integer("initial_trials", defaultInitialTrials(space_), {.min = 1}));
   acquisition_ = parseAcquisition(o.choice("acquisition", {"log_ei", "ei", "ucb", "pi"}, "log_ei"));
   kappa_ = o.number("kappa", 2.0, {.min = 0});
-  candidates_ = static_cast<std::size_t>(o.integer("candidates", 1024, {.min = 16}));
-  restarts_ = static_cast<int>(o.integer("restarts", 2, {.min = 0}));
+  candidates_ = static_cast<std::size_t>(o.integer("candidates", 1024, {.min = 16, .max = 1e6}));
+  restarts_ = static_cast<int>(o.integer("restarts", 2, {.min = 0, .max = 100}));
+  refitGrowth_ = o.number("refit_growth", 0.1, {.min = 0, .max = 100});
   warp_ = o.boolean("output_warping", true);
   trustRegion_ = o.boolean("trust_region", true);
   lag_ = static_cast<TrialId>(o.integer("lag", defaultLag(context), {.min = 0}));
@@ -81,8 +85,13 @@ bool GpStrategy::nearAProposedTrial(const nlohmann::json& point) const {
                      [&](const nlohmann::json& p) { return nearDuplicate(space_, p, point); });
 }
 
-bool GpStrategy::fitModel(TrialId id, GaussianProcess& gp, double& best,
-                          std::vector<EncodedPoint>& incumbents) {
+bool GpStrategy::refitDue(std::size_t observations) const {
+  if (refitGrowth_ == 0.0 || hyperFittedOn_ == 0 || observations < hyperFittedOn_) return true;
+  const auto growth = static_cast<std::size_t>(refitGrowth_ * static_cast<double>(hyperFittedOn_));
+  return observations >= hyperFittedOn_ + std::max<std::size_t>(1, growth);
+}
+
+bool GpStrategy::fitModel(TrialId id, double& best, std::vector<EncodedPoint>& incumbents) {
   // The results of trials 0 .. id-lag-1 (by trial number); the trials after them are believed.
   std::vector<EncodedPoint> observed;
   std::vector<double> values;
@@ -99,10 +108,16 @@ bool GpStrategy::fitModel(TrialId id, GaussianProcess& gp, double& best,
   if (observed.size() < 2) return false;
   Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(values.data(), Eigen::Index(values.size()));
   if (warp_) y = warpTargets(y);
-  // Random restarts guard against a poor optimum while data are few; with many observations
-  // the previous hyperparameters are a good start and a refit from them suffices.
-  gp.fit(toGpPoints(observed), y, hyper_, true, observed.size() < 100 ? restarts_ : 0, rng_);
-  hyper_ = gp.hyperparameters();
+  if (refitDue(observed.size())) {
+    // Random restarts guard against a poor optimum while data are few; with many observations
+    // the previous hyperparameters are a good start and a refit from them suffices.
+    model_.fit(toGpPoints(observed), y, hyper_, true, observed.size() < 100 ? restarts_ : 0, rng_);
+    hyper_ = model_.hyperparameters();
+    hyperFittedOn_ = observed.size();
+  } else {
+    model_.setHyperparameters(hyper_);
+    model_.condition(toGpPoints(observed), y);
+  }
   best = y.minCoeff();
   std::vector<std::size_t> order(observed.size());
   std::iota(order.begin(), order.end(), 0);
@@ -115,11 +130,11 @@ bool GpStrategy::fitModel(TrialId id, GaussianProcess& gp, double& best,
     // prediction (the kriging believer), so the next point is chosen elsewhere.
     Eigen::VectorXd believed;
     Eigen::VectorXd ignored;
-    gp.predictMany(toGpPoints(lied), believed, ignored);
+    model_.predictMany(toGpPoints(lied), believed, ignored);
     observed.insert(observed.end(), lied.begin(), lied.end());
     Eigen::VectorXd all(y.size() + believed.size());
     all << y, believed;
-    gp.fit(toGpPoints(observed), all, hyper_, false, 0, rng_);
+    model_.condition(toGpPoints(observed), all);
   }
   return true;
 }
@@ -165,11 +180,10 @@ SearchBox GpStrategy::trustRegion(TrialId id, const EncodedPoint& centre) const 
 }
 
 std::vector<double> GpStrategy::propose(TrialId id) {
-  GaussianProcess gp(categoricalDimensions(space_));
   double best = 0.0;
   std::vector<EncodedPoint> incumbents;
-  if (!fitModel(id, gp, best, incumbents)) return freshInitialPoint();
-  const CandidateScorer scorer(space_, gp, acquisition_, best, kappa_);
+  if (!fitModel(id, best, incumbents)) return freshInitialPoint();
+  const CandidateScorer scorer(space_, model_, acquisition_, best, kappa_);
   Rng candidateRng(rng_.nextU64());
   const SearchBox box = trustRegion(id, incumbents.front());
   for (const auto& candidate :
@@ -203,6 +217,7 @@ AskResult GpStrategy::ask(std::size_t maxTrials) {
     // The model sees the encoding of the trial actually run (bin centres for finite kinds).
     points_[nextId_] = encodeTrial(space_, point);
     proposed_.push_back(point);
+    diagnostics_.add(point);
     result.trials.push_back({nextId_++, std::move(point), 0, std::nullopt});
   }
   if (!result.trials.empty()) return result;
@@ -243,7 +258,8 @@ nlohmann::json GpStrategy::saveState() const {
           {"results", results},
           {"seen", seen_},
           {"hyper", hyper_.packed()},
-          {"diagnostics", diagnoseTrials(space_, proposed_).toJson()}};
+          {"hyper_fitted_on", hyperFittedOn_},
+          {"diagnostics", diagnostics_.current().toJson()}};
 }
 
 void GpStrategy::loadState(const nlohmann::json& state) {
@@ -263,6 +279,8 @@ void GpStrategy::loadState(const nlohmann::json& state) {
   } else {
     for (const auto& [id, p] : points_) proposed_.push_back(space_.decode(p.u));
   }
+  diagnostics_.clear();
+  for (const auto& point : proposed_) diagnostics_.add(point);
   results_.clear();
   for (const auto& r : state.at("results")) {
     results_[r.at("id").get<TrialId>()] =
@@ -271,6 +289,8 @@ void GpStrategy::loadState(const nlohmann::json& state) {
   reportedPrefix_ = 0;
   seen_ = state.at("seen").get<std::set<std::string>>();
   hyper_ = GpHyperparameters::unpack(state.at("hyper").get<std::vector<double>>());
+  // A state saved before the refit schedule: refit at the next ask, as it then did.
+  hyperFittedOn_ = state.value("hyper_fitted_on", std::size_t{0});
 }
 
 }  // namespace tunelab

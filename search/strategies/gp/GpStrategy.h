@@ -7,6 +7,7 @@
 
 #include "core/Rng.h"
 #include "search/Strategy.h"
+#include "search/TrialDiagnostics.h"
 #include "search/strategies/gp/Acquisition.h"
 #include "search/strategies/gp/AcquisitionSearch.h"
 #include "search/strategies/gp/CandidateScorer.h"
@@ -23,7 +24,11 @@ namespace tunelab {
 ///                            trials; the best refined over continuous coordinates and over
 ///                            discrete neighbours (other categories, nearby integers)
 ///   restarts: 2              random restarts of the hyperparameter search (plus a warm start
-///                            from the last ask's), while there are fewer than 100 observations
+///                            from the last fit's), while there are fewer than 100 observations
+///   refit_growth: 0.1        hyperparameters refitted once the results have grown by this
+///                            share (at least one) since the last fit; between fits the model
+///                            takes in new results with the same hyperparameters, extending
+///                            its Cholesky factor (O(n^2) a result). 0: refit at every ask
 ///   output_warping: true     a Yeo-Johnson transform of the results (OutputWarp.h)
 ///   trust_region: true       continuous coordinates searched in a box around the best trial
 ///                            (TuRBO's rule: side 0.8 of the cube, doubled after 3 improvements
@@ -53,8 +58,9 @@ class GpStrategy final : public Strategy {
   std::vector<double> propose(TrialId id);
   // Fits the model to trials 0 .. id-lag-1 and the believed values of id-lag .. id-1; returns
   // the lowest (warped) result, the incumbents and whether there was enough to fit.
-  bool fitModel(TrialId id, GaussianProcess& gp, double& best,
-                std::vector<EncodedPoint>& incumbents);
+  bool fitModel(TrialId id, double& best, std::vector<EncodedPoint>& incumbents);
+  // Whether the hyperparameters are due for a refit with `observations` results.
+  bool refitDue(std::size_t observations) const;
   // The trust region of trial `id` around `centre`; the whole cube when it is off or restarts.
   SearchBox trustRegion(TrialId id, const EncodedPoint& centre) const;
   // Whether every trial before `id - lag` has reported, so that trial `id` can be chosen.
@@ -71,6 +77,7 @@ class GpStrategy final : public Strategy {
   double kappa_;
   std::size_t candidates_;
   int restarts_;
+  double refitGrowth_;
   bool warp_;
   bool trustRegion_;
   TrialId lag_;
@@ -81,10 +88,15 @@ class GpStrategy final : public Strategy {
   TrialId nextId_ = 0;
   std::map<TrialId, EncodedPoint> points_;  // every trial proposed (encoded)
   std::vector<nlohmann::json> proposed_;    // every trial proposed, in order
-  std::map<TrialId, double> results_;       // trials reported: value, NaN when failed
-  TrialId reportedPrefix_ = 0;              // trials 0 .. this-1 have all reported
+  TrialDiagnosticsTally diagnostics_{space_};
+  std::map<TrialId, double> results_;  // trials reported: value, NaN when failed
+  TrialId reportedPrefix_ = 0;         // trials 0 .. this-1 have all reported
   std::set<std::string> seen_;
   GpHyperparameters hyper_;
+  std::size_t hyperFittedOn_ = 0;  // results the hyperparameters were fitted to (0: none yet)
+  // Conditioned on the last ask's data; kept only to extend its factor (derivable from the
+  // saved state: the same hyperparameters and points give the same model bit for bit).
+  GaussianProcess model_;
   std::optional<std::size_t> finiteSize_;
 };
 

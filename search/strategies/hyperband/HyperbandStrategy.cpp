@@ -15,10 +15,11 @@ HyperbandStrategy::HyperbandStrategy(const StrategyContext& context)
       rng_(context.seed),
       sampler_(*context.space, "hyperband") {
   Options o(context.options, "hyperband strategy");
-  const auto minEpochs = static_cast<int>(o.integer("min_epochs", 1, {.min = 1}));
-  eta_ = static_cast<int>(o.integer("eta", 3, {.min = 2}));
-  const auto maxEpochs = static_cast<int>(o.integer("max_epochs", context.maxEpochs, {.min = 1}));
-  const auto brackets = static_cast<std::size_t>(o.integer("brackets", 1, {.min = 1}));
+  const auto minEpochs = static_cast<int>(o.integer("min_epochs", 1, {.min = 1, .max = 1e6}));
+  eta_ = static_cast<int>(o.integer("eta", 3, {.min = 2, .max = 1000}));
+  const auto maxEpochs =
+      static_cast<int>(o.integer("max_epochs", context.maxEpochs, {.min = 1, .max = 1e6}));
+  const auto brackets = static_cast<std::size_t>(o.integer("brackets", 1, {.min = 1, .max = 100}));
   // No lag by default: ASHA promotes from whatever has finished (the fastest schedule).
   if (o.has("lag")) lag_ = static_cast<TrialId>(o.integer("lag", {.min = 0}));
   o.finish();

@@ -19,7 +19,7 @@ constexpr int kBreedAttempts = 10;
 Nsga2Strategy::Nsga2Strategy(const StrategyContext& context)
     : space_(*context.space), seed_(context.seed) {
   Options o(context.options, "nsga2 strategy");
-  population_ = static_cast<std::size_t>(o.integer("population_size", 50, {.min = 2}));
+  population_ = static_cast<std::size_t>(o.integer("population_size", 50, {.min = 2, .max = 1e6}));
   crossoverProb_ = o.number("crossover_prob", 0.9, {.min = 0, .max = 1});
   swappingProb_ = o.number("swapping_prob", 0.5, {.min = 0, .max = 1});
   const double d = static_cast<double>(std::max<std::size_t>(1, space_.dimensions()));
@@ -99,6 +99,7 @@ AskResult Nsga2Strategy::ask(std::size_t maxTrials) {
       break;
     }
     seen_.insert(point->dump());
+    diagnostics_.add(*point);
     points_[nextId_] = *point;
     result.trials.push_back({nextId_++, std::move(*point), 0, std::nullopt});
   }
@@ -121,17 +122,15 @@ void Nsga2Strategy::tell(const TrialOutcome& outcome) {
 
 nlohmann::json Nsga2Strategy::saveState() const {
   nlohmann::json trials = nlohmann::json::array();
-  std::vector<nlohmann::json> proposed;
   for (const auto& [id, params] : points_) {
     nlohmann::json t{{"id", id}, {"params", params}};
     if (auto it = results_.find(id); it != results_.end()) t["values"] = it->second;
     trials.push_back(std::move(t));
-    proposed.push_back(params);
   }
   return {{"next_id", nextId_},
           {"exhausted", exhausted_},
           {"trials", trials},
-          {"diagnostics", diagnoseTrials(space_, proposed).toJson()}};
+          {"diagnostics", diagnostics_.current().toJson()}};
 }
 
 void Nsga2Strategy::loadState(const nlohmann::json& state) {
@@ -139,6 +138,7 @@ void Nsga2Strategy::loadState(const nlohmann::json& state) {
   // max_trials may change between runs; a space found exhausted stays so.
   exhausted_ = state.at("exhausted").get<bool>();
   points_.clear();
+  diagnostics_.clear();
   results_.clear();
   parents_.clear();
   seen_.clear();
@@ -146,6 +146,7 @@ void Nsga2Strategy::loadState(const nlohmann::json& state) {
     const auto id = t.at("id").get<TrialId>();
     points_[id] = t.at("params");
     seen_.insert(t.at("params").dump());
+    diagnostics_.add(t.at("params"));
     if (t.contains("values")) results_[id] = t.at("values").get<std::vector<double>>();
   }
 }

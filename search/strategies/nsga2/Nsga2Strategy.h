@@ -9,6 +9,7 @@
 
 #include "core/Rng.h"
 #include "search/Strategy.h"
+#include "search/TrialDiagnostics.h"
 #include "search/strategies/nsga2/EliteSelection.h"
 
 namespace tunelab {
@@ -54,6 +55,7 @@ class Nsga2Strategy final : public Strategy {
 
   bool exhausted_ = false;  // a finite space with every point proposed
   TrialId nextId_ = 0;
+  TrialDiagnosticsTally diagnostics_{space_};               // of points_
   std::map<TrialId, nlohmann::json> points_;                // every trial proposed
   std::map<TrialId, std::vector<double>> results_;          // reported; empty: failed or pruned
   std::map<std::size_t, std::vector<Individual>> parents_;  // by generation, derived

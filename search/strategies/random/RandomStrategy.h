@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "core/Rng.h"
 #include "search/PointSampler.h"
 #include "search/Strategy.h"
@@ -8,7 +10,9 @@ namespace tunelab {
 
 /// Seeded random search. A finite space is drawn without replacement (never a point twice; the
 /// strategy ends when every point was drawn); a continuous space draws uniformly in the
-/// encoded cube (log scale where declared) until search.max_trials.
+/// encoded cube (log scale where declared) until search.max_trials. Its saved state is the
+/// number of draws (loading replays them from the seed): a state of every point drawn made
+/// each save cost O(trials), a study O(trials^2).
 class RandomStrategy final : public Strategy {
  public:
   explicit RandomStrategy(const StrategyContext& context);
@@ -20,10 +24,15 @@ class RandomStrategy final : public Strategy {
   bool searchesSeveralObjectives() const override { return true; }
 
  private:
+  void draw(std::optional<nlohmann::json>& point);
+
+  const SearchSpace& space_;
+  std::uint64_t seed_;
   Rng rng_;
   std::size_t limit_;
   std::size_t issued_ = 0;
-  PointSampler sampler_;
+  std::size_t draws_ = 0;
+  std::optional<PointSampler> sampler_;
 };
 
 }  // namespace tunelab

@@ -33,7 +33,7 @@ TpeStrategy::TpeStrategy(const StrategyContext& context)
     : space_(*context.space), seed_(context.seed) {
   Options o(context.options, "tpe strategy");
   initialTrials_ = static_cast<std::size_t>(o.integer("initial_trials", 10, {.min = 1}));
-  candidates_ = static_cast<std::size_t>(o.integer("candidates", 24, {.min = 1}));
+  candidates_ = static_cast<std::size_t>(o.integer("candidates", 24, {.min = 1, .max = 1e6}));
   multivariate_ = o.boolean("multivariate", true);
   priorWeight_ = o.number("prior_weight", 1.0, {.min = 0});
   lag_ = static_cast<TrialId>(o.integer("lag", defaultLag(context), {.min = 0}));
@@ -180,6 +180,7 @@ AskResult TpeStrategy::ask(std::size_t maxTrials) {
       break;
     }
     seen_.insert(point->dump());
+    diagnostics_.add(*point);
     points_[nextId_] = *point;
     result.trials.push_back({nextId_++, std::move(*point), 0, std::nullopt});
   }
@@ -202,18 +203,17 @@ nlohmann::json TpeStrategy::saveState() const {
       t["value"] = std::isfinite(it->second) ? nlohmann::json(it->second) : nlohmann::json(nullptr);
     trials.push_back(std::move(t));
   }
-  std::vector<nlohmann::json> proposed;
-  for (const auto& [id, params] : points_) proposed.push_back(params);
   return {{"next_id", nextId_},
           {"limit", limit_},
           {"trials", trials},
-          {"diagnostics", diagnoseTrials(space_, proposed).toJson()}};
+          {"diagnostics", diagnostics_.current().toJson()}};
 }
 
 void TpeStrategy::loadState(const nlohmann::json& state) {
   nextId_ = state.at("next_id").get<TrialId>();
   limit_ = state.at("limit").get<std::size_t>();
   points_.clear();
+  diagnostics_.clear();
   results_.clear();
   seen_.clear();
   reportedPrefix_ = 0;
@@ -221,6 +221,7 @@ void TpeStrategy::loadState(const nlohmann::json& state) {
     const auto id = t.at("id").get<TrialId>();
     points_[id] = t.at("params");
     seen_.insert(t.at("params").dump());
+    diagnostics_.add(t.at("params"));
     if (t.contains("value")) {
       results_[id] = t.at("value").is_number() ? t.at("value").get<double>()
                                                : std::numeric_limits<double>::quiet_NaN();

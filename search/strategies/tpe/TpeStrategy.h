@@ -8,6 +8,7 @@
 
 #include "core/Rng.h"
 #include "search/Strategy.h"
+#include "search/TrialDiagnostics.h"
 #include "search/strategies/tpe/ParzenEstimator.h"
 
 namespace tunelab {
@@ -59,9 +60,10 @@ class TpeStrategy final : public Strategy {
   std::optional<std::size_t> finiteSize_;
 
   TrialId nextId_ = 0;
-  std::map<TrialId, nlohmann::json> points_;  // every trial proposed
-  std::map<TrialId, double> results_;         // trials reported: value, NaN when failed
-  TrialId reportedPrefix_ = 0;                // trials 0 .. this-1 have all reported
+  TrialDiagnosticsTally diagnostics_{space_};  // of points_
+  std::map<TrialId, nlohmann::json> points_;   // every trial proposed
+  std::map<TrialId, double> results_;          // trials reported: value, NaN when failed
+  TrialId reportedPrefix_ = 0;                 // trials 0 .. this-1 have all reported
   std::set<std::string> seen_;
 };
 
