@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <tuple>
 
@@ -19,6 +20,15 @@ using dnnl::memory;
 using Dims = memory::dims;
 
 using Algorithm = dnnl::algorithm;
+
+// oneDNN hands out primitives from one cache per process, so a primitive one backend creates
+// may be returned to another backend's thread. The library publishes it through code
+// ThreadSanitizer cannot see (Debian's build is not instrumented); creating primitives under
+// one lock makes that hand-over visible, and costs nothing: each shape is created once.
+std::mutex& primitiveCreation() {
+  static std::mutex lock;
+  return lock;
+}
 
 // The relu variants oneDNN computes: a slope below zero (relu's alpha) or a cap (clip_v2).
 std::optional<std::tuple<Algorithm, float, float>> reluPostOp(const Activation& act) {
@@ -126,6 +136,7 @@ OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
   // Every primitive runs on one thread (tunelab shares products between threads by blocks);
   // oneDNN fixes a primitive's thread count when it is created.
   omp_set_num_threads(1);
+  const std::lock_guard created(primitiveCreation());
   const dnnl::matmul::primitive_desc pd(desc, attr, engine_);
   Matmul mm{dnnl::matmul(pd), aDesc, bDesc, cDesc, biasDesc, pd.scratchpad_desc(), {}};
   return cache_.emplace(key, std::move(mm)).first->second;
