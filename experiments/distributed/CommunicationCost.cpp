@@ -1,21 +1,10 @@
 #include "experiments/distributed/CommunicationCost.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
 
 namespace tunelab {
-
-double threadCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_THREAD, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 std::string describeCommunicationCost(const std::vector<CommunicationCost>& costs) {
   const auto coordinator =

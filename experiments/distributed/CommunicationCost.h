@@ -15,9 +15,6 @@ struct CommunicationCost {
   double shareOfACore() const { return wallSeconds > 0 ? cpuSeconds / wallSeconds : 0; }
 };
 
-/// CPU seconds the calling thread has used so far (user and system).
-double threadCpuSeconds();
-
 /// "MPI: communication CPU: rank 0 (coordinator) 0.21 s in 52.3 s (0.4% of a core); executor
 /// ranks at most 0.3% of a core (rank 2: 0.15 s)"; "" without costs.
 std::string describeCommunicationCost(const std::vector<CommunicationCost>& costs);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ThreadCpuTime.h"
 #include "experiments/distributed/CommunicationCost.h"
 #include "experiments/distributed/MpiLink.h"
 #include "experiments/study/Executor.h"

@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/ThreadCpuTime.h"
 #include "experiments/cli/ExitCode.h"
 #include "experiments/distributed/CommunicationCost.h"
 #include "experiments/distributed/MpiLink.h"

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "core/Error.h"
-#include "experiments/distributed/CommunicationCost.h"
+#include "core/ThreadCpuTime.h"
 #include "experiments/files/AtomicFile.h"
 #include "experiments/report/HtmlReport.h"
 #include "experiments/store/StudyStore.h"
