@@ -185,6 +185,26 @@ void applyActivation(Activation act, ConstMatrixView x, MatrixView y) {
   }
 }
 
+void addBiasAndActivate(Activation act, std::span<const float> bias, MatrixView y) {
+  if (!bias.empty()) {
+    const bool relu = act.kind == ActivationKind::Relu && isPlainRelu(act);
+    const float* b = bias.data();
+    for (std::size_t r = 0; r < y.rows; ++r) {
+      float* row = y.data + r * y.stride;
+      if (relu) {
+        for (std::size_t c = 0; c < y.cols; ++c) {
+          const float v = row[c] + b[c];
+          row[c] = v > 0.0F ? v : 0.0F;
+        }
+      } else {
+        for (std::size_t c = 0; c < y.cols; ++c) row[c] += b[c];
+      }
+    }
+    if (relu) return;
+  }
+  applyActivation(act, y, y);
+}
+
 void activationGradient(Activation act, ConstMatrixView x, ConstMatrixView y, ConstMatrixView dy,
                         MatrixView dx) {
   switch (act.kind) {

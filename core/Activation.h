@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,10 @@ TUNELAB_API bool activationNeedsInput(ActivationKind kind);
 /// y = act(x), element by element (row by row for softmax and log_softmax). x and y may be the
 /// same memory.
 TUNELAB_API void applyActivation(Activation act, ConstMatrixView x, MatrixView y);
+
+/// y = act(y + bias) (bias: one per column, or empty), in one pass over y for linear and plain
+/// relu, the usual hidden layers: what a backend computes after the product of a dense layer.
+TUNELAB_API void addBiasAndActivate(Activation act, std::span<const float> bias, MatrixView y);
 
 /// dx = dy * act'(x); `x` is the activation's input (may be empty unless activationNeedsInput),
 /// `y` its output. dx may alias dy.

@@ -18,9 +18,6 @@ namespace {
 
 bool wantGrad(MatrixView grad) { return grad.data != nullptr; }
 
-// log(1 + e^z) without overflow.
-double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z))); }
-
 class BinaryCrossentropy final : public Loss {
  public:
   std::string_view name() const override { return "binary_crossentropy"; }
@@ -34,17 +31,18 @@ class BinaryCrossentropy final : public Loss {
                             std::string(activationName(last.kind)) + " activation");
     }
   }
-  // Per sample: log(1 + e^z) - y z, the cross-entropy of sigmoid(z) written stably.
+  // Per sample: log(1 + e^z) - y z, the cross-entropy of sigmoid(z) written stably, and
+  // sigmoid(z) - y from the same e^-|z| (the softplus above computes it too).
   double compute(ConstMatrixView z, ConstMatrixView y, MatrixView grad) const override {
     double sum = 0.0;
     const auto inv = 1.0F / static_cast<float>(z.rows);
     for (std::size_t r = 0; r < z.rows; ++r) {
       const double zr = z(r, 0);
       const double yr = y(r, 0);
-      sum += softplus(zr) - yr * zr;
+      const double e = std::exp(-std::fabs(zr));
+      sum += std::max(zr, 0.0) + std::log1p(e) - yr * zr;
       if (wantGrad(grad)) {
-        const double p =
-            zr >= 0 ? 1.0 / (1.0 + std::exp(-zr)) : std::exp(zr) / (1.0 + std::exp(zr));
+        const double p = zr >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
         grad(r, 0) = static_cast<float>(p - yr) * inv;
       }
     }

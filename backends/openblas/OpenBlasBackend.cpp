@@ -78,8 +78,7 @@ void OpenBlasBackend::adamUpdate(std::span<float> params, std::span<const float>
 void OpenBlasBackend::denseForward(ConstMatrixView x, ConstMatrixView w,
                                    std::span<const float> bias, Activation act, MatrixView y) {
   gemm(Transpose::No, Transpose::No, 1.0F, x, w, 0.0F, y);
-  if (!bias.empty()) addBias(bias, y);
-  applyActivation(act, y, y);
+  addBiasAndActivate(act, bias, y);
 }
 
 void OpenBlasBackend::activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y,

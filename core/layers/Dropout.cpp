@@ -30,16 +30,17 @@ void Dropout::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
   mask_.resize(n);
   bits_.resize(n);
   ctx.rng.fill16(bits_);
-  const std::uint16_t* bits = bits_.data();
-  float* mask = mask_.data();
   const std::uint32_t threshold = keepThreshold_;
   const float scale = scale_;
-  for (std::size_t k = 0; k < n; ++k) mask[k] = bits[k] >= threshold ? scale : 0.0F;
   for (std::size_t r = 0; r < in.rows; ++r) {
-    const float* m = mask_.data() + r * in.cols;
+    const std::uint16_t* bits = bits_.data() + r * in.cols;
+    float* m = mask_.data() + r * in.cols;
     const float* x = in.data + r * in.stride;
     float* y = out.data + r * out.stride;
-    for (std::size_t c = 0; c < in.cols; ++c) y[c] = x[c] * m[c];
+    for (std::size_t c = 0; c < in.cols; ++c) {
+      m[c] = bits[c] >= threshold ? scale : 0.0F;
+      y[c] = x[c] * m[c];
+    }
   }
 }
 
