@@ -41,13 +41,6 @@ search:
 execution: {seed: 7, parallel_trials: 1}
 )";
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
 // What the user reads after "error: ", or "" when the file is accepted.
 std::string refusal(const std::string& text, const std::vector<std::string>& sets = {}) {
   try {
@@ -65,7 +58,7 @@ std::string refusal(const std::string& text, const std::vector<std::string>& set
 }
 
 std::string refusalOfEdit(const std::string& from, const std::string& to) {
-  return refusal(replaced(kLimitsBase, from, to));
+  return refusal(test::replaced(kLimitsBase, from, to));
 }
 
 TEST(ExperimentLimits, TheBaseStudyIsAccepted) { EXPECT_EQ(refusal(kLimitsBase), ""); }
@@ -125,7 +118,7 @@ TEST(ExperimentLimits, AYamlAliasBombIsRefusedWithinItsBudget) {
   EXPECT_THAT(message, HasSubstr("the file expands to more than 100000 values (YAML aliases"));
   EXPECT_THAT(message, HasSubstr("exp.yaml:"));
   // A few aliases, as a file uses them to share settings, are fine.
-  EXPECT_EQ(refusal(replaced(kLimitsBase, "{patience: 2}", "&stop {patience: 2}") +
+  EXPECT_EQ(refusal(test::replaced(kLimitsBase, "{patience: 2}", "&stop {patience: 2}") +
                     "description: *stop\n"),
             "exp.yaml:17:1: description: must be a string, got a mapping");
 }
@@ -157,7 +150,7 @@ TEST(ExperimentLimits, NonFiniteNumbersAreRefusedSayingToQuoteThem) {
                         "holds"));
   // Quoted, they are text.
   const auto quoted = parseExperiment(YamlDocument::parse(
-      replaced(kLimitsBase, "values: [4, 8]", "values: ['.nan', \"-.inf\"]"), "exp.yaml"));
+      test::replaced(kLimitsBase, "values: [4, 8]", "values: ['.nan', \"-.inf\"]"), "exp.yaml"));
   EXPECT_EQ(nlohmann::json(quoted.study.space.parameters().at(0).values),
             nlohmann::json::parse(R"([".nan", "-.inf"])"));
 }
@@ -311,8 +304,8 @@ TEST(ExperimentLimits, OverridesMeetTheSameChecks) {
 TEST(ExperimentLimitsCli, TrainRefusesEpochsBeyondTheLimitAndSavesNoModel) {
   const auto dir = test::scratchDir("limits-train-epochs");
   test::writeSeparableCsv(dir / "toy.csv", 100);
-  std::ofstream(dir / "exp.yaml") << replaced(
-      replaced(kLimitsBase, "units: {values: [4, 8]}", "units: {value: 4}"), "epochs: 3",
+  std::ofstream(dir / "exp.yaml") << test::replaced(
+      test::replaced(kLimitsBase, "units: {values: [4, 8]}", "units: {value: 4}"), "epochs: 3",
       "epochs: 1e12");
   const auto r = test::runTunelab({"train", "exp.yaml"}, dir);
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
@@ -325,7 +318,7 @@ TEST(ExperimentLimitsCli, RunRefusesANameThatLeavesRunsAndWritesNothing) {
   const auto dir = test::scratchDir("limits-run-name") / "a" / "b";
   std::filesystem::create_directories(dir);
   test::writeSeparableCsv(dir / "toy.csv", 100);
-  std::ofstream(dir / "exp.yaml") << replaced(kLimitsBase, "name: limits", "name: ../../x");
+  std::ofstream(dir / "exp.yaml") << test::replaced(kLimitsBase, "name: limits", "name: ../../x");
   const auto r = test::runTunelab({"run", "exp.yaml"}, dir);
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("error: exp.yaml:1:1: name: the name \"../../x\" contains a path "

@@ -43,13 +43,6 @@ search:
 execution: {backend: reference, seed: 3, output: out}
 )";
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
 class StudyCheck : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -71,7 +64,7 @@ class StudyCheck : public ::testing::Test {
 // Seen: `optimizer: {type: adam, learnig_rate: $lr}` started the study, every trial failed
 // without a file:line, and the run exited 0.
 TEST_F(StudyCheck, OptimizerKeyTypoStopsTheRunBeforeTheFirstTrial) {
-  const auto r = run(replaced(kStudy, "learning_rate: $lr", "learnig_rate: $lr"));
+  const auto r = run(test::replaced(kStudy, "learning_rate: $lr", "learnig_rate: $lr"));
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("exp.yaml:10:27: train.optimizer.learnig_rate: unknown key "
                                "'learnig_rate' for the optimizer (did you mean 'learning_rate'?)"));
@@ -82,7 +75,8 @@ TEST_F(StudyCheck, OptimizerKeyTypoStopsTheRunBeforeTheFirstTrial) {
 // Seen: only one point of the space was checked: a bad second value of a list started the
 // study and failed its trials.
 TEST_F(StudyCheck, EveryValueOfAListIsCheckedAtItsPlaceInTheFile) {
-  const auto r = run(replaced(kStudy, "lr: {values: [0.01, 0.05]}", "lr: {values: [0.01, -1]}"));
+  const auto r =
+      run(test::replaced(kStudy, "lr: {values: [0.01, 0.05]}", "lr: {values: [0.01, -1]}"));
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("exp.yaml:17:25: search.parameters.lr.values[1]: with $lr = -1: "
                                "train.optimizer.learning_rate: must be > 0, got -1"));
@@ -90,7 +84,7 @@ TEST_F(StudyCheck, EveryValueOfAListIsCheckedAtItsPlaceInTheFile) {
 }
 
 TEST_F(StudyCheck, AnUnknownActivationInAListIsFoundBeforeTheFirstTrial) {
-  const auto r = run(replaced(kStudy, "[relu, tanh]", "[relu, tanhh]"));
+  const auto r = run(test::replaced(kStudy, "[relu, tanh]", "[relu, tanhh]"));
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("exp.yaml:16:33: search.parameters.activation.values[1]: with "
                                "$activation = tanhh: model.layers[0].activation: unknown "
@@ -171,14 +165,14 @@ TEST(TerminalProgress, AFailedTrialsLineStaysOnScreen) {
 // Seen: `optimizer: {type: $optimizer, momentum: $momentum}` with momentum conditional on sgd
 // (as the docs suggest) failed every adam trial on "unknown key 'momentum'" (a null left).
 TEST_F(StudyCheck, AnInactiveConditionalParameterRemovesTheKeyItFills) {
-  std::string yaml = replaced(kStudy, "{type: adam, learning_rate: $lr}",
-                              "{type: $optimizer, learning_rate: $lr, momentum: $momentum}");
-  yaml = replaced(yaml, "    lr: {values: [0.01, 0.05]}\n",
-                  "    lr: {value: 0.01}\n"
-                  "    optimizer: {values: [adam, sgd, rmsprop]}\n"
-                  "    momentum: {values: [0.0, 0.9], when: {optimizer: [sgd, rmsprop]}}\n");
-  yaml = replaced(yaml, "units: {values: [4, 8]}", "units: {value: 4}");
-  yaml = replaced(yaml, "activation: {values: [relu, tanh]}", "activation: {value: relu}");
+  std::string yaml = test::replaced(kStudy, "{type: adam, learning_rate: $lr}",
+                                    "{type: $optimizer, learning_rate: $lr, momentum: $momentum}");
+  yaml = test::replaced(yaml, "    lr: {values: [0.01, 0.05]}\n",
+                        "    lr: {value: 0.01}\n"
+                        "    optimizer: {values: [adam, sgd, rmsprop]}\n"
+                        "    momentum: {values: [0.0, 0.9], when: {optimizer: [sgd, rmsprop]}}\n");
+  yaml = test::replaced(yaml, "units: {values: [4, 8]}", "units: {value: 4}");
+  yaml = test::replaced(yaml, "activation: {values: [relu, tanh]}", "activation: {value: relu}");
   const auto r = run(yaml);
   EXPECT_EQ(r.code, kExitOk) << r.out << r.err;
   EXPECT_THAT(r.out, Not(HasSubstr("failed:")));
@@ -191,12 +185,12 @@ TEST_F(StudyCheck, AnInactiveConditionalParameterRemovesTheKeyItFills) {
 // A conditional parameter is checked where it is active: a bad momentum is found even though
 // the centre of the space uses adam.
 TEST_F(StudyCheck, AConditionalParameterIsCheckedWhereItIsActive) {
-  std::string yaml = replaced(kStudy, "{type: adam, learning_rate: $lr}",
-                              "{type: $optimizer, learning_rate: $lr, momentum: $momentum}");
-  yaml = replaced(yaml, "    lr: {values: [0.01, 0.05]}\n",
-                  "    lr: {value: 0.01}\n"
-                  "    optimizer: {values: [adam, adamw, sgd]}\n"
-                  "    momentum: {values: [0.5, 1.5], when: {optimizer: sgd}}\n");
+  std::string yaml = test::replaced(kStudy, "{type: adam, learning_rate: $lr}",
+                                    "{type: $optimizer, learning_rate: $lr, momentum: $momentum}");
+  yaml = test::replaced(yaml, "    lr: {values: [0.01, 0.05]}\n",
+                        "    lr: {value: 0.01}\n"
+                        "    optimizer: {values: [adam, adamw, sgd]}\n"
+                        "    momentum: {values: [0.5, 1.5], when: {optimizer: sgd}}\n");
   const auto r = run(yaml);
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("exp.yaml:19:30: search.parameters.momentum.values[1]: with "
@@ -206,7 +200,7 @@ TEST_F(StudyCheck, AConditionalParameterIsCheckedWhereItIsActive) {
 
 // Both ends of a range are checked, ints and log ranges included.
 TEST_F(StudyCheck, BothEndsOfARangeAreChecked) {
-  const auto r = run(replaced(kStudy, "units: {values: [4, 8]}", "units: {min: 0, max: 8}"));
+  const auto r = run(test::replaced(kStudy, "units: {values: [4, 8]}", "units: {min: 0, max: 8}"));
   EXPECT_EQ(r.code, kExitBadInput) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("exp.yaml:15:13: search.parameters.units.min: with $units = 0: "
                                "model.layers[0].units: must be >= 1 and <= 65536, got 0"));
@@ -226,18 +220,19 @@ TEST_F(StudyCheck, DryRunChecksPrintsThePlanAndCreatesNoStudy) {
 
 // With no strategy the study is `auto`: it says what it picked and why, before any trial.
 TEST_F(StudyCheck, AutoStrategySaysWhatItPickedAndWhy) {
-  const std::string noStrategy = replaced(kStudy, "  strategy: grid\n", "");
+  const std::string noStrategy = test::replaced(kStudy, "  strategy: grid\n", "");
   const auto grid = run(noStrategy, {"--dry-run"});
   EXPECT_EQ(grid.code, kExitOk) << grid.out << grid.err;
   EXPECT_THAT(grid.out, HasSubstr("Strategy: auto chose grid: every parameter is a list of values "
                                   "and max_trials allows all 8 points"));
   const std::string ranges =
-      replaced(noStrategy, "lr: {values: [0.01, 0.05]}", "lr: {min: 0.001, max: 0.1}");
-  const auto gp = run(replaced(ranges, "search:\n", "search:\n  max_trials: 6\n"), {"--dry-run"});
+      test::replaced(noStrategy, "lr: {values: [0.01, 0.05]}", "lr: {min: 0.001, max: 0.1}");
+  const auto gp =
+      run(test::replaced(ranges, "search:\n", "search:\n  max_trials: 6\n"), {"--dry-run"});
   EXPECT_EQ(gp.code, kExitOk) << gp.out << gp.err;
   EXPECT_THAT(gp.out, HasSubstr("Strategy: auto chose gp: 3 parameters and 6 trials"));
   const auto ignored =
-      run(replaced(noStrategy, "search:\n", "search:\n  gp: {initial_trials: 3}\n"));
+      run(test::replaced(noStrategy, "search:\n", "search:\n  gp: {initial_trials: 3}\n"));
   EXPECT_EQ(ignored.code, kExitBadInput) << ignored.out << ignored.err;
   EXPECT_THAT(ignored.err, HasSubstr("search.gp: options for gp, but strategy auto chose grid"));
   const auto unbounded = run(ranges);

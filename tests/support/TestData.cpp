@@ -41,6 +41,13 @@ std::filesystem::path datasetFile(const std::string& name) {
                                                          : found.source->file;
 }
 
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
 void writeGzip(const std::filesystem::path& file, const std::vector<unsigned char>& bytes) {
   gzFile f = gzopen(file.c_str(), "wb");
   ASSERT_NE(f, nullptr) << "cannot write " << file;

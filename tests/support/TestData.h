@@ -41,6 +41,10 @@ std::filesystem::path scratchDir(const std::string& name);
 /// x0 + x1 > 1), `rows` rows drawn from a fixed seed.
 void writeSeparableCsv(const std::filesystem::path& file, int rows);
 
+/// `text` with the first `from` replaced by `to`; a test failure when `from` is not in it (an
+/// experiment file a case edits must still hold what the case replaces).
+std::string replaced(std::string text, const std::string& from, const std::string& to);
+
 /// `bytes` gzip-compressed into `file` (IDX data sets come so).
 void writeGzip(const std::filesystem::path& file, const std::vector<unsigned char>& bytes);
 
