@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Prints the .cpp files clang-tidy must check since the commit in .ci/lint-base.
+"""Prints the .cpp files clang-tidy must check since the tree .ci/lint-manifest records.
 
-A file is checked when it changed since that commit, or when a header it includes (directly or
-not, as the release build's dependency log records) changed. Every file is checked when the
-base is missing or not an ancestor of HEAD, when no build log is there to ask, or when a file
-that changes how every file is checked changed (.clang-tidy, a CMake file, the presets).
+scripts/lint --record writes that manifest (each tracked file's path with its git blob id) after
+clang-tidy found the whole tree clean. A file is checked when its blob differs from the one
+recorded, or when a header it includes (directly or not, as the release build's dependency log
+records) does. Every file is checked when there is no manifest, no build log to ask, or when a
+file that changes how every file is checked changed (.clang-tidy, a CMake file, the presets).
+Blob ids need no history, so a shallow clone is checked as narrowly as a full one.
 
     scripts/lint_scope.py BUILD_DIR    the files, one a line (all of them when in doubt)
 """
@@ -25,15 +27,29 @@ def all_sources():
     return git("ls-files", "*.cpp").stdout.split()
 
 
-def changed_since(base):
-    """The repository's paths changed between base and the work tree, or None if unknown."""
-    if not base or git("merge-base", "--is-ancestor", base, "HEAD").returncode != 0:
+def tracked_blobs():
+    """Each tracked file's path -> its blob id in the index ("mode blob stage<TAB>path")."""
+    blobs = {}
+    for line in git("ls-files", "-s").stdout.splitlines():
+        info, path = line.split("\t", 1)
+        blobs[path] = info.split()[1]
+    return blobs
+
+
+def changed_since(manifest):
+    """The paths whose content differs from the manifest's, or None without a manifest."""
+    if not os.path.exists(manifest):
         return None
-    diff = git("diff", "--name-only", base)
-    untracked = git("ls-files", "--others", "--exclude-standard")
-    if diff.returncode != 0:
-        return None
-    return set(diff.stdout.split()) | set(untracked.stdout.split())
+    recorded = {}
+    with open(manifest) as f:
+        for line in f:
+            blob, _, path = line.rstrip("\n").partition(" ")
+            recorded[path] = blob
+    changed = {p for p, blob in tracked_blobs().items() if recorded.get(p) != blob}
+    # A work tree's edits not yet in the index, and new files (never there in CI's clean clone).
+    changed |= set(git("diff", "--name-only").stdout.split())
+    changed |= set(git("ls-files", "--others", "--exclude-standard").stdout.split())
+    return changed
 
 
 def output_of(entry):
@@ -66,19 +82,18 @@ def includes_by_source(build):
 def main():
     build = sys.argv[1]
     sources = all_sources()
-    base_file = ".ci/lint-base"
-    base = open(base_file).read().strip() if os.path.exists(base_file) else ""
-    changed = changed_since(base)
+    changed = changed_since(".ci/lint-manifest")
     includes = None
     if changed is not None and os.path.exists(os.path.join(build, "compile_commands.json")):
         includes = includes_by_source(build)
     if changed is None or includes is None or any(p.endswith(EVERYTHING) for p in changed):
-        print("\n".join(sources))
+        for source in sources:
+            print(source)
         return
     # A source the build did not compile (another preset's) is checked whenever it changed.
-    chosen = [s for s in sources
-              if s in changed or (includes.get(s, set()) & changed)]
-    print("\n".join(chosen))
+    for source in sources:
+        if source in changed or includes.get(source, set()) & changed:
+            print(source)
 
 
 if __name__ == "__main__":
