@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 
 #include "core/Error.h"
@@ -220,10 +221,18 @@ void StudyRunner::handleBurst(TrialEvent first) {
   StudyStore::Group group(store_);
   for (auto& event : burst) handle(std::move(event));
   askWhileThereIsRoom();
-  launchPending();
+  // A trial that cannot start (its parent's checkpoint is missing, no rank is free) must not
+  // take the finished trials' results with it: they are committed first, then the error goes on.
+  std::exception_ptr notLaunched;
+  try {
+    launchPending();
+  } catch (...) {
+    notLaunched = std::current_exception();
+  }
   group.commit();
   for (const auto& line : uncommitted_) progress_.trialFinished(line, spec_.metric);
   uncommitted_.clear();
+  if (notLaunched) std::rethrow_exception(notLaunched);
 }
 
 void StudyRunner::stopRunningTrials() {
