@@ -31,8 +31,8 @@ class BinaryCrossentropy final : public Loss {
                             std::string(activationName(last.kind)) + " activation");
     }
   }
-  // Per sample: log(1 + e^z) - y z, the cross-entropy of sigmoid(z) written stably, and
-  // sigmoid(z) - y from the same e^-|z| (the softplus above computes it too).
+  // Per sample: log(1 + e^z) - y z, the cross-entropy of sigmoid(z) written stably as
+  // max(z, 0) + log(1 + e^-|z|) - y z, and its gradient sigmoid(z) - y from the same e^-|z|.
   double compute(ConstMatrixView z, ConstMatrixView y, MatrixView grad) const override {
     double sum = 0.0;
     const auto inv = 1.0F / static_cast<float>(z.rows);

@@ -73,8 +73,9 @@ def includes_by_source(build):
     """Each compiled source's repository path -> the repository paths of what it includes."""
     root = os.path.realpath(os.getcwd())
     with open(os.path.join(build, "compile_commands.json")) as f:
-        source_of = {os.path.normpath(os.path.join(build, output_of(e))): e["file"]
-                     for e in json.load(f) if output_of(e)}
+        outputs = ((output_of(e), e["file"]) for e in json.load(f))
+        source_of = {os.path.normpath(os.path.join(build, output)): os.path.relpath(real(file), root)
+                     for output, file in outputs if output}
     deps = subprocess.run(["ninja", "-C", build, "-t", "deps"], capture_output=True, text=True)
     if deps.returncode != 0:
         return None
@@ -84,12 +85,11 @@ def includes_by_source(build):
             obj = os.path.normpath(os.path.join(build, line.split(":")[0]))
             current = source_of.get(obj)
             if current:
-                result.setdefault(os.path.relpath(real(current), root), set())
+                result.setdefault(current, set())
             continue
         header = real(line.strip()) if current else ""
         if header.startswith(root + "/"):
-            result[os.path.relpath(real(current), root)].add(
-                os.path.relpath(header, root))
+            result[current].add(os.path.relpath(header, root))
     # A build configured but not built (or built in part) records no includes: in doubt.
     if len(result) < len(set(source_of.values())):
         return None

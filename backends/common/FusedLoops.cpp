@@ -4,15 +4,6 @@
 
 namespace tunelab {
 
-void addBias(std::span<const float> bias, MatrixView y) {
-  const std::size_t n = y.cols;
-  const float* b = bias.data();
-  for (std::size_t i = 0; i < y.rows; ++i) {
-    float* row = y.data + i * y.stride;
-    for (std::size_t j = 0; j < n; ++j) row[j] += b[j];
-  }
-}
-
 void sumColumns(ConstMatrixView m, std::span<float> out) {
   std::fill(out.begin(), out.end(), 0.0F);
   float* o = out.data();

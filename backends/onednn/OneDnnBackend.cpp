@@ -225,8 +225,7 @@ void OneDnnBackend::denseForward(ConstMatrixView x, ConstMatrixView w, std::span
   const auto fused = eltwiseFor(act);
   if (x.cols == 0) {
     gemm(Transpose::No, Transpose::No, 1.0F, x, w, 0.0F, y);
-    if (!bias.empty()) addBias(bias, y);
-    applyActivation(act, y, y);
+    addBiasAndActivate(act, bias, y);
     return;
   }
   PostOp post;
