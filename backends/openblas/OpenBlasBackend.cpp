@@ -13,7 +13,22 @@
 
 namespace tunelab {
 
-OpenBlasBackend::OpenBlasBackend() { openblas_set_num_threads(1); }
+namespace {
+
+// The cores whose OpenBLAS has "small matrix" kernels that multiply small operands in place.
+bool hasSmallMatrixKernels(const std::string& core) {
+  return core == "SkylakeX" || core == "Cooperlake" || core == "SapphireRapids";
+}
+
+// Up to this m x n x k, a row-major A * B^T is faster as a transpose of B and A * B.
+constexpr double kTransposeFirstVolume = 1 << 20;
+
+}  // namespace
+
+OpenBlasBackend::OpenBlasBackend()
+    : smallKernelsTakeNoTranspose_(hasSmallMatrixKernels(openblas_get_corename())) {
+  openblas_set_num_threads(1);
+}
 
 void OpenBlasBackend::setThreads(int threads) { threads_ = std::max(1, threads); }
 
@@ -65,8 +80,23 @@ void sgemm(const GemmArgs& g, int /*slot*/) {
 
 }  // namespace
 
+// A row-major A * B^T (the gradient of a dense layer's input) does not reach OpenBLAS's small
+// kernels: it packs both operands first and takes about twice as long, at 32 x 64 x 64, as
+// transposing B and multiplying A * B (bench/RESULTS.md). The two gave the same bits on every
+// shape measured (both sum each element over k in order); the conformance suite holds either
+// path to the reference.
 void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
                            ConstMatrixView b, float beta, MatrixView c) {
+  const double volume = double(c.rows) * double(c.cols) * double(b.cols);
+  if (ta == Transpose::No && tb == Transpose::Yes && smallKernelsTakeNoTranspose_ &&
+      volume <= kTransposeFirstVolume && b.rows > 0 && b.cols > 0) {
+    transposedB_.resize(b.rows * b.cols);
+    cblas_somatcopy(CblasRowMajor, CblasTrans, static_cast<blasint>(b.rows),
+                    static_cast<blasint>(b.cols), 1.0F, b.data, static_cast<blasint>(b.stride),
+                    transposedB_.data(), static_cast<blasint>(b.rows));
+    b = ConstMatrixView(transposedB_.data(), b.cols, b.rows);
+    tb = Transpose::No;
+  }
   gemmInBlocks(threads_, {ta, tb, alpha, a, b, beta, c, {}}, sgemm);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/Backend.h"
 
@@ -33,6 +34,9 @@ class OpenBlasBackend final : public Backend {
 
  private:
   int threads_ = 1;
+  // A * B^T on OpenBLAS's AVX-512 cores: see OpenBlasBackend::gemm.
+  bool smallKernelsTakeNoTranspose_ = false;
+  std::vector<float> transposedB_;
 };
 
 /// The OpenBLAS core name, and a warning with the fix when it is far below what the CPU runs.
