@@ -6,7 +6,7 @@
 
 namespace tunelab {
 
-/// out[j] = sum_i m(i, j), accumulated row by row so the inner loop is contiguous.
+/// out[j] = sum_i m(i, j), each column summed in row order, blocks of columns at a time.
 void sumColumns(ConstMatrixView m, std::span<float> out);
 
 }  // namespace tunelab
