@@ -99,23 +99,32 @@ void Graph::initialize(Rng& rng) {
   for (auto& layer : layers_) layer->initialize(rng);
 }
 
+// The buffers keep the largest batch seen, and a smaller batch uses their first rows: growing
+// them back after every epoch's last batch or evaluation would zero-fill them each time.
 void Graph::ensureActivations(std::size_t batch) {
   if (batch == batch_ && outputs_.size() == layers_.size()) return;
   outputs_.resize(layers_.size());
   gradients_.resize(layers_.size());
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    outputs_[i].resize(batch, shapes_[i + 1].elements());
-    gradients_[i].resize(i == 0 ? 0 : batch, shapes_[i].elements());
+    if (outputs_[i].rows() < batch) outputs_[i].resize(batch, shapes_[i + 1].elements());
+    if (i > 0 && gradients_[i].rows() < batch) gradients_[i].resize(batch, shapes_[i].elements());
   }
   batch_ = batch;
+}
+
+MatrixView Graph::output(std::size_t layer) { return outputs_[layer].view().rowRange(0, batch_); }
+
+MatrixView Graph::inputGradient(std::size_t layer) {
+  return layer == 0 ? MatrixView{} : gradients_[layer].view().rowRange(0, batch_);
 }
 
 ConstMatrixView Graph::forward(LayerContext& ctx, ConstMatrixView x) {
   ensureActivations(x.rows);
   ConstMatrixView in = x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->forward(ctx, in, outputs_[i].view());
-    in = outputs_[i].cview();
+    const MatrixView out = output(i);
+    layers_[i]->forward(ctx, in, out);
+    in = out;
   }
   return in;
 }
@@ -123,9 +132,9 @@ ConstMatrixView Graph::forward(LayerContext& ctx, ConstMatrixView x) {
 void Graph::backward(LayerContext& ctx, ConstMatrixView x, ConstMatrixView dOutput) {
   ConstMatrixView dOut = dOutput;
   for (std::size_t i = layers_.size(); i-- > 0;) {
-    const ConstMatrixView in = i == 0 ? x : outputs_[i - 1].cview();
-    const MatrixView dIn = i == 0 ? MatrixView{} : gradients_[i].view();
-    layers_[i]->backward(ctx, in, outputs_[i].cview(), dOut, dIn);
+    const ConstMatrixView in = i == 0 ? x : ConstMatrixView(output(i - 1));
+    const MatrixView dIn = inputGradient(i);
+    layers_[i]->backward(ctx, in, output(i), dOut, dIn);
     dOut = dIn;
   }
 }

@@ -97,7 +97,9 @@ class TUNELAB_API Graph {
   FloatBuffer state_;
   std::optional<Activation> outputActivation_;
   Shape input_;
-  // Per-layer outputs and gradients for the current batch size.
+  // Per-layer outputs and gradients: the first batch_ rows of each (see ensureActivations).
+  MatrixView output(std::size_t layer);
+  MatrixView inputGradient(std::size_t layer);
   std::size_t batch_ = 0;
   std::vector<Matrix> outputs_;
   std::vector<Matrix> gradients_;
