@@ -105,6 +105,8 @@ void Graph::ensureActivations(std::size_t batch) {
   if (batch == batch_ && outputs_.size() == layers_.size()) return;
   outputs_.resize(layers_.size());
   gradients_.resize(layers_.size());
+  inputs_.resize(layers_.size());
+  skipped_.resize(layers_.size(), 0);
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     if (outputs_[i].rows() < batch) outputs_[i].resize(batch, shapes_[i + 1].elements());
     if (i > 0 && gradients_[i].rows() < batch) gradients_[i].resize(batch, shapes_[i].elements());
@@ -118,10 +120,15 @@ MatrixView Graph::inputGradient(std::size_t layer) {
   return layer == 0 ? MatrixView{} : gradients_[layer].view().rowRange(0, batch_);
 }
 
+// A layer that passes its input through in this mode is skipped: the next layer reads its
+// input (the last layer always runs, so the output is the graph's own buffer).
 ConstMatrixView Graph::forward(LayerContext& ctx, ConstMatrixView x) {
   ensureActivations(x.rows);
   ConstMatrixView in = x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
+    inputs_[i] = in;
+    skipped_[i] = i + 1 < layers_.size() && layers_[i]->passesThrough(ctx.training) ? 1 : 0;
+    if (skipped_[i] != 0) continue;
     const MatrixView out = output(i);
     layers_[i]->forward(ctx, in, out);
     in = out;
@@ -129,10 +136,12 @@ ConstMatrixView Graph::forward(LayerContext& ctx, ConstMatrixView x) {
   return in;
 }
 
+// The layers' inputs and skips are those of the forward pass just before.
 void Graph::backward(LayerContext& ctx, ConstMatrixView x, ConstMatrixView dOutput) {
   ConstMatrixView dOut = dOutput;
   for (std::size_t i = layers_.size(); i-- > 0;) {
-    const ConstMatrixView in = i == 0 ? x : ConstMatrixView(output(i - 1));
+    if (skipped_[i] != 0) continue;  // its dIn is dOut
+    const ConstMatrixView in = i == 0 ? x : inputs_[i];
     const MatrixView dIn = inputGradient(i);
     layers_[i]->backward(ctx, in, output(i), dOut, dIn);
     dOut = dIn;

@@ -101,6 +101,8 @@ class TUNELAB_API Graph {
   MatrixView output(std::size_t layer);
   MatrixView inputGradient(std::size_t layer);
   std::size_t batch_ = 0;
+  std::vector<ConstMatrixView> inputs_;  // each layer's input in the last forward pass
+  std::vector<char> skipped_;            // whether it passed its input through
   std::vector<Matrix> outputs_;
   std::vector<Matrix> gradients_;
 };

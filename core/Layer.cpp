@@ -13,6 +13,7 @@ void Layer::bind(const Shape& /*input*/, const LayerBuffers& /*buffers*/) {}
 void Layer::initialize(Rng& /*rng*/) {}
 double Layer::regularizationPenalty() const { return 0.0; }
 void Layer::applyConstraints() {}
+bool Layer::passesThrough(bool /*training*/) const { return false; }
 std::optional<Activation> Layer::finalActivation() const { return std::nullopt; }
 void Layer::removeFinalActivation() {
   throw Error("layer '" + std::string(type()) + "' applies no activation to remove");

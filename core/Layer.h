@@ -78,6 +78,12 @@ class TUNELAB_API Layer {
   /// every optimizer step. Does nothing by default.
   virtual void applyConstraints();
 
+  /// True when forward would copy `in` to `out` unchanged in this mode (`training` or
+  /// evaluation), and backward dOut to dIn: the Graph then skips the layer and both copies, and
+  /// calls neither forward nor backward. A dropout layer at evaluation or at rate 0. False by
+  /// default.
+  virtual bool passesThrough(bool training) const;
+
   /// The activation applied last, if the layer applies one (dense, activation).
   virtual std::optional<Activation> finalActivation() const;
   /// Makes the layer output its pre-activation values: a loss fused with the activation

@@ -49,7 +49,7 @@
 namespace tunelab {
 
 /// Bumped whenever PluginInfo, Registrar or an interface a plugin implements changes.
-inline constexpr std::uint32_t kPluginAbiVersion = 5;
+inline constexpr std::uint32_t kPluginAbiVersion = 6;
 
 /// What a plugin registers into. Registrations take effect only if the whole registration
 /// succeeds.

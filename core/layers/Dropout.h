@@ -20,6 +20,7 @@ class Dropout final : public Layer {
   void forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) override;
   void backward(LayerContext& ctx, ConstMatrixView in, ConstMatrixView out, ConstMatrixView dOut,
                 MatrixView dIn) override;
+  bool passesThrough(bool training) const override { return !training || rate_ == 0.0F; }
   std::string describe() const override;
 
  private:

@@ -99,6 +99,23 @@ TEST_P(LayerGradientCheck, ForwardWritesEveryOutputElement) {
   }
 }
 
+// The Graph skips a layer in a mode where it says it passes its input through, so there its
+// forward and backward must be copies (and a layer that never says so passes trivially).
+TEST_P(LayerGradientCheck, PassingThroughMeansCopyingInputAndGradient) {
+  const LayerCase& c = GetParam();
+  LayerHarness harness(c.make, c.input);
+  for (bool training : {true, false}) {
+    if (!harness.layer().passesThrough(training)) continue;
+    const Batch batch = batchFor(harness, 7);
+    EXPECT_TRUE(sameBits(harness.forward(batch.x, training).values(), batch.x.values()))
+        << "passesThrough(" << training << ") is true, but forward changed the input";
+    if (!training) continue;  // backward follows a training pass
+    EXPECT_TRUE(sameBits(harness.backward(batch.x, batch.weights, training).values(),
+                         batch.weights.values()))
+        << "passesThrough(true) is true, but backward changed the gradient";
+  }
+}
+
 TEST_P(LayerGradientCheck, RebuiltFromItsParametersAndStateComputesTheSameBits) {
   const LayerCase& c = GetParam();
   LayerHarness original(c.make, c.input);

@@ -64,6 +64,7 @@ std::vector<LayerCase> bundledLayers() {
   cases.push_back({"dense_image_input", standard("dense", {{"units", 3}}), Shape{2, 3}});
   cases.push_back({"dropout_training", standard("dropout", {{"rate", 0.3}}), Shape{9}});
   cases.push_back({"dropout_evaluation", standard("dropout", {{"rate", 0.3}}), Shape{9}, false});
+  cases.push_back({"dropout_rate_0", standard("dropout", {{"rate", 0}}), Shape{9}});
   cases.push_back({"batch_norm_training", standard("batch_normalization", {}), Shape{5}});
   cases.push_back({"batch_norm_evaluation", standard("batch_normalization", {}), Shape{5}, false});
   return cases;

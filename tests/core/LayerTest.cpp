@@ -2,7 +2,9 @@
 // and clear errors for bad settings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "backends/reference/ReferenceBackend.h"
 #include "core/Error.h"
@@ -151,6 +153,48 @@ TEST(Layers, OutputLayerMustFitTheLoss) {
   const auto cce = makeLoss("sparse_categorical_crossentropy");
   EXPECT_THROW(Graph({{"dense", {{"units", 3}, {"activation", "relu"}}}}, Shape{4}, *cce, registry),
                ConfigError);
+}
+
+// The graph skips a dropout where it passes its input through (at rate 0, and at evaluation):
+// a model with it computes the same bits as the model without it.
+TEST(Layers, ADropoutThatPassesThroughChangesNoBit) {
+  const auto registry = standardRegistry();
+  const auto loss = makeLoss("binary_crossentropy");
+  const nlohmann::json dense8 = {{"units", 8}, {"activation", "relu"}};
+  const nlohmann::json out1 = {{"units", 1}, {"activation", "sigmoid"}};
+  Graph plain({{"dense", dense8}, {"dense", out1}}, Shape{5}, *loss, registry);
+  Graph rate0({{"dense", dense8}, {"dropout", {{"rate", 0}}}, {"dense", out1}}, Shape{5}, *loss,
+              registry);
+  Graph rate5({{"dense", dense8}, {"dropout", {{"rate", 0.5}}}, {"dense", out1}}, Shape{5}, *loss,
+              registry);
+  ReferenceBackend backend;
+  Rng init(3);
+  plain.initialize(init);
+  for (Graph* g : {&rate0, &rate5})
+    std::copy_n(plain.params().begin(), plain.params().size(), g->params().begin());
+  Rng data(4);
+  Matrix x(6, 5);
+  Matrix dOut(6, 1);
+  for (float& v : x.values()) v = static_cast<float>(data.normal());
+  for (float& v : dOut.values()) v = static_cast<float>(data.normal());
+  auto pass = [&](Graph& g, bool training) {
+    Rng rng(9);
+    LayerContext ctx{backend, rng, training};
+    const ConstMatrixView y = g.forward(ctx, x.cview());
+    std::vector<float> result(y.data, y.data + y.rows);
+    if (training) {
+      g.backward(ctx, x.cview(), dOut.cview());
+      result.insert(result.end(), g.grads().begin(), g.grads().end());
+    }
+    return result;
+  };
+  const std::vector<float> trained = pass(plain, true);
+  const std::vector<float> evaluated = pass(plain, false);
+  const std::vector<float> rate0Trained = pass(rate0, true);
+  EXPECT_EQ(std::memcmp(rate0Trained.data(), trained.data(), trained.size() * sizeof(float)), 0);
+  EXPECT_EQ(pass(rate0, false), evaluated);
+  EXPECT_EQ(pass(rate5, false), evaluated);
+  EXPECT_NE(pass(rate5, true), trained);  // the check above can tell a mask from none
 }
 
 }  // namespace

@@ -89,6 +89,18 @@ class KeepsStateOutsideItsBuffer final : public Identity {
   float remembered_ = 0.0F;
 };
 
+// Says it passes its input through in training, so the Graph would skip it, but doubles it.
+class ClaimsToPassThrough final : public Identity {
+ public:
+  bool passesThrough(bool training) const override { return training; }
+  void forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) override {
+    Identity::forward(ctx, in, out);
+    for (std::size_t r = 0; r < out.rows; ++r) {
+      for (std::size_t c = 0; c < out.cols; ++c) out(r, c) *= 2.0F;
+    }
+  }
+};
+
 INSTANTIATE_TEST_SUITE_P(
     Broken, LayerGradientCheck,
     ::testing::Values(
@@ -97,8 +109,9 @@ INSTANTIATE_TEST_SUITE_P(
         testing::LayerCase{"divides_by_the_batch",
                            [] { return std::make_unique<DividesByTheBatch>(); }, Shape{4}},
         testing::LayerCase{"keeps_state_outside_its_buffer",
-                           [] { return std::make_unique<KeepsStateOutsideItsBuffer>(); },
-                           Shape{4}}),
+                           [] { return std::make_unique<KeepsStateOutsideItsBuffer>(); }, Shape{4}},
+        testing::LayerCase{"claims_to_pass_through",
+                           [] { return std::make_unique<ClaimsToPassThrough>(); }, Shape{4}}),
     testing::CaseName{});
 
 }  // namespace
