@@ -26,27 +26,23 @@ void Dropout::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
     }
     return;
   }
-  const std::size_t n = in.rows * in.cols;
-  mask_.resize(n);
-  bits_.resize(n);
+  bits_.resize(in.rows * in.cols);
   ctx.rng.fill16(bits_);
   const std::uint32_t threshold = keepThreshold_;
   const float scale = scale_;
   for (std::size_t r = 0; r < in.rows; ++r) {
     const std::uint16_t* bits = bits_.data() + r * in.cols;
-    float* m = mask_.data() + r * in.cols;
     const float* x = in.data + r * in.stride;
     float* y = out.data + r * out.stride;
-    for (std::size_t c = 0; c < in.cols; ++c) {
-      m[c] = bits[c] >= threshold ? scale : 0.0F;
-      y[c] = x[c] * m[c];
-    }
+    for (std::size_t c = 0; c < in.cols; ++c) y[c] = x[c] * (bits[c] >= threshold ? scale : 0.0F);
   }
 }
 
 void Dropout::backward(LayerContext& /*ctx*/, ConstMatrixView /*in*/, ConstMatrixView /*out*/,
                        ConstMatrixView dOut, MatrixView dIn) {
   if (dIn.data == nullptr) return;
+  const std::uint32_t threshold = keepThreshold_;
+  const float scale = scale_;
   for (std::size_t r = 0; r < dOut.rows; ++r) {
     const float* g = dOut.data + r * dOut.stride;
     float* d = dIn.data + r * dIn.stride;
@@ -54,8 +50,10 @@ void Dropout::backward(LayerContext& /*ctx*/, ConstMatrixView /*in*/, ConstMatri
       std::copy(g, g + dOut.cols, d);
       continue;
     }
-    const float* m = mask_.data() + r * dOut.cols;
-    for (std::size_t c = 0; c < dOut.cols; ++c) d[c] = g[c] * m[c];
+    const std::uint16_t* bits = bits_.data() + r * dOut.cols;
+    for (std::size_t c = 0; c < dOut.cols; ++c) {
+      d[c] = g[c] * (bits[c] >= threshold ? scale : 0.0F);
+    }
   }
 }
 

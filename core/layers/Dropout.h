@@ -27,8 +27,7 @@ class Dropout final : public Layer {
   float rate_ = 0.0F;
   std::uint32_t keepThreshold_ = 0;  // keep an element when its 16 random bits are >= this
   float scale_ = 1.0F;
-  FloatBuffer mask_;                 // 0 or scale_, per element of the last training batch
-  std::vector<std::uint16_t> bits_;  // random words of the last training batch
+  std::vector<std::uint16_t> bits_;  // random words of the last training batch: its mask
   bool masked_ = false;              // whether the last forward applied a mask
 };
 
