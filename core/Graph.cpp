@@ -64,6 +64,7 @@ Graph::Graph(const std::vector<LayerSpec>& layers, const Shape& input, const Los
   }
   paramOffsets_.push_back(paramCount);
   stateOffsets_.push_back(stateCount);
+  markSkippable();
 
   Layer& last = *layers_.back();
   const Activation lastActivation = last.finalActivation().value_or(Activation{});
@@ -88,6 +89,17 @@ Graph::Graph(const std::vector<LayerSpec>& layers, const Shape& input, const Los
     layers_[i]->bind(shapes_[i], LayerBuffers{std::span(params_).subspan(p, pn),
                                               std::span(grads_).subspan(p, pn),
                                               std::span(state_).subspan(s, sn)});
+  }
+}
+
+// A layer's claim to pass its input through is honoured only where skipping it cannot change
+// anything else: no parameters or state, as many outputs as inputs, not the last layer.
+void Graph::markSkippable() {
+  skippable_.assign(layers_.size(), 0);
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+    const bool noBuffers =
+        paramOffsets_[i + 1] == paramOffsets_[i] && stateOffsets_[i + 1] == stateOffsets_[i];
+    skippable_[i] = noBuffers && shapes_[i].elements() == shapes_[i + 1].elements() ? 1 : 0;
   }
 }
 
@@ -125,10 +137,12 @@ MatrixView Graph::inputGradient(std::size_t layer) {
 ConstMatrixView Graph::forward(LayerContext& ctx, ConstMatrixView x) {
   ensureActivations(x.rows);
   ConstMatrixView in = x;
+  firstRun_ = layers_.size();
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     inputs_[i] = in;
-    skipped_[i] = i + 1 < layers_.size() && layers_[i]->passesThrough(ctx.training) ? 1 : 0;
+    skipped_[i] = skippable_[i] != 0 && layers_[i]->passesThrough(ctx.training) ? 1 : 0;
     if (skipped_[i] != 0) continue;
+    firstRun_ = std::min(firstRun_, i);
     const MatrixView out = output(i);
     layers_[i]->forward(ctx, in, out);
     in = out;
@@ -142,7 +156,7 @@ void Graph::backward(LayerContext& ctx, ConstMatrixView x, ConstMatrixView dOutp
   for (std::size_t i = layers_.size(); i-- > 0;) {
     if (skipped_[i] != 0) continue;  // its dIn is dOut
     const ConstMatrixView in = i == 0 ? x : inputs_[i];
-    const MatrixView dIn = inputGradient(i);
+    const MatrixView dIn = i == firstRun_ ? MatrixView{} : inputGradient(i);  // none below uses it
     layers_[i]->backward(ctx, in, output(i), dOut, dIn);
     dOut = dIn;
   }

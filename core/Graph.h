@@ -49,11 +49,12 @@ class TUNELAB_API Graph {
   /// Draws all parameters (layer by layer, in order) and resets the state.
   void initialize(Rng& rng);
 
-  /// Runs all layers on a batch; returns the last layer's output (logits when the loss is
+  /// Runs the layers on a batch (skipping those that pass their input through in this mode,
+  /// see Layer::passesThrough); returns the last layer's output (logits when the loss is
   /// fused). The view stays valid until the next forward() with another batch size.
   ConstMatrixView forward(LayerContext& ctx, ConstMatrixView x);
   /// Back-propagates d(loss)/d(output of forward()) and fills grads() (including the
-  /// regularisation gradients). Must follow forward() on the same x.
+  /// regularisation gradients). Must follow forward() on the same x, in the same mode.
   void backward(LayerContext& ctx, ConstMatrixView x, ConstMatrixView dOutput);
 
   /// Model outputs after the output activation (probabilities), in batches.
@@ -103,6 +104,9 @@ class TUNELAB_API Graph {
   std::size_t batch_ = 0;
   std::vector<ConstMatrixView> inputs_;  // each layer's input in the last forward pass
   std::vector<char> skipped_;            // whether it passed its input through
+  std::vector<char> skippable_;          // whether its claim to pass through is honoured
+  std::size_t firstRun_ = 0;             // the first layer the last forward pass ran
+  void markSkippable();
   std::vector<Matrix> outputs_;
   std::vector<Matrix> gradients_;
 };

@@ -80,8 +80,9 @@ class TUNELAB_API Layer {
 
   /// True when forward would copy `in` to `out` unchanged in this mode (`training` or
   /// evaluation), and backward dOut to dIn: the Graph then skips the layer and both copies, and
-  /// calls neither forward nor backward. A dropout layer at evaluation or at rate 0. False by
-  /// default.
+  /// calls neither forward nor backward. A dropout layer at evaluation or at rate 0. Honoured
+  /// only for a layer without parameters or state whose output has as many values as its
+  /// input, and never for the last layer. False by default.
   virtual bool passesThrough(bool training) const;
 
   /// The activation applied last, if the layer applies one (dense, activation).

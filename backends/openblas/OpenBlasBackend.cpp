@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cstdlib>
 #include <string>
 
@@ -15,18 +16,34 @@ namespace tunelab {
 
 namespace {
 
-// The cores whose OpenBLAS has "small matrix" kernels that multiply small operands in place.
-bool hasSmallMatrixKernels(const std::string& core) {
-  return core == "SkylakeX" || core == "Cooperlake" || core == "SapphireRapids";
+// The cores whose OpenBLAS (0.3.17 and later) has "small matrix" kernels, which multiply small
+// operands in place, without packing them. A build for one core names it in capitals.
+bool hasSmallMatrixKernels(std::string core) {
+  std::transform(core.begin(), core.end(), core.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return core == "skylakex" || core == "cooperlake" || core == "sapphirerapids";
 }
-
-// Up to this m x n x k, a row-major A * B^T is faster as a transpose of B and A * B.
-constexpr double kTransposeFirstVolume = 1 << 20;
 
 }  // namespace
 
+// OpenBLAS's small kernels take m n k up to 100^3 (sgemm_small_kernel_permit, SkylakeX). A
+// row-major A * B^T becomes their column-major A^T B, which they take only for a C of at most
+// 1,200 values with k >= 32, and run at half the speed of A * B; otherwise OpenBLAS packs both
+// operands. Transposing B and multiplying A * B is faster from 16 rows of A up (32 x 64 x 64:
+// 3.4 us direct, 0.3 + 1.6 us; 32 x 32 x 32: 1.18 us, 0.07 + 0.46 us); below that the
+// transpose costs more than it saves (1 x 64 x 64: 0.19 us, 0.29 + 0.11 us).
+bool transposeFirst(bool smallKernels, std::size_t m, std::size_t n, std::size_t k) {
+  constexpr double kSmallVolume = 1e6;
+  constexpr std::size_t kFewestRows = 16;
+  const double volume = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  return smallKernels && m >= kFewestRows && k > 0 && volume <= kSmallVolume;
+}
+
 OpenBlasBackend::OpenBlasBackend()
-    : smallKernelsTakeNoTranspose_(hasSmallMatrixKernels(openblas_get_corename())) {
+    : OpenBlasBackend(hasSmallMatrixKernels(openblas_get_corename())) {}
+
+OpenBlasBackend::OpenBlasBackend(bool smallMatrixKernels)
+    : smallMatrixKernels_(smallMatrixKernels) {
   openblas_set_num_threads(1);
 }
 
@@ -80,16 +97,14 @@ void sgemm(const GemmArgs& g, int /*slot*/) {
 
 }  // namespace
 
-// A row-major A * B^T (the gradient of a dense layer's input) does not reach OpenBLAS's small
-// kernels: it packs both operands first and takes about twice as long, at 32 x 64 x 64, as
-// transposing B and multiplying A * B (bench/RESULTS.md). The two gave the same bits on every
-// shape measured (both sum each element over k in order); the conformance suite holds either
-// path to the reference.
+// A row-major A * B^T (the gradient of a dense layer's input) goes as a transpose of B and
+// A * B where that reaches OpenBLAS's small kernels and the direct call does not (see
+// transposeFirst). The choice depends on the shape and the core type only, so every run
+// computes the same bits; they may differ in the last place from the packed kernel's.
 void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
                            ConstMatrixView b, float beta, MatrixView c) {
-  const double volume = double(c.rows) * double(c.cols) * double(b.cols);
-  if (ta == Transpose::No && tb == Transpose::Yes && smallKernelsTakeNoTranspose_ &&
-      volume <= kTransposeFirstVolume && b.rows > 0 && b.cols > 0) {
+  if (ta == Transpose::No && tb == Transpose::Yes && b.rows > 0 &&
+      transposeFirst(smallMatrixKernels_, c.rows, c.cols, b.cols)) {
     transposedB_.resize(b.rows * b.cols);
     cblas_somatcopy(CblasRowMajor, CblasTrans, static_cast<blasint>(b.rows),
                     static_cast<blasint>(b.cols), 1.0F, b.data, static_cast<blasint>(b.stride),

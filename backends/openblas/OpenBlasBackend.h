@@ -1,9 +1,9 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "core/Backend.h"
+#include "core/TrackedMemory.h"
 
 namespace tunelab {
 
@@ -17,6 +17,9 @@ namespace tunelab {
 class OpenBlasBackend final : public Backend {
  public:
   OpenBlasBackend();
+  /// As if OpenBLAS did (or did not) have its small-matrix kernels here, whatever the core:
+  /// the conformance suite tests both product paths on every CPU.
+  explicit OpenBlasBackend(bool smallMatrixKernels);
   std::string_view name() const override { return "openblas"; }
   void setThreads(int threads) override;
   int threads() const override { return threads_; }
@@ -34,10 +37,14 @@ class OpenBlasBackend final : public Backend {
 
  private:
   int threads_ = 1;
-  // A * B^T on OpenBLAS's AVX-512 cores: see OpenBlasBackend::gemm.
-  bool smallKernelsTakeNoTranspose_ = false;
-  std::vector<float> transposedB_;
+  bool smallMatrixKernels_ = false;  // see transposeFirst
+  FloatBuffer transposedB_;
 };
+
+/// Whether the product C = A * B^T (C: m x n, over k) runs as a transpose of B and A * B, on an
+/// OpenBLAS with its small-matrix kernels (smallKernels): where those kernels take A * B but not
+/// A * B^T.
+bool transposeFirst(bool smallKernels, std::size_t m, std::size_t n, std::size_t k);
 
 /// The OpenBLAS core name, and a warning with the fix when it is far below what the CPU runs.
 std::string describeOpenBlas();

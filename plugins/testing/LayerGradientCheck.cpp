@@ -100,12 +100,18 @@ TEST_P(LayerGradientCheck, ForwardWritesEveryOutputElement) {
 }
 
 // The Graph skips a layer in a mode where it says it passes its input through, so there its
-// forward and backward must be copies (and a layer that never says so passes trivially).
+// forward and backward must be copies, and it can have nothing else to do: no parameters, no
+// state, as many outputs as inputs (the Graph ignores the claim otherwise). A layer that never
+// says so passes trivially.
 TEST_P(LayerGradientCheck, PassingThroughMeansCopyingInputAndGradient) {
   const LayerCase& c = GetParam();
   LayerHarness harness(c.make, c.input);
   for (bool training : {true, false}) {
     if (!harness.layer().passesThrough(training)) continue;
+    EXPECT_TRUE(harness.params().empty() && harness.state().empty() &&
+                harness.outputColumns() == harness.input().elements())
+        << "passesThrough(" << training << ") is true, but the layer has parameters or state, "
+        << "or changes the number of values: the graph ignores such a claim";
     const Batch batch = batchFor(harness, 7);
     EXPECT_TRUE(sameBits(harness.forward(batch.x, training).values(), batch.x.values()))
         << "passesThrough(" << training << ") is true, but forward changed the input";

@@ -27,14 +27,21 @@ using testing::CaseName;
 
 std::unique_ptr<Backend> makeOpenBlas() { return std::make_unique<OpenBlasBackend>(); }
 std::unique_ptr<Backend> makeOneDnn() { return std::make_unique<OneDnnBackend>(); }
+// Both of OpenBLAS's paths for a small A * B^T, on any CPU (see transposeFirst).
+std::unique_ptr<Backend> makeOpenBlasTransposing() {
+  return std::make_unique<OpenBlasBackend>(true);
+}
+std::unique_ptr<Backend> makeOpenBlasDirect() { return std::make_unique<OpenBlasBackend>(false); }
 
 // On one thread, and sharing large ops between two.
-INSTANTIATE_TEST_SUITE_P(Bundled, BackendConformance,
-                         ::testing::Values(BackendCase{"openblas", makeOpenBlas},
-                                           BackendCase{"onednn", makeOneDnn},
-                                           BackendCase{"openblas_2threads", makeOpenBlas, 2},
-                                           BackendCase{"onednn_2threads", makeOneDnn, 2}),
-                         CaseName{});
+INSTANTIATE_TEST_SUITE_P(
+    Bundled, BackendConformance,
+    ::testing::Values(BackendCase{"openblas", makeOpenBlas}, BackendCase{"onednn", makeOneDnn},
+                      BackendCase{"openblas_transposing", makeOpenBlasTransposing},
+                      BackendCase{"openblas_direct", makeOpenBlasDirect},
+                      BackendCase{"openblas_2threads", makeOpenBlas, 2},
+                      BackendCase{"onednn_2threads", makeOneDnn, 2}),
+    CaseName{});
 
 INSTANTIATE_TEST_SUITE_P(Bundled, BackendThreads,
                          ::testing::Values(BackendCase{"openblas", makeOpenBlas},

@@ -89,14 +89,25 @@ class KeepsStateOutsideItsBuffer final : public Identity {
   float remembered_ = 0.0F;
 };
 
-// Says it passes its input through in training, so the Graph would skip it, but doubles it.
+// Says it passes its input through in training, so the Graph would skip it, but doubles its
+// input and its gradient (a consistent layer: only the claim is wrong).
 class ClaimsToPassThrough final : public Identity {
  public:
   bool passesThrough(bool training) const override { return training; }
   void forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) override {
     Identity::forward(ctx, in, out);
-    for (std::size_t r = 0; r < out.rows; ++r) {
-      for (std::size_t c = 0; c < out.cols; ++c) out(r, c) *= 2.0F;
+    doubleAll(out);
+  }
+  void backward(LayerContext& ctx, ConstMatrixView in, ConstMatrixView out, ConstMatrixView dOut,
+                MatrixView dIn) override {
+    Identity::backward(ctx, in, out, dOut, dIn);
+    doubleAll(dIn);
+  }
+
+ private:
+  static void doubleAll(MatrixView m) {
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      for (std::size_t c = 0; c < m.cols; ++c) m(r, c) *= 2.0F;
     }
   }
 };
