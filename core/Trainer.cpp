@@ -49,7 +49,7 @@ void gatherRows(const Matrix& from, const std::vector<std::uint32_t>& order, std
   const std::size_t cols = from.cols();
   const float* first = from.data();
   float* out = to.data();
-  if (cols == 1) {  // a target column
+  if (cols == 1) {  // a target column, or a single feature
     for (std::size_t r = 0; r < count; ++r) out[r] = first[order[begin + r]];
     return;
   }

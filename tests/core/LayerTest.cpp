@@ -197,5 +197,49 @@ TEST(Layers, ADropoutThatPassesThroughChangesNoBit) {
   EXPECT_NE(pass(rate5, true), trained);  // the check above can tell a mask from none
 }
 
+// A scale per feature that wrongly says it passes its input through: it has parameters, so
+// the graph runs it anyway (the kit tells its author; the graph does not trust the claim).
+class ScaleClaimingToPassThrough final : public Layer {
+ public:
+  std::string_view type() const override { return "scale"; }
+  Shape outputShape(const Shape& input) const override { return input; }
+  std::size_t parameterCount(const Shape& input) const override { return input.elements(); }
+  void bind(const Shape& /*input*/, const LayerBuffers& buffers) override { buffers_ = buffers; }
+  void initialize(Rng& /*rng*/) override {
+    std::fill(buffers_.params.begin(), buffers_.params.end(), 3.0F);
+  }
+  bool passesThrough(bool /*training*/) const override { return true; }
+  void forward(LayerContext& /*ctx*/, ConstMatrixView in, MatrixView out) override {
+    for (std::size_t r = 0; r < in.rows; ++r) {
+      for (std::size_t c = 0; c < in.cols; ++c) out(r, c) = in(r, c) * buffers_.params[c];
+    }
+  }
+  void backward(LayerContext& /*ctx*/, ConstMatrixView /*in*/, ConstMatrixView /*out*/,
+                ConstMatrixView /*dOut*/, MatrixView /*dIn*/) override {}
+
+ private:
+  LayerBuffers buffers_;
+};
+
+TEST(Layers, TheGraphRunsALayerWithParametersWhateverItClaims) {
+  LayerRegistry registry = standardRegistry();
+  registry.add(
+      "scale",
+      [](const nlohmann::json&) -> std::unique_ptr<Layer> {
+        return std::make_unique<ScaleClaimingToPassThrough>();
+      },
+      "this test");
+  const auto loss = makeLoss("mse");
+  Graph graph({{"scale", {}}, {"dense", {{"units", 1}, {"use_bias", false}}}}, Shape{2}, *loss,
+              registry);
+  Rng rng(1);
+  graph.initialize(rng);
+  std::fill(graph.params().begin() + 2, graph.params().end(), 1.0F);  // the dense kernel
+  ReferenceBackend backend;
+  LayerContext ctx{backend, rng, false};
+  const Matrix x(1, 2, 1.0F);
+  EXPECT_EQ(graph.forward(ctx, x.cview())(0, 0), 6.0F);  // 3 + 3, not 1 + 1
+}
+
 }  // namespace
 }  // namespace tunelab
