@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "core/Error.h"
@@ -91,11 +92,23 @@ class Auc final : public Metric {
  public:
   std::string name() const override { return "auc"; }
   bool higherIsBetter() const override { return true; }
-  void reset() override { scored_.clear(); }
+  void reset() override {
+    scored_.clear();
+    sawNan_ = false;
+  }
+  // A NaN score (a model whose weights went to NaN) makes the AUC undefined: NaN, as the loss.
+  // It is not stored: NaN has no place in the order the ranks need.
   void update(ConstMatrixView p, ConstMatrixView y) override {
-    for (std::size_t r = 0; r < p.rows; ++r) scored_.emplace_back(p(r, 0), y(r, 0) > 0.5F);
+    for (std::size_t r = 0; r < p.rows; ++r) {
+      if (std::isnan(p(r, 0))) {
+        sawNan_ = true;
+        continue;
+      }
+      scored_.emplace_back(p(r, 0), y(r, 0) > 0.5F);
+    }
   }
   double result() const override {
+    if (sawNan_) return std::numeric_limits<double>::quiet_NaN();
     auto sorted = scored_;
     std::sort(sorted.begin(), sorted.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -121,6 +134,7 @@ class Auc final : public Metric {
 
  private:
   std::vector<std::pair<float, bool>> scored_;
+  bool sawNan_ = false;
 };
 
 // mse, mae, rmse, r2 from streamed sums over all rows and columns.

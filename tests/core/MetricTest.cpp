@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/Error.h"
 #include "core/Metric.h"
 #include "core/Rng.h"
@@ -38,6 +40,26 @@ TEST(Metric, AucEqualsThePairwiseCountWithTies) {
   auc->update(p.cview().rowRange(0, 100), y.cview().rowRange(0, 100));  // streamed in parts
   auc->update(p.cview().rowRange(100, 200), y.cview().rowRange(100, 200));
   EXPECT_NEAR(auc->result(), wins / pairs, 1e-12);
+}
+
+// A model whose weights went to NaN scores NaN: the AUC is then undefined (NaN, as a NaN loss
+// is), and computing it must end (fuzz_model found it looping forever on such a model file).
+TEST(Metric, AucOfANanScoreIsNanAndEnds) {
+  Matrix p(4, 1);
+  Matrix y(4, 1);
+  const float scores[] = {0.2F, std::nanf(""), 0.7F, std::nanf("")};
+  const float labels[] = {0, 1, 1, 0};
+  for (std::size_t i = 0; i < 4; ++i) {
+    p(i, 0) = scores[i];
+    y(i, 0) = labels[i];
+  }
+  auto auc = makeMetric("auc", TaskKind::Binary);
+  auc->update(p.cview(), y.cview());
+  EXPECT_TRUE(std::isnan(auc->result()));
+  auc->reset();  // a new epoch without NaN is scored again: the positive above the negative
+  auc->update(p.cview().rowRange(0, 1), y.cview().rowRange(0, 1));
+  auc->update(p.cview().rowRange(2, 1), y.cview().rowRange(2, 1));
+  EXPECT_EQ(auc->result(), 1.0);
 }
 
 TEST(Metric, AucCountsATieBetweenAPositiveAndANegativeAsHalf) {
