@@ -36,7 +36,7 @@ bool transposeFirst(bool smallKernels, std::size_t m, std::size_t n, std::size_t
   constexpr double kSmallVolume = 1e6;
   constexpr std::size_t kFewestRows = 16;
   const double volume = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  return smallKernels && m >= kFewestRows && k > 0 && volume <= kSmallVolume;
+  return smallKernels && m >= kFewestRows && volume > 0 && volume <= kSmallVolume;
 }
 
 OpenBlasBackend::OpenBlasBackend()
@@ -103,7 +103,7 @@ void sgemm(const GemmArgs& g, int /*slot*/) {
 // computes the same bits; they may differ in the last place from the packed kernel's.
 void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
                            ConstMatrixView b, float beta, MatrixView c) {
-  if (ta == Transpose::No && tb == Transpose::Yes && b.rows > 0 &&
+  if (ta == Transpose::No && tb == Transpose::Yes &&
       transposeFirst(smallMatrixKernels_, c.rows, c.cols, b.cols)) {
     transposedB_.resize(b.rows * b.cols);
     cblas_somatcopy(CblasRowMajor, CblasTrans, static_cast<blasint>(b.rows),

@@ -28,32 +28,31 @@ void Dropout::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
   }
   bits_.resize(in.rows * in.cols);
   ctx.rng.fill16(bits_);
-  const std::uint32_t threshold = keepThreshold_;
-  const float scale = scale_;
-  for (std::size_t r = 0; r < in.rows; ++r) {
-    const std::uint16_t* bits = bits_.data() + r * in.cols;
-    const float* x = in.data + r * in.stride;
-    float* y = out.data + r * out.stride;
-    for (std::size_t c = 0; c < in.cols; ++c) y[c] = x[c] * (bits[c] >= threshold ? scale : 0.0F);
-  }
+  applyMask(in, out);
 }
 
 void Dropout::backward(LayerContext& /*ctx*/, ConstMatrixView /*in*/, ConstMatrixView /*out*/,
                        ConstMatrixView dOut, MatrixView dIn) {
   if (dIn.data == nullptr) return;
-  const std::uint32_t threshold = keepThreshold_;
-  const float scale = scale_;
+  if (masked_) {
+    applyMask(dOut, dIn);
+    return;
+  }
   for (std::size_t r = 0; r < dOut.rows; ++r) {
-    const float* g = dOut.data + r * dOut.stride;
-    float* d = dIn.data + r * dIn.stride;
-    if (!masked_) {
-      std::copy(g, g + dOut.cols, d);
-      continue;
-    }
-    const std::uint16_t* bits = bits_.data() + r * dOut.cols;
-    for (std::size_t c = 0; c < dOut.cols; ++c) {
-      d[c] = g[c] * (bits[c] >= threshold ? scale : 0.0F);
-    }
+    std::copy(dOut.row(r).begin(), dOut.row(r).end(), dIn.row(r).begin());
+  }
+}
+
+// to = from .* mask, the mask a random word per element: scale where it is at least the
+// threshold, else 0. The same in both passes, so forward and backward cannot disagree.
+void Dropout::applyMask(ConstMatrixView from, MatrixView to) const {
+  const std::uint32_t threshold = keepThreshold_;  // locals: the stores to `to` may alias members
+  const float scale = scale_;
+  for (std::size_t r = 0; r < from.rows; ++r) {
+    const std::uint16_t* bits = bits_.data() + r * from.cols;
+    const float* x = from.data + r * from.stride;
+    float* y = to.data + r * to.stride;
+    for (std::size_t c = 0; c < from.cols; ++c) y[c] = x[c] * (bits[c] >= threshold ? scale : 0.0F);
   }
 }
 

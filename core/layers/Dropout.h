@@ -24,6 +24,8 @@ class Dropout final : public Layer {
   std::string describe() const override;
 
  private:
+  void applyMask(ConstMatrixView from, MatrixView to) const;
+
   float rate_ = 0.0F;
   std::uint32_t keepThreshold_ = 0;  // keep an element when its 16 random bits are >= this
   float scale_ = 1.0F;
