@@ -1,6 +1,8 @@
 #include "core/Rng.h"
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <utility>
 
@@ -47,18 +49,25 @@ std::uint64_t Rng::nextU64() {
 }
 
 void Rng::fill16(std::span<std::uint16_t> out) {
+  // A local generator: the stores to `out` cannot alias it, so its state stays in registers.
+  Rng local = *this;
   std::size_t i = 0;
-  for (; i + 4 <= out.size(); i += 4) {
-    const std::uint64_t bits = nextU64();
+  if constexpr (std::endian::native == std::endian::little) {
+#pragma GCC unroll 4
+    for (; i + 4 <= out.size(); i += 4) {
+      const std::uint64_t bits = local.nextU64();
+      std::memcpy(out.data() + i, &bits, sizeof bits);  // the four words in one store
+    }
+  }
+  std::uint64_t bits = 0;
+  for (std::size_t left = 0; i < out.size(); ++i, --left, bits >>= 16U) {
+    if (left == 0) {
+      bits = local.nextU64();
+      left = 4;
+    }
     out[i] = static_cast<std::uint16_t>(bits);
-    out[i + 1] = static_cast<std::uint16_t>(bits >> 16U);
-    out[i + 2] = static_cast<std::uint16_t>(bits >> 32U);
-    out[i + 3] = static_cast<std::uint16_t>(bits >> 48U);
   }
-  if (i < out.size()) {
-    std::uint64_t bits = nextU64();
-    for (; i < out.size(); ++i, bits >>= 16U) out[i] = static_cast<std::uint16_t>(bits);
-  }
+  state_ = local.state_;
 }
 
 float Rng::uniform() { return static_cast<float>(nextU64() >> 40U) * 0x1.0p-24F; }
