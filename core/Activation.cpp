@@ -185,6 +185,10 @@ void applyActivation(Activation act, ConstMatrixView x, MatrixView y) {
   }
 }
 
+void sigmoidSidesOfHalf(ConstMatrixView x, MatrixView y) {
+  forEach(x, y, [](float v) { return sigmoidSideOfHalf(v); });
+}
+
 void addBiasAndActivate(Activation act, std::span<const float> bias, MatrixView y) {
   if (!bias.empty()) {
     const bool relu = act.kind == ActivationKind::Relu && isPlainRelu(act);

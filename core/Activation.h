@@ -70,6 +70,10 @@ TUNELAB_API bool activationNeedsInput(ActivationKind kind);
 /// same memory.
 TUNELAB_API void applyActivation(Activation act, ConstMatrixView x, MatrixView y);
 
+/// y = a value on the same side of 0.5 as sigmoid(x): sigmoid(x) near 0, else 1 or 0 (see
+/// Metric::readsOnlyTheSideOfHalf). x and y may be the same memory.
+TUNELAB_API void sigmoidSidesOfHalf(ConstMatrixView x, MatrixView y);
+
 /// y = act(y + bias) (bias: one per column, or empty), in one pass over y for linear and plain
 /// relu, the usual hidden layers: what a backend computes after the product of a dense layer.
 TUNELAB_API void addBiasAndActivate(Activation act, std::span<const float> bias, MatrixView y);

@@ -24,6 +24,7 @@ class BinaryAccuracy final : public Metric {
  public:
   std::string name() const override { return "accuracy"; }
   bool higherIsBetter() const override { return true; }
+  bool readsOnlyTheSideOfHalf() const override { return true; }
   void reset() override { correct_ = total_ = 0; }
   void update(ConstMatrixView p, ConstMatrixView y) override {
     for (std::size_t r = 0; r < p.rows; ++r) {
@@ -67,6 +68,7 @@ class BinaryRate final : public Metric {
   explicit BinaryRate(bool precision) : precision_(precision) {}
   std::string name() const override { return precision_ ? "precision" : "recall"; }
   bool higherIsBetter() const override { return true; }
+  bool readsOnlyTheSideOfHalf() const override { return true; }
   void reset() override { tp_ = fp_ = fn_ = 0; }
   void update(ConstMatrixView p, ConstMatrixView y) override {
     for (std::size_t r = 0; r < p.rows; ++r) {

@@ -22,6 +22,9 @@ class TUNELAB_API Metric {
   virtual bool higherIsBetter() const = 0;
   virtual void reset() = 0;
   virtual void update(ConstMatrixView prediction, ConstMatrixView target) = 0;
+  /// True when update() reads each prediction only as whether it is above 0.5 (binary
+  /// accuracy, precision, recall): any value on the same side of 0.5 gives the same result.
+  virtual bool readsOnlyTheSideOfHalf() const { return false; }
   virtual double result() const = 0;
 };
 

@@ -224,6 +224,15 @@ struct Trainer::Impl {
   void resumeFromLastEpoch();
   void endDiverged(const EpochRecord& record, double lossSum, FitResult& result);
 
+  // Metrics that read only whether a sigmoid output is above 0.5 need its exponential only
+  // for outputs near 0.5: the same counts for a fraction of the cost.
+  bool sidesOfHalfSuffice(const std::vector<std::unique_ptr<Metric>>& metrics) const {
+    const auto activation = graph.outputActivation();
+    return activation && activation->kind == ActivationKind::Sigmoid &&
+           std::all_of(metrics.begin(), metrics.end(),
+                       [](const auto& m) { return m->readsOnlyTheSideOfHalf(); });
+  }
+
   void updateMetrics(std::vector<std::unique_ptr<Metric>>& metrics, ConstMatrixView logits,
                      ConstMatrixView y, TargetUnits& units) {
     if (metrics.empty()) return;
@@ -235,7 +244,11 @@ struct Trainer::Impl {
         std::copy(logits.row(r).begin(), logits.row(r).end(), probabilities.view().row(r).begin());
       }
     }
-    graph.applyOutputActivation(probabilities.view());
+    if (sidesOfHalfSuffice(metrics)) {
+      sigmoidSidesOfHalf(probabilities.cview(), probabilities.view());
+    } else {
+      graph.applyOutputActivation(probabilities.view());
+    }
     const ConstMatrixView outputs = units.outputs(probabilities.cview());
     const ConstMatrixView targets = units.targets(y);
     for (auto& m : metrics) m->update(outputs, targets);

@@ -1,7 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
 
+#include "core/Activation.h"
 #include "core/Error.h"
 #include "core/Metric.h"
 #include "core/Rng.h"
@@ -100,6 +105,56 @@ TEST(Metric, BinaryAccuracyPrecisionRecall) {
   check("accuracy", 0.75);
   check("precision", 2.0 / 3.0);  // predicted 1 for rows 0, 1, 3; right for 0 and 3
   check("recall", 1.0);
+}
+
+// Logits of every magnitude and sign: a stride over all bit patterns, the floats nearest 0 and
+// nearest +-2^-10 (where sigmoidSidesOfHalf stops computing the sigmoid), NaN and infinities.
+std::vector<float> logitsOfEveryKind() {
+  std::vector<float> logits{std::numeric_limits<float>::quiet_NaN(),
+                            std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity(), 0.0F, -0.0F};
+  for (std::uint64_t bits = 0; bits < (1ULL << 32U); bits += 4099) {
+    logits.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
+  }
+  for (const float centre : {0.0F, 0x1p-10F, -0x1p-10F}) {
+    float up = centre;
+    float down = centre;
+    for (int i = 0; i < 65536; ++i) {
+      up = std::nextafter(up, 1.0F);
+      down = std::nextafter(down, -1.0F);
+      logits.push_back(up);
+      logits.push_back(down);
+    }
+  }
+  return logits;
+}
+
+TEST(Metric, SidesOfHalfGiveTheCountsOfTheSigmoidsProbabilities) {
+  const std::vector<float> logits = logitsOfEveryKind();
+  Matrix z(logits.size(), 1);
+  Matrix y(logits.size(), 1);
+  for (std::size_t r = 0; r < logits.size(); ++r) {
+    z(r, 0) = logits[r];
+    y(r, 0) = static_cast<float>(r % 3 == 0);
+  }
+  Matrix probabilities(logits.size(), 1);
+  Matrix sides(logits.size(), 1);
+  applyActivation({ActivationKind::Sigmoid}, z.cview(), probabilities.view());
+  sigmoidSidesOfHalf(z.cview(), sides.view());
+  std::size_t disagreements = 0;
+  for (std::size_t r = 0; r < logits.size(); ++r) {
+    disagreements += (probabilities(r, 0) > 0.5F) != (sides(r, 0) > 0.5F) ? 1 : 0;
+  }
+  EXPECT_EQ(disagreements, 0U) << "of " << logits.size() << " logits";
+  for (const char* name : {"accuracy", "precision", "recall"}) {
+    auto fromProbabilities = makeMetric(name, TaskKind::Binary);
+    auto fromSides = makeMetric(name, TaskKind::Binary);
+    EXPECT_TRUE(fromSides->readsOnlyTheSideOfHalf()) << name;
+    fromProbabilities->update(probabilities.cview(), y.cview());
+    fromSides->update(sides.cview(), y.cview());
+    EXPECT_EQ(fromSides->result(), fromProbabilities->result()) << name;
+  }
+  EXPECT_FALSE(makeMetric("auc", TaskKind::Binary)->readsOnlyTheSideOfHalf());
 }
 
 TEST(Metric, CategoricalAccuracyWithIndicesAndOneHot) {

@@ -55,6 +55,33 @@ TEST(Trainer, LearnsASeparableProblem) {
   EXPECT_GT(result.history.back().values.at("val_accuracy"), 0.9);
 }
 
+// Accuracy alone reads only which side of 0.5 each output is on, so the trainer skips most
+// sigmoids; beside auc it gets the probabilities. Each metric is the same either way.
+TEST(Trainer, EachMetricIsTheSameWhateverMetricsItIsListedWith) {
+  const Dataset train = blobs(300, 1);
+  const Dataset valid = blobs(100, 2);
+  auto history = [&](std::vector<std::string> metrics) {
+    TrainingSetup s(3);
+    FitOptions o = options(3);
+    o.metrics = std::move(metrics);
+    Trainer trainer(*s.graph, s.backend, *s.loss, o, Rng(4));
+    return trainer.fit(train, &valid).history;
+  };
+  const auto alone = history({"accuracy"});
+  const auto aucAlone = history({"auc"});
+  const auto both = history({"accuracy", "auc"});
+  ASSERT_EQ(both.size(), 3U);
+  for (std::size_t e = 0; e < both.size(); ++e) {
+    for (const char* key : {"accuracy", "val_accuracy"}) {
+      EXPECT_EQ(both[e].values.at(key), alone[e].values.at(key)) << key << " epoch " << e;
+    }
+    for (const char* key : {"auc", "val_auc"}) {
+      EXPECT_EQ(both[e].values.at(key), aucAlone[e].values.at(key)) << key << " epoch " << e;
+    }
+    EXPECT_EQ(both[e].values.at("val_loss"), alone[e].values.at("val_loss")) << "epoch " << e;
+  }
+}
+
 TEST(Trainer, ResumedFromCheckpointEqualsUninterrupted) {
   const Dataset train = blobs(300, 1);
   const Dataset valid = blobs(100, 2);
