@@ -13,8 +13,19 @@ namespace {
 
 using namespace formulas;  // NOLINT(google-build-using-namespace): the formulas read as maths
 
+// Contiguous matrices are one row: a narrow matrix (the single output of a binary model) then
+// runs in vector lanes, not one row at a time.
+template <typename View>
+View flattened(View m) {
+  return m.contiguous() ? View{m.data, 1, m.rows * m.cols} : m;
+}
+
 template <typename F>
 void forEach(ConstMatrixView x, MatrixView y, F f) {
+  if (x.contiguous() && y.contiguous()) {
+    x = flattened(x);
+    y = flattened(y);
+  }
   for (std::size_t r = 0; r < x.rows; ++r) {
     const float* in = x.data + r * x.stride;
     float* out = y.data + r * y.stride;
@@ -25,6 +36,11 @@ void forEach(ConstMatrixView x, MatrixView y, F f) {
 // dx = grad(v, dy) where v is the output y (or the input x) of the activation.
 template <typename F>
 void forEachGradient(ConstMatrixView v, ConstMatrixView dy, MatrixView dx, F grad) {
+  if (v.contiguous() && dy.contiguous() && dx.contiguous()) {
+    v = flattened(v);
+    dy = flattened(dy);
+    dx = flattened(dx);
+  }
   for (std::size_t r = 0; r < dy.rows; ++r) {
     const float* in = v.data + r * v.stride;
     const float* g = dy.data + r * dy.stride;
@@ -185,8 +201,15 @@ void applyActivation(Activation act, ConstMatrixView x, MatrixView y) {
   }
 }
 
+// A branch-free pass takes the side of 0; only a batch with an output near 0 (or NaN) goes
+// through the branches again.
 void sigmoidSidesOfHalf(ConstMatrixView x, MatrixView y) {
-  forEach(x, y, [](float v) { return sigmoidSideOfHalf(v); });
+  unsigned nearZero = 0;
+  forEach(x, y, [&nearZero](float v) {
+    nearZero |= std::fabs(v) > kSidesOfHalfClear ? 0U : 1U;
+    return v > 0.0F ? 1.0F : 0.0F;
+  });
+  if (nearZero != 0) forEach(x, y, [](float v) { return sigmoidSideOfHalf(v); });
 }
 
 void addBiasAndActivate(Activation act, std::span<const float> bias, MatrixView y) {

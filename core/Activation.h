@@ -71,7 +71,7 @@ TUNELAB_API bool activationNeedsInput(ActivationKind kind);
 TUNELAB_API void applyActivation(Activation act, ConstMatrixView x, MatrixView y);
 
 /// y = a value on the same side of 0.5 as sigmoid(x): sigmoid(x) near 0, else 1 or 0 (see
-/// Metric::readsOnlyTheSideOfHalf). x and y may be the same memory.
+/// Metric::readsOnlyTheSideOfHalf). x and y must not overlap.
 TUNELAB_API void sigmoidSidesOfHalf(ConstMatrixView x, MatrixView y);
 
 /// y = act(y + bias) (bias: one per column, or empty), in one pass over y for linear and plain

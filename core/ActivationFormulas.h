@@ -27,10 +27,10 @@ inline float sigmoid(float x) {
 // 1 or 0 when sigmoid(x) is clearly above or below 0.5, else (near 0, or NaN) sigmoid(x): a value
 // on the same side of 0.5 as sigmoid(x), without its exponential for most x. Beyond +-2^-10,
 // sigmoid is 0.5 +- 2.4e-4, thousands of roundings away from 0.5.
+constexpr float kSidesOfHalfClear = 0x1p-10F;
 inline float sigmoidSideOfHalf(float x) {
-  constexpr float kClear = 0x1p-10F;
-  if (x > kClear) return 1.0F;
-  if (x < -kClear) return 0.0F;
+  if (x > kSidesOfHalfClear) return 1.0F;
+  if (x < -kSidesOfHalfClear) return 0.0F;
   return sigmoid(x);
 }
 

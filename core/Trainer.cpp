@@ -233,20 +233,24 @@ struct Trainer::Impl {
                        [](const auto& m) { return m->readsOnlyTheSideOfHalf(); });
   }
 
+  void copyLogits(ConstMatrixView logits) {
+    if (logits.contiguous()) {  // one copy, not one call per row of one value
+      std::copy_n(logits.data, logits.rows * logits.cols, probabilities.data());
+      return;
+    }
+    for (std::size_t r = 0; r < logits.rows; ++r) {
+      std::copy(logits.row(r).begin(), logits.row(r).end(), probabilities.view().row(r).begin());
+    }
+  }
+
   void updateMetrics(std::vector<std::unique_ptr<Metric>>& metrics, ConstMatrixView logits,
                      ConstMatrixView y, TargetUnits& units) {
     if (metrics.empty()) return;
     probabilities.resize(logits.rows, logits.cols);
-    if (logits.stride == logits.cols) {  // one copy, not one call per row of one value
-      std::copy_n(logits.data, logits.rows * logits.cols, probabilities.data());
-    } else {
-      for (std::size_t r = 0; r < logits.rows; ++r) {
-        std::copy(logits.row(r).begin(), logits.row(r).end(), probabilities.view().row(r).begin());
-      }
-    }
     if (sidesOfHalfSuffice(metrics)) {
-      sigmoidSidesOfHalf(probabilities.cview(), probabilities.view());
+      sigmoidSidesOfHalf(logits, probabilities.view());
     } else {
+      copyLogits(logits);
       graph.applyOutputActivation(probabilities.view());
     }
     const ConstMatrixView outputs = units.outputs(probabilities.cview());
