@@ -20,6 +20,7 @@ class TrivialObjective final : public Objective {
     const double y = trial.params.at("y").get<double>();
     EpochRecord record;
     record.epoch = 1;
+    record.last = true;
     record.values = {{"loss", (x - 0.3) * (x - 0.3) + (y + 0.1) * (y + 0.1)}, {"val_loss", x * y}};
     run.fit.history.push_back(record);
     run.fit.bestEpoch = 1;

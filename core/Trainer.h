@@ -60,6 +60,9 @@ struct EpochRecord {
   std::map<std::string, double> values;  // "loss", "val_loss", "accuracy", "val_accuracy"...
   double learningRate = 0.0;
   double seconds = 0.0;
+  // Set by an objective whose run ends after this epoch whatever the answer (a function's one
+  // value): no executor needs to hold the trial for the coordinator's look at it. Not stored.
+  bool last = false;
 };
 
 enum class FitStatus : std::uint8_t { Completed, EarlyStopped, Diverged, Stopped };

@@ -48,6 +48,7 @@ TrialRun FunctionObjective::run(const TrialSpec& trial, const TrialContext& /*co
   epoch.epoch = 1;
   epoch.seconds = run.seconds;
   epoch.values[metric_] = value;
+  epoch.last = true;
   run.fit.history.push_back(epoch);
   run.fit.bestEpoch = 1;
   run.value = value;

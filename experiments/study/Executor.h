@@ -23,8 +23,9 @@ struct TrialTask {
   bool progressCheckpoints = false;  // report progress checkpoints (see checkpointEverySeconds)
   double checkpointEverySeconds = 30;
   // Whether every Epoch event waits for answer(); otherwise only the run's first does (it lets
-  // the coordinator check the values a trial records). Without a pruner the later answers can
-  // only be "go on", and each would cost a round trip per epoch (a message each under MPI).
+  // the coordinator check the values a trial records), unless it is also its last. Without a pruner
+  // the later answers can only be "go on", and each would cost a round trip per epoch (a message
+  // each under MPI).
   bool answerEveryEpoch = true;
 };
 

@@ -68,7 +68,10 @@ bool LocalExecutor::reportEpoch(Running& trial, const EpochRecord& epoch) {
   TrialEvent event{TrialEvent::Kind::Epoch, trial.task.handle, epoch, {}, {}};
   {
     const std::lock_guard lock(trial.mutex);
-    event.awaitsAnswer = trial.task.answerEveryEpoch || trial.reported == 0;
+    // The first epoch waits so that the coordinator may stop a trial whose values lack the
+    // metric at the same epoch every time; a last epoch has no next one to stop (a round trip
+    // per trial was half the runner's cost per trial of a function objective).
+    event.awaitsAnswer = trial.task.answerEveryEpoch || (trial.reported == 0 && !epoch.last);
     trial.reported = epoch.epoch;
   }
   const bool awaits = event.awaitsAnswer;

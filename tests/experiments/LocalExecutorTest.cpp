@@ -15,13 +15,14 @@ constexpr int kEpochs = 6;
 // it waits for `gate`, when it has one.
 class CountingObjective final : public Objective {
  public:
-  explicit CountingObjective(std::shared_future<void> gate = {}) : gate_(std::move(gate)) {}
+  explicit CountingObjective(std::shared_future<void> gate = {}, int epochs = kEpochs)
+      : gate_(std::move(gate)), epochs_(epochs) {}
   TrialRun run(const TrialSpec& /*trial*/, const TrialContext& /*context*/,
                const TrialEpochCallback& onEpoch) const override {
     TrialRun run;
-    for (int epoch = 1; epoch <= kEpochs; ++epoch) {
+    for (int epoch = 1; epoch <= epochs_; ++epoch) {
       if (epoch == 3 && gate_.valid()) gate_.wait();
-      EpochRecord record{epoch, {{"loss", 1.0 / epoch}}, 0.01, 0.0};
+      EpochRecord record{epoch, {{"loss", 1.0 / epoch}}, 0.01, 0.0, epoch == epochs_};
       run.fit.history.push_back(record);
       if (!onEpoch(record)) {
         run.ending = TrialRun::Ending::Stopped;
@@ -34,6 +35,7 @@ class CountingObjective final : public Objective {
 
  private:
   std::shared_future<void> gate_;
+  int epochs_;
 };
 
 TrialTask taskAnsweringEveryEpoch(bool every) {
@@ -67,6 +69,28 @@ TEST(LocalExecutor, WithoutAPrunerOnlyTheFirstEpochWaitsForTheCoordinator) {
   EXPECT_TRUE(events.front().awaitsAnswer);
   for (std::size_t i = 1; i < kEpochs; ++i) EXPECT_FALSE(events[i].awaitsAnswer) << i;
   EXPECT_EQ(events.back().result.ending, TrialRun::Ending::Complete);
+}
+
+// A function objective's one value: nothing can follow it, so no round trip holds the trial.
+TEST(LocalExecutor, ARunsOnlyEpochWaitsForNoAnswerWithoutAPruner) {
+  const CountingObjective objective({}, 1);
+  LocalExecutor executor(objective, 1);
+  executor.launch(taskAnsweringEveryEpoch(false));
+  const auto events = drive(executor, 0);
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_FALSE(events.front().awaitsAnswer);
+  EXPECT_EQ(events.back().result.ending, TrialRun::Ending::Complete);
+}
+
+// With a pruner the last epoch still waits: its answer decides pruned or complete.
+TEST(LocalExecutor, WithAPrunerALastEpochStillWaitsAndItsStopPrunesTheRun) {
+  const CountingObjective objective({}, 1);
+  LocalExecutor executor(objective, 1);
+  executor.launch(taskAnsweringEveryEpoch(true));
+  const auto events = drive(executor, 1);
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_TRUE(events.front().awaitsAnswer);
+  EXPECT_EQ(events.back().result.ending, TrialRun::Ending::Stopped);
 }
 
 TEST(LocalExecutor, WithAPrunerEveryEpochWaitsAndAStopEndsTheTrialAtThatEpoch) {
