@@ -4,6 +4,7 @@
 // diagnostics in its state; refits its hyperparameters as the results grow, not at every ask.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <map>
 #include <set>
@@ -240,6 +241,42 @@ TEST(GpStrategy, ACandidateScoresTheSameAsTheTrialItBecomes) {
     if (std::abs(atRaw - scorer.score(raw)) > 1e-9) ++differs;
   }
   EXPECT_GT(differs, 25);
+}
+
+// The quick tidy of a condition-free space is the trial's own decode and encode, to the bit.
+TEST(GpStrategy, ATidiedPointIsTheTrialItDecodesToEncodedAgain) {
+  const json kinds = json::parse(R"({
+      "x": {"min": -1.0, "max": 2.0}, "lr": {"min": 1e-5, "max": 0.1, "distribution": "log_uniform"},
+      "rate": {"min": 0.0, "max": 0.5, "q": 0.1},
+      "units": {"min": 8, "max": 512, "distribution": "int_uniform"},
+      "batch": {"min": 16, "max": 256, "distribution": "int_log_uniform"},
+      "act": {"values": ["relu", "tanh"]},
+      "size": {"values": [32, 64.5, 128]}, "flag": {"values": [true, false]},
+      "layers": {"value": 2}})");
+  const json conditional = json::parse(R"({"opt": {"values": ["sgd", "adam"]},
+      "momentum": {"min": 0.0, "max": 0.99, "when": {"opt": "sgd"}}, "y": {"min": 0, "max": 1.0}})");
+  const std::vector<SearchSpace> spaces{
+      SearchSpace::parse(kinds,
+                         {"x", "lr", "rate", "units", "batch", "act", "size", "flag", "layers"}),
+      SearchSpace::parse(conditional, {"opt", "momentum", "y"})};
+  Rng rng(3);
+  for (const auto& space : spaces) {
+    for (int i = 0; i < 500; ++i) {
+      std::vector<double> u(space.dimensions());
+      for (auto& x : u) x = rng.uniformDouble();
+      if (i == 0) u.assign(u.size(), 0.0);
+      if (i == 1) u.assign(u.size(), 1.0);
+      const EncodedPoint quick = tidyPoint(space, u);
+      const EncodedPoint viaTrial = encodeTrial(space, space.decode(u));
+      ASSERT_EQ(quick.u.size(), viaTrial.u.size());
+      for (std::size_t d = 0; d < u.size(); ++d) {
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(quick.u[d]),
+                  std::bit_cast<std::uint64_t>(viaTrial.u[d]))
+            << "dimension " << d << " at u " << u[d];
+      }
+      EXPECT_EQ(quick.active, viaTrial.active);
+    }
+  }
 }
 
 double categoryObjective(const json& p) {

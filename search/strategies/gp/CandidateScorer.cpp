@@ -1,5 +1,6 @@
 #include "search/strategies/gp/CandidateScorer.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tunelab {
@@ -13,8 +14,21 @@ EncodedPoint encodeTrial(const SearchSpace& space, const nlohmann::json& assignm
   return point;
 }
 
+// Without conditions every parameter is active and each coordinate tidies on its own, by the
+// same decode and encode as the trial's: the same point without building the trial's object
+// (which was a seventh of a GP ask).
 EncodedPoint tidyPoint(const SearchSpace& space, std::span<const double> u) {
-  return encodeTrial(space, space.decode(u));
+  const auto& params = space.parameters();
+  if (std::any_of(params.begin(), params.end(), [](const auto& p) { return p.conditional(); }))
+    return encodeTrial(space, space.decode(u));
+  EncodedPoint point;
+  std::size_t d = 0;
+  for (const auto& p : params) {
+    if (p.kind == Parameter::Kind::Constant) continue;
+    point.u.push_back(p.encode(p.decode(u[d++])));
+    point.active.push_back(1.0);
+  }
+  return point;
 }
 
 GpPoints toGpPoints(const std::vector<EncodedPoint>& points) {
