@@ -58,7 +58,9 @@ class Executor {
   /// The next event of any launched trial, or nothing after `timeout`. An Epoch event that
   /// awaits no answer may come only with a later event or when `timeout` ends.
   virtual std::optional<TrialEvent> next(std::chrono::microseconds timeout) = 0;
-  /// Answers trial `handle`'s last Epoch event: go on, or stop (it then ends Stopped).
+  /// Answers trial `handle`'s last Epoch event: go on, or stop (it then ends Stopped). An
+  /// answer for a trial whose Done event next() has given does nothing (a stop for an epoch
+  /// that did not wait can come after the trial's end).
   virtual void answer(std::uint64_t handle, bool goOn) = 0;
   /// Asks every running trial to stop at its next epoch boundary.
   virtual void stopAll() = 0;

@@ -106,7 +106,10 @@ std::optional<TrialEvent> LocalExecutor::next(std::chrono::microseconds timeout)
 }
 
 void LocalExecutor::answer(std::uint64_t handle, bool goOn) {
-  Running& trial = *running_.at(handle);
+  // A stop for an epoch that did not wait may come after next() gave the trial's end.
+  const auto running = running_.find(handle);
+  if (running == running_.end()) return;
+  Running& trial = *running->second;
   {
     const std::lock_guard lock(trial.mutex);
     trial.stop = trial.stop || !goOn;

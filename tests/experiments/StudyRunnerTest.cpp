@@ -97,5 +97,73 @@ TEST(StudyRunnerTest, ATrialThatCannotStartKeepsTheResultsOfTheTrialsThatFinishe
   EXPECT_EQ(complete, executor.done());
 }
 
+// Its trials record the metric only at the first of `epochs` epochs (none at all for one
+// epoch), then end: the coordinator's stop for the epoch that lacks it comes after the trial's
+// end, which it may already have taken from the executor.
+class MetricGoesMissing final : public Objective {
+ public:
+  explicit MetricGoesMissing(int epochs) : epochs_(epochs) {}
+  TrialRun run(const TrialSpec& /*trial*/, const TrialContext& /*context*/,
+               const TrialEpochCallback& onEpoch) const override {
+    TrialRun run;
+    for (int epoch = 1; epoch <= epochs_; ++epoch) {
+      EpochRecord record;
+      record.epoch = epoch;
+      record.values[epoch == 1 && epochs_ > 1 ? "value" : "other"] = 1.0;
+      record.last = epoch == epochs_;
+      run.fit.history.push_back(record);
+      if (!onEpoch(record)) {
+        run.ending = TrialRun::Ending::Stopped;
+        break;
+      }
+    }
+    run.fit.bestEpoch = 1;
+    return run;
+  }
+  bool resumesFromCheckpoints() const override { return false; }
+
+ private:
+  int epochs_;
+};
+
+TEST(StudyRunnerTest, AMetricMissingFromATrialsLastEpochFailsTheTrialNotTheStudy) {
+  for (const int epochs : {1, 2}) {
+    const auto dir = test::scratchDir("StudyRunnerTest.missing" + std::to_string(epochs));
+    const auto storage = dir / "study.db";
+    const YamlDocument document = YamlDocument::parse(
+        "name: missing\n"
+        "search:\n"
+        "  strategy: random\n"
+        "  max_trials: 12\n"
+        "  metric: value\n"
+        "  parameters:\n"
+        "    x: {min: 0.0, max: 1.0}\n"
+        "execution: {parallel_trials: 2, seed: 3, storage: " +
+            storage.string() + "}\n",
+        "missing.yaml");
+    const StudySpec spec = parseStudySpec(document.root(), {"x"});
+    PluginHost plugins;
+    plugins.loadDirectories(PluginHost::searchPath({}));
+    const auto strategy = plugins.strategies().create(spec.strategy, strategyContext(spec));
+    StudyStore store(storage);
+    store.openStudy(spec.name, document.text(), spec.space.fingerprint(),
+                    resultFingerprint(document.root()), true);
+    const MetricGoesMissing objective(epochs);
+    LocalExecutor executor(objective, 2);
+    std::ostringstream out;
+    const auto progress = makeProgressReporter(ProgressStyle::Quiet, out);
+    StudyRunner runner(spec, store, *strategy, nullptr, executor, 1, *progress);
+    const std::atomic<bool> stop{false};
+    EXPECT_NO_THROW(runner.run(stop)) << epochs << " epochs";
+    const auto trials = StudyStore(storage).trials();
+    EXPECT_EQ(trials.size(), 12U) << epochs << " epochs";
+    for (const auto& trial : trials) {
+      EXPECT_EQ(trial.status, TrialStatus::Failed) << epochs << " epochs, trial " << trial.id;
+      EXPECT_THAT(trial.error, HasSubstr("search.metric 'value' is not among the values"));
+      EXPECT_EQ(trial.epochs, epochs) << "trial " << trial.id;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tunelab
