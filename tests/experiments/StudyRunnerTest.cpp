@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <memory>
 #include <sstream>
+#include <string>
 
 #include "core/Error.h"
 #include "experiments/config/ExperimentSpec.h"
@@ -53,27 +56,37 @@ class FailingLaunch final : public Executor {
   int done_ = 0;
 };
 
-TEST(StudyRunnerTest, ATrialThatCannotStartKeepsTheResultsOfTheTrialsThatFinished) {
-  const auto dir = test::scratchDir("StudyRunnerTest.launch");
-  const auto storage = dir / "study.db";
-  const YamlDocument document = YamlDocument::parse(
-      "name: runner\n"
-      "search:\n"
-      "  strategy: random\n"
-      "  max_trials: 40\n"
-      "  metric: value\n"
-      "  parameters:\n"
-      "    x: {min: 0.0, max: 1.0}\n"
-      "execution: {parallel_trials: 2, seed: 3, storage: " +
-          storage.string() + "}\n",
-      "runner.yaml");
-  const StudySpec spec = parseStudySpec(document.root(), {"x"});
+std::string randomStudyFile(const std::string& name, int trials,
+                            const std::filesystem::path& storage) {
+  return "name: " + name +
+         "\nsearch:\n  strategy: random\n  max_trials: " + std::to_string(trials) +
+         "\n  metric: value\n  parameters:\n    x: {min: 0.0, max: 1.0}\n"
+         "execution: {parallel_trials: 2, seed: 3, storage: " +
+         storage.string() + "}\n";
+}
+
+// A random search over x in [0, 1] for the metric "value", 2 trials at once, in a new store.
+struct RandomStudy {
+  RandomStudy(const std::string& name, int trials)
+      : storage(test::scratchDir("StudyRunnerTest." + name) / "study.db"),
+        document(YamlDocument::parse(randomStudyFile(name, trials, storage), name + ".yaml")),
+        spec(parseStudySpec(document.root(), {"x"})),
+        store(storage) {
+    plugins.loadDirectories(PluginHost::searchPath({}));
+    strategy = plugins.strategies().create(spec.strategy, strategyContext(spec));
+    store.openStudy(spec.name, document.text(), spec.space.fingerprint(),
+                    resultFingerprint(document.root()), true);
+  }
+  std::filesystem::path storage;
+  YamlDocument document;
+  StudySpec spec;
   PluginHost plugins;
-  plugins.loadDirectories(PluginHost::searchPath({}));
-  const auto strategy = plugins.strategies().create(spec.strategy, strategyContext(spec));
-  StudyStore store(storage);
-  store.openStudy(spec.name, document.text(), spec.space.fingerprint(),
-                  resultFingerprint(document.root()), true);
+  std::unique_ptr<Strategy> strategy;
+  StudyStore store;
+};
+
+TEST(StudyRunnerTest, ATrialThatCannotStartKeepsTheResultsOfTheTrialsThatFinished) {
+  RandomStudy study("launch", 40);
   const FunctionObjective objective(
       [](const nlohmann::json& params) { return params.at("x").get<double>(); }, "value");
   LocalExecutor local(objective, 2);
@@ -81,7 +94,7 @@ TEST(StudyRunnerTest, ATrialThatCannotStartKeepsTheResultsOfTheTrialsThatFinishe
   FailingLaunch executor(local, 9);
   std::ostringstream out;
   const auto progress = makeProgressReporter(ProgressStyle::Quiet, out);
-  StudyRunner runner(spec, store, *strategy, nullptr, executor, 1, *progress);
+  StudyRunner runner(study.spec, study.store, *study.strategy, nullptr, executor, 1, *progress);
   const std::atomic<bool> stop{false};
   try {
     runner.run(stop);
@@ -91,7 +104,7 @@ TEST(StudyRunnerTest, ATrialThatCannotStartKeepsTheResultsOfTheTrialsThatFinishe
   }
   ASSERT_GE(executor.done(), 7);
   int complete = 0;
-  for (const auto& trial : StudyStore(storage).trials()) {
+  for (const auto& trial : StudyStore(study.storage).trials()) {
     complete += trial.status == TrialStatus::Complete ? 1 : 0;
   }
   EXPECT_EQ(complete, executor.done());
@@ -128,34 +141,15 @@ class MetricGoesMissing final : public Objective {
 
 TEST(StudyRunnerTest, AMetricMissingFromATrialsLastEpochFailsTheTrialNotTheStudy) {
   for (const int epochs : {1, 2}) {
-    const auto dir = test::scratchDir("StudyRunnerTest.missing" + std::to_string(epochs));
-    const auto storage = dir / "study.db";
-    const YamlDocument document = YamlDocument::parse(
-        "name: missing\n"
-        "search:\n"
-        "  strategy: random\n"
-        "  max_trials: 12\n"
-        "  metric: value\n"
-        "  parameters:\n"
-        "    x: {min: 0.0, max: 1.0}\n"
-        "execution: {parallel_trials: 2, seed: 3, storage: " +
-            storage.string() + "}\n",
-        "missing.yaml");
-    const StudySpec spec = parseStudySpec(document.root(), {"x"});
-    PluginHost plugins;
-    plugins.loadDirectories(PluginHost::searchPath({}));
-    const auto strategy = plugins.strategies().create(spec.strategy, strategyContext(spec));
-    StudyStore store(storage);
-    store.openStudy(spec.name, document.text(), spec.space.fingerprint(),
-                    resultFingerprint(document.root()), true);
+    RandomStudy study("missing" + std::to_string(epochs), 12);
     const MetricGoesMissing objective(epochs);
     LocalExecutor executor(objective, 2);
     std::ostringstream out;
     const auto progress = makeProgressReporter(ProgressStyle::Quiet, out);
-    StudyRunner runner(spec, store, *strategy, nullptr, executor, 1, *progress);
+    StudyRunner runner(study.spec, study.store, *study.strategy, nullptr, executor, 1, *progress);
     const std::atomic<bool> stop{false};
     EXPECT_NO_THROW(runner.run(stop)) << epochs << " epochs";
-    const auto trials = StudyStore(storage).trials();
+    const auto trials = StudyStore(study.storage).trials();
     EXPECT_EQ(trials.size(), 12U) << epochs << " epochs";
     for (const auto& trial : trials) {
       EXPECT_EQ(trial.status, TrialStatus::Failed) << epochs << " epochs, trial " << trial.id;
