@@ -4,7 +4,9 @@
 // The data are random with the real sets' shapes: the time of a step does not depend on values.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "bench/BenchSupport.h"
 #include "core/Graph.h"
@@ -99,6 +101,60 @@ void fashionEpoch(benchmark::State& state) {
                  std::to_string(state.range(1)));
 }
 BENCHMARK(fashionEpoch)
+    ->ArgNames({"backend", "threads"})
+    ->Args({1, 1})
+    ->Args({2, 1})
+    ->Args({1, 2})
+    ->Args({2, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
+
+// The products of that epoch alone, with the trainer's shapes and transposes: per step the
+// forward product and the weight gradient of each layer, and the input gradient of every layer
+// but the first (Graph::backward asks the first for none). What the epoch would cost if the
+// library's products were all it did; compare.py sets it beside the epoch and the FMA floor.
+void fashionProducts(benchmark::State& state) {
+  const auto backend = makeBackend(state.range(0));
+  backend->setThreads(static_cast<int>(state.range(1)));
+  constexpr std::size_t kRows = 60000;
+  constexpr std::size_t kBatch = 128;
+  const std::size_t widths[] = {784, 256, 256, 10};
+  std::vector<Matrix> weights, gradients, activations, deltas;
+  Rng rng(11);
+  for (std::size_t l = 0; l < 3; ++l) {
+    weights.emplace_back(widths[l], widths[l + 1]);
+    gradients.emplace_back(widths[l], widths[l + 1]);
+  }
+  for (std::size_t l = 0; l < 4; ++l) {
+    activations.emplace_back(kBatch, widths[l]);
+    deltas.emplace_back(kBatch, widths[l]);
+    for (float& v : activations.back().values()) v = rng.uniform();
+    for (float& v : deltas.back().values()) v = rng.uniform() - 0.5F;
+  }
+  for (auto& w : weights) {
+    for (float& v : w.values()) v = rng.uniform() - 0.5F;
+  }
+  for (auto _ : state) {
+    for (std::size_t start = 0; start < kRows; start += kBatch) {
+      const std::size_t rows = std::min(kBatch, kRows - start);
+      for (std::size_t l = 0; l < 3; ++l) {
+        const ConstMatrixView in(activations[l].data(), rows, widths[l]);
+        const ConstMatrixView dOut(deltas[l + 1].data(), rows, widths[l + 1]);
+        backend->gemm(Transpose::No, Transpose::No, 1.0F, in, weights[l].cview(), 0.0F,
+                      MatrixView(activations[l + 1].data(), rows, widths[l + 1]));
+        backend->gemm(Transpose::Yes, Transpose::No, 1.0F, in, dOut, 0.0F, gradients[l].view());
+        if (l > 0) {
+          backend->gemm(Transpose::No, Transpose::Yes, 1.0F, dOut, weights[l].cview(), 0.0F,
+                        MatrixView(deltas[l].data(), rows, widths[l]));
+        }
+      }
+    }
+    benchmark::DoNotOptimize(gradients.front().data());
+  }
+  state.SetLabel(std::string(backendName(state.range(0))) + " threads " +
+                 std::to_string(state.range(1)));
+}
+BENCHMARK(fashionProducts)
     ->ArgNames({"backend", "threads"})
     ->Args({1, 1})
     ->Args({2, 1})
