@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/Error.h"
+#include "core/MatrixCopy.h"
 
 namespace tunelab {
 
@@ -172,9 +173,7 @@ Matrix Graph::predict(Backend& backend, Rng& rng, ConstMatrixView x, std::size_t
   for (std::size_t begin = 0; begin < x.rows; begin += batchSize) {
     const std::size_t count = std::min(batchSize, x.rows - begin);
     const ConstMatrixView y = forward(ctx, x.rowRange(begin, count));
-    for (std::size_t r = 0; r < count; ++r) {
-      std::copy(y.row(r).begin(), y.row(r).end(), out.view().row(begin + r).begin());
-    }
+    copyView(y, out.view().rowRange(begin, count));
   }
   applyOutputActivation(out.view());
   return out;

@@ -9,6 +9,7 @@
 
 #include "core/Error.h"
 #include "core/FlushDenormals.h"
+#include "core/MatrixCopy.h"
 #include "core/Options.h"
 
 namespace tunelab {
@@ -233,16 +234,6 @@ struct Trainer::Impl {
                        [](const auto& m) { return m->readsOnlyTheSideOfHalf(); });
   }
 
-  void copyLogits(ConstMatrixView logits) {
-    if (logits.contiguous()) {  // one copy, not one call per row of one value
-      std::copy_n(logits.data, logits.rows * logits.cols, probabilities.data());
-      return;
-    }
-    for (std::size_t r = 0; r < logits.rows; ++r) {
-      std::copy(logits.row(r).begin(), logits.row(r).end(), probabilities.view().row(r).begin());
-    }
-  }
-
   void updateMetrics(std::vector<std::unique_ptr<Metric>>& metrics, ConstMatrixView logits,
                      ConstMatrixView y, TargetUnits& units) {
     if (metrics.empty()) return;
@@ -250,7 +241,7 @@ struct Trainer::Impl {
     if (sidesOfHalfSuffice(metrics)) {
       sigmoidSidesOfHalf(logits, probabilities.view());
     } else {
-      copyLogits(logits);
+      copyView(logits, probabilities.view());
       graph.applyOutputActivation(probabilities.view());
     }
     const ConstMatrixView outputs = units.outputs(probabilities.cview());

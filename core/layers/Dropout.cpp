@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/MatrixCopy.h"
 #include "core/Options.h"
 
 namespace tunelab {
@@ -21,9 +22,7 @@ Dropout::~Dropout() = default;
 void Dropout::forward(LayerContext& ctx, ConstMatrixView in, MatrixView out) {
   masked_ = ctx.training && rate_ > 0.0F;
   if (!masked_) {
-    for (std::size_t r = 0; r < in.rows; ++r) {
-      std::copy(in.row(r).begin(), in.row(r).end(), out.row(r).begin());
-    }
+    copyView(in, out);
     return;
   }
   bits_.resize(in.rows * in.cols);
@@ -38,9 +37,7 @@ void Dropout::backward(LayerContext& /*ctx*/, ConstMatrixView /*in*/, ConstMatri
     applyMask(dOut, dIn);
     return;
   }
-  for (std::size_t r = 0; r < dOut.rows; ++r) {
-    std::copy(dOut.row(r).begin(), dOut.row(r).end(), dIn.row(r).begin());
-  }
+  copyView(dOut, dIn);
 }
 
 // to = from .* mask, the mask a random word per element: scale where it is at least the
