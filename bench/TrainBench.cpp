@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "bench/BenchSupport.h"
@@ -45,6 +46,21 @@ struct Model {
     graph->initialize(rng);
   }
 };
+
+std::string backendAndThreads(const benchmark::State& state) {
+  return std::string(backendName(state.range(0))) + " threads " + std::to_string(state.range(1));
+}
+
+// OpenBLAS and oneDNN on one and two threads; an epoch is long enough to time twice.
+void eachLibraryOnOneAndTwoThreads(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"backend", "threads"})
+      ->Args({1, 1})
+      ->Args({2, 1})
+      ->Args({1, 2})
+      ->Args({2, 2})
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(2);
+}
 
 FitOptions oneEpoch(std::size_t batch) {
   FitOptions o;
@@ -97,17 +113,9 @@ void fashionEpoch(benchmark::State& state) {
     state.ResumeTiming();
     benchmark::DoNotOptimize(trainer.fit(data, nullptr));
   }
-  state.SetLabel(std::string(backendName(state.range(0))) + " threads " +
-                 std::to_string(state.range(1)));
+  state.SetLabel(backendAndThreads(state));
 }
-BENCHMARK(fashionEpoch)
-    ->ArgNames({"backend", "threads"})
-    ->Args({1, 1})
-    ->Args({2, 1})
-    ->Args({1, 2})
-    ->Args({2, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(2);
+BENCHMARK(fashionEpoch)->Apply(eachLibraryOnOneAndTwoThreads);
 
 // The products of that epoch alone, with the trainer's shapes and transposes: per step the
 // forward product and the weight gradient of each layer, and the input gradient of every layer
@@ -151,17 +159,9 @@ void fashionProducts(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(gradients.front().data());
   }
-  state.SetLabel(std::string(backendName(state.range(0))) + " threads " +
-                 std::to_string(state.range(1)));
+  state.SetLabel(backendAndThreads(state));
 }
-BENCHMARK(fashionProducts)
-    ->ArgNames({"backend", "threads"})
-    ->Args({1, 1})
-    ->Args({2, 1})
-    ->Args({1, 2})
-    ->Args({2, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(2);
+BENCHMARK(fashionProducts)->Apply(eachLibraryOnOneAndTwoThreads);
 
 }  // namespace
 }  // namespace tunelab::bench
