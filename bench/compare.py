@@ -63,12 +63,17 @@ def goal(met, text):
     return f"  [goal {text}: {'met' if met else 'NOT met'}]"
 
 
-# One MAGIC training step, 10-64-64-1 at batch 32: the forward products, the weight gradients
-# and the input gradients of the second and third layers (the first needs none).
-MAGIC_STEP_FLOPS = 2 * 32 * ((10 * 64 + 64 * 64 + 64 * 1) * 2 + (64 * 64 + 64 * 1))
-# One Fashion-MNIST epoch, 784-256-256-10 over 60,000 rows: the same three kinds of product;
-# the first layer's input gradient is never computed (Graph::backward), so it is not counted.
-FASHION_EPOCH_FLOPS = 2 * 60000 * ((784 * 256 + 256 * 256 + 256 * 10) * 2 + (256 * 256 + 256 * 10))
+def training_flops(rows, widths):
+    """The products of training an MLP of these layer widths on `rows` rows: every layer's
+    forward product and weight gradient, and the input gradient of every layer but the first
+    (Graph::backward asks the first for none)."""
+    layers = [a * b for a, b in zip(widths, widths[1:])]
+    return 2 * rows * (2 * sum(layers) + sum(layers[1:]))
+
+
+MAGIC_STEP_FLOPS = training_flops(32, [10, 64, 64, 1])  # one step at batch 32
+FASHION_EPOCH_FLOPS = training_flops(60000, [784, 256, 256, 10])
+# The count earlier tables used: three products for every layer, the first's too.
 FASHION_THREE_PRODUCTS_FLOPS = 2 * 3 * 60000 * (784 * 256 + 256 * 256 + 256 * 10)
 
 

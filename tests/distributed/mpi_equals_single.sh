@@ -64,7 +64,8 @@ compare "$source_dir/experiments/configs/magic_gp.yaml" --data-dir "$data" \
 # stops the job before any trial runs, named with its host; the exit code is a bad input's.
 # $TUNELAB_DATA_DIR would give them the data set after the directory they were given.
 set +e
-env -u TUNELAB_DATA_DIR timeout 300 mpirun -np 1 "$tunelab" run "$source_dir/experiments/configs/magic_gp.yaml" \
+env -u TUNELAB_DATA_DIR timeout 300 \
+  mpirun -np 1 "$tunelab" run "$source_dir/experiments/configs/magic_gp.yaml" \
   --data-dir "$data" --set execution.storage=bad.db --set execution.output=out-bad : \
   -np 2 "$tunelab" run "$source_dir/experiments/configs/magic_gp.yaml" \
   --data-dir "$PWD/no-such-dir" --set execution.storage=bad.db > bad.log 2>&1
