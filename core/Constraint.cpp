@@ -97,28 +97,31 @@ void Constraint::apply(std::span<float> weights, const Shape& shape) const {
     return;
   }
   // The weight as rows x cols (a vector is one column); one norm per group of the cells that
-  // share their coordinates on the axes that are not reduced.
+  // share their coordinates on the axes that are not reduced. A group at a time, its squares
+  // summed in row-major order: this runs after every step, and allocates nothing.
   const std::size_t rows = shape.dims.empty() ? 1 : shape.dims[0];
   const std::size_t cols = shape.dims.size() > 1 ? shape.dims[1] : 1;
   const bool acrossRows = std::find(axes.begin(), axes.end(), 0) != axes.end();
   const bool acrossCols =
       shape.dims.size() < 2 || std::find(axes.begin(), axes.end(), 1) != axes.end();
-  const std::size_t groupCols = acrossCols ? 1 : cols;
-  auto group = [&](std::size_t r, std::size_t c) {
-    return (acrossRows ? 0 : r) * groupCols + (acrossCols ? 0 : c);
-  };
-  std::vector<double> factors((acrossRows ? 1 : rows) * groupCols, 0.0);  // squares, first
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < cols; ++c) {
-      const double w = weights[r * cols + c];
-      factors[group(r, c)] += w * w;
-    }
-  }
-  for (double& f : factors) f = rescale(*this, std::sqrt(f));
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < cols; ++c) {
-      float& w = weights[r * cols + c];
-      w = static_cast<float>(w * factors[group(r, c)]);
+  for (std::size_t gr = 0; gr < (acrossRows ? 1 : rows); ++gr) {
+    for (std::size_t gc = 0; gc < (acrossCols ? 1 : cols); ++gc) {
+      const std::size_t rowEnd = acrossRows ? rows : gr + 1;
+      const std::size_t colEnd = acrossCols ? cols : gc + 1;
+      double squares = 0.0;
+      for (std::size_t r = acrossRows ? 0 : gr; r < rowEnd; ++r) {
+        for (std::size_t c = acrossCols ? 0 : gc; c < colEnd; ++c) {
+          const double w = weights[r * cols + c];
+          squares += w * w;
+        }
+      }
+      const double factor = rescale(*this, std::sqrt(squares));
+      for (std::size_t r = acrossRows ? 0 : gr; r < rowEnd; ++r) {
+        for (std::size_t c = acrossCols ? 0 : gc; c < colEnd; ++c) {
+          float& w = weights[r * cols + c];
+          w = static_cast<float>(w * factor);
+        }
+      }
     }
   }
 }

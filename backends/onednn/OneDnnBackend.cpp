@@ -138,15 +138,22 @@ OneDnnBackend::Matmul& OneDnnBackend::matmul(const Key& key) {
   omp_set_num_threads(1);
   const std::lock_guard created(primitiveCreation());
   const dnnl::matmul::primitive_desc pd(desc, attr, engine_);
-  Matmul mm{dnnl::matmul(pd), aDesc, bDesc, cDesc, biasDesc, pd.scratchpad_desc(), {}};
+  Matmul mm{dnnl::matmul(pd), aDesc, bDesc, cDesc, biasDesc, pd.scratchpad_desc(), hasBias, {}};
   return cache_.emplace(key, std::move(mm)).first->second;
 }
 
 void OneDnnBackend::prepareSlots(Matmul& mm, std::size_t slots) {
   while (mm.slots.size() < slots) {
-    mm.slots.push_back({memory(mm.aDesc, engine_, nullptr), memory(mm.bDesc, engine_, nullptr),
-                        memory(mm.cDesc, engine_, nullptr), memory(mm.biasDesc, engine_, nullptr),
-                        memory(mm.scratchpadDesc, engine_)});
+    Handles h{memory(mm.aDesc, engine_, nullptr), memory(mm.bDesc, engine_, nullptr),
+              memory(mm.cDesc, engine_, nullptr), memory(mm.biasDesc, engine_, nullptr),
+              memory(mm.scratchpadDesc, engine_), {}};
+    // The map holds handles to the same memory objects: run() points them at each block's data.
+    h.args = {{DNNL_ARG_SRC, h.a},
+              {DNNL_ARG_WEIGHTS, h.b},
+              {DNNL_ARG_DST, h.c},
+              {DNNL_ARG_SCRATCHPAD, h.scratchpad}};
+    if (mm.hasBias) h.args.emplace(DNNL_ARG_BIAS, h.bias);
+    mm.slots.push_back(std::move(h));
   }
   while (streams_.size() < slots) streams_.emplace_back(engine_);
 }
@@ -159,16 +166,11 @@ void OneDnnBackend::run(Matmul& mm, std::size_t slot, const GemmArgs& g) {
   h.b.set_data_handle(
       const_cast<float*>(g.b.data));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
   h.c.set_data_handle(g.c.data);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, h.a},
-                                       {DNNL_ARG_WEIGHTS, h.b},
-                                       {DNNL_ARG_DST, h.c},
-                                       {DNNL_ARG_SCRATCHPAD, h.scratchpad}};
   if (!g.bias.empty()) {
     h.bias.set_data_handle(
         const_cast<float*>(g.bias.data()));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-    args.emplace(DNNL_ARG_BIAS, h.bias);
   }
-  mm.primitive.execute(streams_[slot], args);
+  mm.primitive.execute(streams_[slot], h.args);
   streams_[slot].wait();
 }
 

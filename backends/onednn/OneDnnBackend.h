@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "backends/common/GemmBlocks.h"
@@ -45,10 +46,12 @@ class OneDnnBackend final : public Backend {
   // The memory objects one thread binds to its block's data.
   struct Handles {
     dnnl::memory a, b, c, bias, scratchpad;
+    std::unordered_map<int, dnnl::memory> args;  // the above by argument, built once
   };
   struct Matmul {
     dnnl::matmul primitive;
     dnnl::memory::desc aDesc, bDesc, cDesc, biasDesc, scratchpadDesc;
+    bool hasBias = false;
     std::vector<Handles> slots;  // one per thread that may run it
   };
   // An eltwise post-op: a dnnl::algorithm (-1: none) and its parameters.

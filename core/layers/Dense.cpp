@@ -71,6 +71,8 @@ std::vector<ParameterTensor> Dense::parameterTensors(const Shape& input) const {
 
 void Dense::bind(const Shape& input, const LayerBuffers& buffers) {
   inputs_ = input.elements();
+  kernelShape_ = Shape{inputs_, units_};
+  biasShape_ = Shape{units_};
   buffers_ = buffers;
 }
 
@@ -130,9 +132,10 @@ double Dense::regularizationPenalty() const {
   return penalty;
 }
 
+// Runs after every step: the shapes are built once, in bind (a Shape is a heap block).
 void Dense::applyConstraints() {
-  kernelConstraint_.apply(kernel(), Shape{inputs_, units_});
-  if (useBias_) biasConstraint_.apply(bias(), Shape{units_});
+  if (kernelConstraint_.active()) kernelConstraint_.apply(kernel(), kernelShape_);
+  if (useBias_ && biasConstraint_.active()) biasConstraint_.apply(bias(), biasShape_);
 }
 
 ConstMatrixView Dense::kernelView() const { return {buffers_.params.data(), inputs_, units_}; }

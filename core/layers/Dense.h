@@ -40,6 +40,8 @@ class Dense final : public Layer {
 
   std::size_t units_ = 0;
   std::size_t inputs_ = 0;
+  Shape kernelShape_;  // {inputs_, units_}, for the constraints
+  Shape biasShape_;
   Activation activation_;
   bool useBias_ = true;
   Initializer kernelInitializer_;

@@ -2,64 +2,21 @@
 // every trial's rendered data at once (about 8.6 KiB a trial), so the peak memory of a long
 // `tunelab run` grew with its trials and the soak test had to run with the live report off.
 // Now it is written into the file a trial at a time. This executable counts every byte that
-// operator new hands out (its own replacement below), so the peak is exact.
+// operator new hands out (tests/support/CountedNew.cpp), so the peak is exact.
 #include <gtest/gtest.h>
-#include <malloc.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <iostream>
-#include <new>
 #include <ostream>
 #include <sstream>
 #include <streambuf>
 
 #include "experiments/report/HtmlReport.h"
 #include "experiments/store/StudyStore.h"
+#include "tests/support/CountedNew.h"
 #include "tests/support/ReportPage.h"
 #include "tests/support/TestData.h"
-
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-namespace {
-std::atomic<std::int64_t> gLiveBytes{0};
-std::atomic<std::int64_t> gPeakBytes{0};
-
-void* counted(void* p) {
-  if (p == nullptr) throw std::bad_alloc();
-  const auto now = gLiveBytes.fetch_add(static_cast<std::int64_t>(malloc_usable_size(p))) +
-                   static_cast<std::int64_t>(malloc_usable_size(p));
-  for (auto peak = gPeakBytes.load(); now > peak && !gPeakBytes.compare_exchange_weak(peak, now);) {
-  }
-  return p;
-}
-void uncounted(void* p) noexcept {
-  if (p == nullptr) return;
-  gLiveBytes.fetch_sub(static_cast<std::int64_t>(malloc_usable_size(p)));
-  std::free(p);
-}
-void* alignedCounted(std::size_t size, std::align_val_t align) {
-  const auto alignment = static_cast<std::size_t>(align);
-  return counted(std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment));
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted(std::malloc(size == 0 ? 1 : size)); }
-void* operator new[](std::size_t size) { return counted(std::malloc(size == 0 ? 1 : size)); }
-void* operator new(std::size_t size, std::align_val_t align) { return alignedCounted(size, align); }
-void* operator new[](std::size_t size, std::align_val_t align) {
-  return alignedCounted(size, align);
-}
-void operator delete(void* p) noexcept { uncounted(p); }
-void operator delete[](void* p) noexcept { uncounted(p); }
-void operator delete(void* p, std::size_t) noexcept { uncounted(p); }
-void operator delete[](void* p, std::size_t) noexcept { uncounted(p); }
-void operator delete(void* p, std::align_val_t) noexcept { uncounted(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { uncounted(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { uncounted(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { uncounted(p); }
-#endif
 
 namespace tunelab {
 namespace {
@@ -129,16 +86,12 @@ Rendered liveReportOf(int trials, int epochs) {
   CountingBuffer sink;
   std::ostream page(&sink);
   Rendered r;
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-  const auto before = gLiveBytes.load();
-  gPeakBytes = before;
-#endif
+  const auto before = test::liveBytes();
+  test::resetPeakBytes();
   const auto started = std::chrono::steady_clock::now();
   writeHtmlReport(page, test::reportedStudy("long", "loss"), store, live);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-  r.peakBytes = gPeakBytes.load() - before;
-#endif
+  r.peakBytes = test::peakBytes() - before;
   r.pageBytes = sink.bytes;
   return r;
 }
