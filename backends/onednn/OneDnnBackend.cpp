@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "backends/common/FusedLoops.h"
+#include "backends/common/OuterProduct.h"
 #include "backends/common/ParallelBlocks.h"
 
 namespace tunelab {
@@ -218,7 +219,8 @@ void OneDnnBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixVie
     }
     return;
   }
-  product({ta, tb, alpha, a, b, beta, c, {}}, PostOp{});
+  const GemmArgs args{ta, tb, alpha, a, b, beta, c, {}};
+  if (!multiplyOuter(args)) product(args, PostOp{});
 }
 
 void OneDnnBackend::denseForward(ConstMatrixView x, ConstMatrixView w, std::span<const float> bias,

@@ -10,6 +10,7 @@
 
 #include "backends/common/FusedLoops.h"
 #include "backends/common/GemmBlocks.h"
+#include "backends/common/OuterProduct.h"
 #include "backends/common/ParallelBlocks.h"
 
 namespace tunelab {
@@ -103,6 +104,7 @@ void sgemm(const GemmArgs& g, int /*slot*/) {
 // computes the same bits; they may differ in the last place from the packed kernel's.
 void OpenBlasBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrixView a,
                            ConstMatrixView b, float beta, MatrixView c) {
+  if (multiplyOuter({ta, tb, alpha, a, b, beta, c, {}})) return;
   if (ta == Transpose::No && tb == Transpose::Yes &&
       transposeFirst(smallMatrixKernels_, c.rows, c.cols, b.cols)) {
     transposedB_.resize(b.rows * b.cols);

@@ -4,10 +4,14 @@
 #include <cblas.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "backends/onednn/OneDnnBackend.h"
 #include "backends/openblas/OpenBlasBackend.h"
@@ -92,6 +96,36 @@ TEST(OpenBlasCore, RunsTheCoreTypeTheProcessAskedAndComputes) {
   ReferenceBackend().gemm(Transpose::No, Transpose::No, 1.0F, a.view(), b.view(), 0.0F,
                           want.mutableView());
   testing::expectNear(c, want, testing::productTolerance(30), "gemm");
+}
+
+// A product whose reduction has one term (the input gradient of a one-unit output layer) is
+// computed by tunelab's own loop (backends/common/OuterProduct.h), which must give the bits the
+// library's kernel gives under every core type: each element is one product, and a kernel's
+// sum starts at +0, so a -0 product is stored as +0. Zeros of both signs are in the operands.
+TEST(OpenBlasCore, AOneTermProductHasTheLibrarysBits) {
+  Rng rng(5);
+  OpenBlasBackend openblas;
+  OneDnnBackend onednn;
+  for (const auto& [m, n] : {std::pair<int, int>{32, 64}, {128, 16}, {1, 7}, {33, 17}}) {
+    for (const float alpha : {1.0F, 0.37F}) {
+      std::vector<float> a(static_cast<std::size_t>(m));
+      std::vector<float> b(static_cast<std::size_t>(n));
+      for (auto& v : a) v = rng.uniform() - 0.5F;
+      for (auto& v : b) v = rng.uniform() - 0.5F;
+      a[0] = 0.0F;
+      b[n / 2] = -0.0F;
+      std::vector<float> want(a.size() * b.size());
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, 1, alpha, a.data(), 1, b.data(), 1,
+                  0.0F, want.data(), n);
+      std::vector<float> got(want.size(), NAN);
+      for (Backend* backend : {static_cast<Backend*>(&openblas), static_cast<Backend*>(&onednn)}) {
+        backend->gemm(Transpose::No, Transpose::Yes, alpha, {a.data(), a.size(), 1},
+                      {b.data(), b.size(), 1}, 0.0F, {got.data(), a.size(), b.size()});
+        EXPECT_EQ(0, std::memcmp(got.data(), want.data(), want.size() * sizeof(float)))
+            << backend->name() << " " << m << " x " << n << " alpha " << alpha;
+      }
+    }
+  }
 }
 
 }  // namespace
