@@ -18,14 +18,15 @@ std::string ReferenceBackend::description() const {
 namespace {
 
 // op(m) copied into a contiguous row-major matrix, so the product below is one plain loop nest.
-void materialize(ConstMatrixView m, Transpose t, std::vector<float>& out) {
+std::vector<float> materialize(ConstMatrixView m, Transpose t) {
   const std::size_t rows = t == Transpose::No ? m.rows : m.cols;
   const std::size_t cols = t == Transpose::No ? m.cols : m.rows;
-  out.resize(rows * cols);
+  std::vector<float> out(rows * cols);
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < cols; ++c)
       out[r * cols + c] = t == Transpose::No ? m(r, c) : m(c, r);
   }
+  return out;
 }
 
 }  // namespace
@@ -36,13 +37,10 @@ void ReferenceBackend::gemm(Transpose ta, Transpose tb, float alpha, ConstMatrix
   assert((ta == Transpose::No ? a.rows : a.cols) == c.rows);
   assert((tb == Transpose::No ? b.rows : b.cols) == k);
   assert((tb == Transpose::No ? b.cols : b.rows) == c.cols);
-  materialize(a, ta, opA_);
-  materialize(b, tb, opB_);
-  const std::vector<float>& opA = opA_;
-  const std::vector<float>& opB = opB_;
+  const std::vector<float> opA = materialize(a, ta);
+  const std::vector<float> opB = materialize(b, tb);
   // Accumulating in double makes this the accurate oracle the other backends are held to.
-  std::vector<double>& sum = sum_;
-  sum.resize(c.cols);
+  std::vector<double> sum(c.cols);
   for (std::size_t i = 0; i < c.rows; ++i) {
     std::fill(sum.begin(), sum.end(), 0.0);
     for (std::size_t p = 0; p < k; ++p) {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <vector>
 
 #include "core/Backend.h"
 
@@ -25,11 +24,6 @@ class __attribute__((visibility("default"))) ReferenceBackend final : public Bac
   void activationBackward(Activation act, ConstMatrixView x, ConstMatrixView y, ConstMatrixView dy,
                           MatrixView dx) override;
   void columnSums(ConstMatrixView m, std::span<float> out) override;
-
- private:
-  // gemm's operands copied contiguous and its double sums, kept: a step allocates nothing.
-  std::vector<float> opA_, opB_;
-  std::vector<double> sum_;
 };
 
 }  // namespace tunelab
