@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "backends/openblas/OpenBlasBackend.h"
@@ -31,7 +32,7 @@ struct Case {
   std::vector<std::string> metrics;
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
 
 // Calls to operator new while fitting `epochs` epochs of `batch` rows (after the setup).
 std::int64_t allocationsOfFit(const Case& c, int epochs, std::size_t batch) {
