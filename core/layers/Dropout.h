@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/Layer.h"
+#include "core/TrackedMemory.h"
 
 namespace tunelab {
 
@@ -29,8 +30,8 @@ class Dropout final : public Layer {
   float rate_ = 0.0F;
   std::uint32_t keepThreshold_ = 0;  // keep an element when its 16 random bits are >= this
   float scale_ = 1.0F;
-  std::vector<std::uint16_t> bits_;  // random words of the last training batch: its mask
-  bool masked_ = false;              // whether the last forward applied a mask
+  std::vector<std::uint16_t, TrackedAllocator<std::uint16_t>> bits_;  // the last batch's mask words
+  bool masked_ = false;  // whether the last forward applied a mask
 };
 
 }  // namespace tunelab

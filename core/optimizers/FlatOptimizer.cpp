@@ -49,7 +49,8 @@ FlatOptimizer::FlatOptimizer(const OptimizerSpec& spec, TensorBounds tensors, st
 
 void FlatOptimizer::initialize(std::size_t parameterCount) {
   parameters_ = parameterCount;
-  slots_.assign(slotCount_ * parameterCount, 0.0F);
+  slotStride_ = (parameterCount + kFloatsPerLine - 1) / kFloatsPerLine * kFloatsPerLine;
+  slots_.assign(slotCount_ * slotStride_, 0.0F);
   initializeSlots();
   steps_ = 0;
   restoreFromSteps();
@@ -66,19 +67,30 @@ void FlatOptimizer::step(std::span<float> params, std::span<float> grads, float 
   update(params, grads, learningRate);
 }
 
+// The slots one after another without their padding, then the step count: the format does not
+// depend on the alignment.
 std::vector<float> FlatOptimizer::saveState() const {
-  std::vector<float> state(slots_.begin(), slots_.end());
+  std::vector<float> state;
+  state.reserve(slotCount_ * parameters_ + 1);
+  for (std::size_t i = 0; i < slotCount_; ++i) {
+    const auto first = slots_.begin() + static_cast<std::ptrdiff_t>(i * slotStride_);
+    state.insert(state.end(), first, first + static_cast<std::ptrdiff_t>(parameters_));
+  }
   state.push_back(std::bit_cast<float>(steps_));
   return state;
 }
 
 void FlatOptimizer::loadState(std::span<const float> state) {
-  if (state.size() != slots_.size() + 1) {
+  const std::size_t needed = slotCount_ * parameters_ + 1;
+  if (state.size() != needed) {
     throw Error("optimizer state of " + std::to_string(state.size()) + " values does not fit " +
                 std::string(name()) + " over " + std::to_string(parameters_) +
-                " parameters (it needs " + std::to_string(slots_.size() + 1) + ")");
+                " parameters (it needs " + std::to_string(needed) + ")");
   }
-  std::copy(state.begin(), state.end() - 1, slots_.begin());
+  for (std::size_t i = 0; i < slotCount_; ++i) {
+    std::copy_n(state.begin() + static_cast<std::ptrdiff_t>(i * parameters_), parameters_,
+                slots_.begin() + static_cast<std::ptrdiff_t>(i * slotStride_));
+  }
   steps_ = std::bit_cast<std::uint32_t>(state.back());
   restoreFromSteps();
 }

@@ -1,7 +1,9 @@
 // Each optimizer's update equals the one computed by hand from Keras' formulas.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "core/Error.h"
 #include "core/Optimizer.h"
@@ -139,6 +141,23 @@ TEST(Optimizer, SavedStateContinuesBitForBit) {
     }
     EXPECT_EQ(a, b) << type;
   }
+}
+
+// Each slot starts on a cache line in memory (padded), but the saved state is the slots' values
+// one after another and the step count, as checkpoints of earlier versions hold it.
+TEST(Optimizer, SavedStateIsTheSlotsWithoutPaddingThenTheStepCount) {
+  auto adam = makeOptimizer(parseOptimizer({{"type", "adam"}, {"learning_rate", 0.1}}));
+  adam->initialize(3);
+  std::vector<float> p{1, 2, 3};
+  std::vector<float> g{0.5F, -1, 2};
+  adam->step(p, g, 0.1F);
+  const std::vector<float> state = adam->saveState();
+  ASSERT_EQ(state.size(), 2U * 3U + 1U);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_FLOAT_EQ(state[i], (1.0F - 0.9F) * g[i]) << "m " << i;
+    EXPECT_FLOAT_EQ(state[3 + i], (1.0F - 0.999F) * g[i] * g[i]) << "v " << i;
+  }
+  EXPECT_EQ(std::bit_cast<std::uint32_t>(state.back()), 1U);
 }
 
 TEST(Optimizer, EveryOptimizerMinimisesAQuadratic) {
