@@ -47,7 +47,7 @@ struct TrackedAllocator {
   }
   void deallocate(T* p, std::size_t n) {
     threadMemory().current -= static_cast<std::int64_t>(n * sizeof(T));
-    ::operator delete (p, n * sizeof(T), std::align_val_t{kBufferAlignment});
+    ::operator delete (p, std::align_val_t{kBufferAlignment});
   }
   friend bool operator==(const TrackedAllocator&, const TrackedAllocator&) { return true; }
 };
