@@ -134,8 +134,8 @@ double Dense::regularizationPenalty() const {
 
 // Runs after every step: the shapes are built once, in bind (a Shape is a heap block).
 void Dense::applyConstraints() {
-  if (kernelConstraint_.active()) kernelConstraint_.apply(kernel(), kernelShape_);
-  if (useBias_ && biasConstraint_.active()) biasConstraint_.apply(bias(), biasShape_);
+  kernelConstraint_.apply(kernel(), kernelShape_);
+  if (useBias_) biasConstraint_.apply(bias(), biasShape_);
 }
 
 ConstMatrixView Dense::kernelView() const { return {buffers_.params.data(), inputs_, units_}; }

@@ -49,8 +49,7 @@ FlatOptimizer::FlatOptimizer(const OptimizerSpec& spec, TensorBounds tensors, st
 
 void FlatOptimizer::initialize(std::size_t parameterCount) {
   parameters_ = parameterCount;
-  slotStride_ = (parameterCount + kFloatsPerLine - 1) / kFloatsPerLine * kFloatsPerLine;
-  slots_.assign(slotCount_ * slotStride_, 0.0F);
+  slots_.assign(slotCount_ * slotStride(), 0.0F);
   initializeSlots();
   steps_ = 0;
   restoreFromSteps();
@@ -73,7 +72,7 @@ std::vector<float> FlatOptimizer::saveState() const {
   std::vector<float> state;
   state.reserve(slotCount_ * parameters_ + 1);
   for (std::size_t i = 0; i < slotCount_; ++i) {
-    const auto first = slots_.begin() + static_cast<std::ptrdiff_t>(i * slotStride_);
+    const auto first = slots_.begin() + static_cast<std::ptrdiff_t>(i * slotStride());
     state.insert(state.end(), first, first + static_cast<std::ptrdiff_t>(parameters_));
   }
   state.push_back(std::bit_cast<float>(steps_));
@@ -89,7 +88,7 @@ void FlatOptimizer::loadState(std::span<const float> state) {
   }
   for (std::size_t i = 0; i < slotCount_; ++i) {
     std::copy_n(state.begin() + static_cast<std::ptrdiff_t>(i * parameters_), parameters_,
-                slots_.begin() + static_cast<std::ptrdiff_t>(i * slotStride_));
+                slots_.begin() + static_cast<std::ptrdiff_t>(i * slotStride()));
   }
   steps_ = std::bit_cast<std::uint32_t>(state.back());
   restoreFromSteps();

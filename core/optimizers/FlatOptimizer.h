@@ -57,19 +57,23 @@ class FlatOptimizer : public Optimizer {
   /// The update of step number steps() (1 for the first).
   virtual void update(std::span<float> params, std::span<const float> grads, float lr) = 0;
 
-  float* slot(std::size_t i) { return slots_.data() + i * slotStride_; }
+  float* slot(std::size_t i) { return slots_.data() + i * slotStride(); }
   std::size_t parameterCount() const { return parameters_; }
   std::uint32_t steps() const { return steps_; }
   const TensorBounds& tensors() const { return tensors_; }
 
  private:
+  // parameters_ rounded up to a cache line: each slot starts on one.
+  std::size_t slotStride() const {
+    return (parameters_ + kFloatsPerLine - 1) / kFloatsPerLine * kFloatsPerLine;
+  }
+
   float learningRate_;
   float weightDecay_;
   GradientClipping clipping_;
   TensorBounds tensors_;
   std::size_t slotCount_;
   std::size_t parameters_ = 0;
-  std::size_t slotStride_ = 0;  // parameters_ rounded up to a cache line: each slot starts on one
   FloatBuffer slots_;
   std::uint32_t steps_ = 0;
 };
