@@ -35,35 +35,43 @@ class BinaryCrossentropy final : public Loss {
   }
   // Per sample: log(1 + e^z) - y z, the cross-entropy of sigmoid(z) written stably as
   // max(z, 0) + log(1 + e^-|z|) - y z, and its gradient sigmoid(z) - y from the same e^-|z|.
-  // A chunk of rows at a time: the exponentials and the gradient row by row, then the
-  // logarithms in vector lanes, then the sum in row order.
+  // A chunk of rows at a time: the exponentials row by row (glibc's, whose bits the gradient
+  // has always had), then the gradient and the logarithms in vector lanes, then the sum in
+  // row order.
   double compute(ConstMatrixView z, ConstMatrixView y, MatrixView grad) const override {
-    constexpr std::size_t kChunk = 64;
-    std::array<double, kChunk> zs{};
-    std::array<double, kChunk> ys{};
-    std::array<double, kChunk> terms{};
+    Chunk c;
     double sum = 0.0;
     const auto inv = 1.0F / static_cast<float>(z.rows);
     for (std::size_t begin = 0; begin < z.rows; begin += kChunk) {
       const std::size_t count = std::min(kChunk, z.rows - begin);
       for (std::size_t i = 0; i < count; ++i) {
-        const double zr = z(begin + i, 0);
-        const double e = std::exp(-std::fabs(zr));
-        zs[i] = zr;
-        ys[i] = y(begin + i, 0);
-        terms[i] = e;
-        if (wantGrad(grad)) {
-          const double p = zr >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-          grad(begin + i, 0) = static_cast<float>(p - ys[i]) * inv;
+        c.z[i] = z(begin + i, 0);
+        c.y[i] = y(begin + i, 0);
+        c.e[i] = std::exp(-std::fabs(c.z[i]));
+      }
+      if (wantGrad(grad)) {
+        for (std::size_t i = 0; i < count; ++i) {
+          const double p = (c.z[i] >= 0 ? 1.0 : c.e[i]) / (1.0 + c.e[i]);
+          c.grad[i] = static_cast<float>(p - c.y[i]) * inv;
         }
+        for (std::size_t i = 0; i < count; ++i) grad(begin + i, 0) = c.grad[i];
       }
       for (std::size_t i = 0; i < count; ++i) {
-        terms[i] = std::max(zs[i], 0.0) + unitLog1p(terms[i]) - ys[i] * zs[i];
+        c.e[i] = std::max(c.z[i], 0.0) + unitLog1p(c.e[i]) - c.y[i] * c.z[i];
       }
-      for (std::size_t i = 0; i < count; ++i) sum += terms[i];
+      for (std::size_t i = 0; i < count; ++i) sum += c.e[i];
     }
     return sum;
   }
+
+ private:
+  static constexpr std::size_t kChunk = 64;
+  struct Chunk {
+    std::array<double, kChunk> z;
+    std::array<double, kChunk> y;
+    std::array<double, kChunk> e;  // e^-|z|, then each row's loss
+    std::array<float, kChunk> grad;
+  };
 };
 
 // Softmax cross-entropy from logits via log-sum-exp; `classOf(r)` or one-hot targets.
