@@ -35,42 +35,53 @@ class BinaryCrossentropy final : public Loss {
   }
   // Per sample: log(1 + e^z) - y z, the cross-entropy of sigmoid(z) written stably as
   // max(z, 0) + log(1 + e^-|z|) - y z, and its gradient sigmoid(z) - y from the same e^-|z|.
-  // A chunk of rows at a time: the exponentials row by row (glibc's, whose bits the gradient
-  // has always had), then the gradient and the logarithms in vector lanes, then the sum in
-  // row order.
   double compute(ConstMatrixView z, ConstMatrixView y, MatrixView grad) const override {
     Chunk c;
     double sum = 0.0;
     const auto inv = 1.0F / static_cast<float>(z.rows);
     for (std::size_t begin = 0; begin < z.rows; begin += kChunk) {
-      const std::size_t count = std::min(kChunk, z.rows - begin);
-      for (std::size_t i = 0; i < count; ++i) {
-        c.z[i] = z(begin + i, 0);
-        c.y[i] = y(begin + i, 0);
-        c.e[i] = std::exp(-std::fabs(c.z[i]));
-      }
-      if (wantGrad(grad)) {
-        for (std::size_t i = 0; i < count; ++i) {
-          const double p = (c.z[i] >= 0 ? 1.0 : c.e[i]) / (1.0 + c.e[i]);
-          c.grad[i] = static_cast<float>(p - c.y[i]) * inv;
-        }
-        for (std::size_t i = 0; i < count; ++i) grad(begin + i, 0) = c.grad[i];
-      }
-      for (std::size_t i = 0; i < count; ++i) {
-        c.e[i] = std::max(c.z[i], 0.0) + unitLog1p(c.e[i]) - c.y[i] * c.z[i];
-      }
-      for (std::size_t i = 0; i < count; ++i) sum += c.e[i];
+      c.load(z, y, begin, std::min(kChunk, z.rows - begin));
+      if (wantGrad(grad)) c.storeGradient(grad, begin, inv);
+      sum = c.addLossesTo(sum);  // in row order across chunks: the sum's bits
     }
     return sum;
   }
 
  private:
+  // Rows a chunk at a time: the exponentials row by row (glibc's, whose bits the gradient has
+  // always had), then the gradient and the logarithms in vector lanes, then the sum in row
+  // order.
   static constexpr std::size_t kChunk = 64;
   struct Chunk {
     std::array<double, kChunk> z;
     std::array<double, kChunk> y;
-    std::array<double, kChunk> e;  // e^-|z|, then each row's loss
+    std::array<double, kChunk> e;  // e^-|z|
+    std::array<double, kChunk> loss;
     std::array<float, kChunk> grad;
+    std::size_t count = 0;
+
+    void load(ConstMatrixView logits, ConstMatrixView targets, std::size_t begin, std::size_t n) {
+      count = n;
+      for (std::size_t i = 0; i < n; ++i) {
+        z[i] = logits(begin + i, 0);
+        y[i] = targets(begin + i, 0);
+        e[i] = std::exp(-std::fabs(z[i]));
+      }
+    }
+    void storeGradient(MatrixView out, std::size_t begin, float inv) {
+      for (std::size_t i = 0; i < count; ++i) {
+        const double p = (z[i] >= 0 ? 1.0 : e[i]) / (1.0 + e[i]);
+        grad[i] = static_cast<float>(p - y[i]) * inv;
+      }
+      for (std::size_t i = 0; i < count; ++i) out(begin + i, 0) = grad[i];
+    }
+    double addLossesTo(double sum) {
+      for (std::size_t i = 0; i < count; ++i) {
+        loss[i] = std::max(z[i], 0.0) + unitLog1p(e[i]) - y[i] * z[i];
+      }
+      for (std::size_t i = 0; i < count; ++i) sum += loss[i];
+      return sum;
+    }
   };
 };
 

@@ -2,8 +2,8 @@
 
 // log(1 + x) for x in [0, 1] (and NaN), for the cross-entropy a user reads. It is written so a
 // loop over it runs in vector lanes: no call and no branch, where glibc's log1p is a call per
-// element (5.6% of the MAGIC grid's time). Within one rounding of the exact value, as a
-// vectorised loop computes it (UnitLog1pTest).
+// element. Within one rounding of the exact value, as a vectorised loop computes it
+// (UnitLog1pTest).
 
 #include <initializer_list>
 

@@ -1,22 +1,24 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <limits>
 #include <vector>
 
-#include "core/Loss.h"
 #include "core/Rng.h"
 #include "core/UnitLog1p.h"
 
 namespace tunelab {
 namespace {
 
-// The error of `value` against long double's log1pl (11 more bits), in units of the double
-// result's last place.
+// The error of `value` against long double's log1pl (11 more bits), in units of the last place
+// of the doubles around the exact value (the smaller one just below a power of two).
 double ulpsFromExact(double x, double value) {
   const long double exact = log1pl(static_cast<long double>(x));
   const double rounded = static_cast<double>(exact);
-  const double ulp = std::nextafter(rounded, 2.0) - rounded;
+  const double ulp = exact < static_cast<long double>(rounded)
+                         ? rounded - std::nextafter(rounded, 0.0)
+                         : std::nextafter(rounded, 2.0) - rounded;
   if (ulp == 0.0 || rounded == 0.0) return value == 0.0 ? 0.0 : 1e9;
   return static_cast<double>(std::fabs(static_cast<long double>(value) - exact) / ulp);
 }
@@ -61,34 +63,6 @@ TEST(UnitLog1p, IsWithinOneRoundingOfTheExactValueOnZeroToOne) {
 }
 
 TEST(UnitLog1p, KeepsNaN) { EXPECT_TRUE(std::isnan(unitLog1p(std::nan("")))); }
-
-// What a user reads: the mean binary cross-entropy of the batch, against the exact formula,
-// over more rows than one pass of the loss takes at a time, logits of every size.
-TEST(UnitLog1p, BinaryCrossentropyIsTheExactMeanOfEveryRow) {
-  const auto loss = makeLoss("binary_crossentropy");
-  constexpr std::size_t kRows = 333;
-  std::vector<float> logits(kRows);
-  std::vector<float> targets(kRows);
-  Rng rng(11);
-  long double exact = 0.0L;
-  for (std::size_t r = 0; r < kRows; ++r) {
-    logits[r] = static_cast<float>(std::ldexp(rng.uniformDouble() - 0.5, static_cast<int>(r % 12)));
-    targets[r] = static_cast<float>(rng.below(2));
-    const long double zr = logits[r];
-    exact += std::max(zr, 0.0L) + log1pl(expl(-std::fabs(zr))) - targets[r] * zr;
-  }
-  const double sum = loss->compute(ConstMatrixView{logits.data(), kRows, 1},
-                                   ConstMatrixView{targets.data(), kRows, 1}, MatrixView{});
-  EXPECT_NEAR(sum, static_cast<double>(exact), 1e-13 * static_cast<double>(exact));
-}
-
-TEST(UnitLog1p, BinaryCrossentropyOfANaNLogitIsNaN) {
-  const auto loss = makeLoss("binary_crossentropy");
-  const float logits[] = {0.5F, std::nanf(""), -1.0F};
-  const float targets[] = {1.0F, 0.0F, 1.0F};
-  EXPECT_TRUE(std::isnan(
-      loss->compute(ConstMatrixView{logits, 3, 1}, ConstMatrixView{targets, 3, 1}, MatrixView{})));
-}
 
 }  // namespace
 }  // namespace tunelab
