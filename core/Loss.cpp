@@ -68,18 +68,21 @@ class BinaryCrossentropy final : public Loss {
         e[i] = std::exp(-std::fabs(z[i]));
       }
     }
+    // The loops read the row count into a local: a loop over a member's bound does not vectorise.
     void storeGradient(MatrixView out, std::size_t begin, float inv) {
-      for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t n = count;
+      for (std::size_t i = 0; i < n; ++i) {
         const double p = (z[i] >= 0 ? 1.0 : e[i]) / (1.0 + e[i]);
         grad[i] = static_cast<float>(p - y[i]) * inv;
       }
-      for (std::size_t i = 0; i < count; ++i) out(begin + i, 0) = grad[i];
+      for (std::size_t i = 0; i < n; ++i) out(begin + i, 0) = grad[i];
     }
     double addLossesTo(double sum) {
-      for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t n = count;
+      for (std::size_t i = 0; i < n; ++i) {
         loss[i] = std::max(z[i], 0.0) + unitLog1p(e[i]) - y[i] * z[i];
       }
-      for (std::size_t i = 0; i < count; ++i) sum += loss[i];
+      for (std::size_t i = 0; i < n; ++i) sum += loss[i];
       return sum;
     }
   };
