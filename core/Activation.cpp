@@ -212,20 +212,44 @@ void sigmoidSidesOfHalf(ConstMatrixView x, MatrixView y) {
   if (nearZero != 0) forEach(x, y, [](float v) { return sigmoidSideOfHalf(v); });
 }
 
+namespace {
+
+float addAndRelu(float v, float b) {
+  const float sum = v + b;
+  return sum > 0.0F ? sum : 0.0F;
+}
+
+void addRowBias(bool relu, const float* b, MatrixView y) {
+  for (std::size_t r = 0; r < y.rows; ++r) {
+    float* row = y.data + r * y.stride;
+    if (relu) {
+      for (std::size_t c = 0; c < y.cols; ++c) row[c] = addAndRelu(row[c], b[c]);
+    } else {
+      for (std::size_t c = 0; c < y.cols; ++c) row[c] += b[c];
+    }
+  }
+}
+
+// One output (a binary model's last layer): the rows in vector lanes, not one row at a time.
+void addColumnBias(bool relu, float b, MatrixView y) {
+  float* column = y.data;
+  const std::size_t stride = y.stride;
+  if (relu) {
+    for (std::size_t r = 0; r < y.rows; ++r) column[r * stride] = addAndRelu(column[r * stride], b);
+  } else {
+    for (std::size_t r = 0; r < y.rows; ++r) column[r * stride] += b;
+  }
+}
+
+}  // namespace
+
 void addBiasAndActivate(Activation act, std::span<const float> bias, MatrixView y) {
   if (!bias.empty()) {
     const bool relu = act.kind == ActivationKind::Relu && isPlainRelu(act);
-    const float* b = bias.data();
-    for (std::size_t r = 0; r < y.rows; ++r) {
-      float* row = y.data + r * y.stride;
-      if (relu) {
-        for (std::size_t c = 0; c < y.cols; ++c) {
-          const float v = row[c] + b[c];
-          row[c] = v > 0.0F ? v : 0.0F;
-        }
-      } else {
-        for (std::size_t c = 0; c < y.cols; ++c) row[c] += b[c];
-      }
+    if (y.cols == 1) {
+      addColumnBias(relu, bias[0], y);
+    } else {
+      addRowBias(relu, bias.data(), y);
     }
     if (relu) return;
   }
