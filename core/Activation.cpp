@@ -230,24 +230,18 @@ void addRowBias(bool relu, const float* b, MatrixView y) {
   }
 }
 
-// One output (a binary model's last layer): the rows in vector lanes, not one row at a time.
-void addColumnBias(bool relu, float b, MatrixView y) {
-  float* column = y.data;
-  const std::size_t stride = y.stride;
-  if (relu) {
-    for (std::size_t r = 0; r < y.rows; ++r) column[r * stride] = addAndRelu(column[r * stride], b);
-  } else {
-    for (std::size_t r = 0; r < y.rows; ++r) column[r * stride] += b;
-  }
-}
-
 }  // namespace
 
 void addBiasAndActivate(Activation act, std::span<const float> bias, MatrixView y) {
   if (!bias.empty()) {
     const bool relu = act.kind == ActivationKind::Relu && isPlainRelu(act);
-    if (y.cols == 1) {
-      addColumnBias(relu, bias[0], y);
+    if (y.cols == 1) {  // one output (a binary model's): forEach runs the column in lanes
+      const float b = bias[0];
+      if (relu) {
+        forEach(y, y, [b](float v) { return addAndRelu(v, b); });
+      } else {
+        forEach(y, y, [b](float v) { return v + b; });
+      }
     } else {
       addRowBias(relu, bias.data(), y);
     }
