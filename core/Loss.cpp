@@ -40,9 +40,10 @@ class BinaryCrossentropy final : public Loss {
     double sum = 0.0;
     const auto inv = 1.0F / static_cast<float>(z.rows);
     for (std::size_t begin = 0; begin < z.rows; begin += kChunk) {
-      c.load(z, y, begin, std::min(kChunk, z.rows - begin));
-      if (wantGrad(grad)) c.storeGradient(grad, begin, inv);
-      sum = c.addLossesTo(sum);  // in row order across chunks: the sum's bits
+      const std::size_t n = std::min(kChunk, z.rows - begin);
+      c.load(z, y, begin, n);
+      if (wantGrad(grad)) c.storeGradient(grad, begin, n, inv);
+      sum = c.addLossesTo(sum, n);  // in row order across chunks: the sum's bits
     }
     return sum;
   }
@@ -58,27 +59,22 @@ class BinaryCrossentropy final : public Loss {
     std::array<double, kChunk> e;  // e^-|z|
     std::array<double, kChunk> loss;
     std::array<float, kChunk> grad;
-    std::size_t count = 0;
 
     void load(ConstMatrixView logits, ConstMatrixView targets, std::size_t begin, std::size_t n) {
-      count = n;
       for (std::size_t i = 0; i < n; ++i) {
         z[i] = logits(begin + i, 0);
         y[i] = targets(begin + i, 0);
         e[i] = std::exp(-std::fabs(z[i]));
       }
     }
-    // The loops read the row count into a local: a loop over a member's bound does not vectorise.
-    void storeGradient(MatrixView out, std::size_t begin, float inv) {
-      const std::size_t n = count;
+    void storeGradient(MatrixView out, std::size_t begin, std::size_t n, float inv) {
       for (std::size_t i = 0; i < n; ++i) {
         const double p = (z[i] >= 0 ? 1.0 : e[i]) / (1.0 + e[i]);
         grad[i] = static_cast<float>(p - y[i]) * inv;
       }
       for (std::size_t i = 0; i < n; ++i) out(begin + i, 0) = grad[i];
     }
-    double addLossesTo(double sum) {
-      const std::size_t n = count;
+    double addLossesTo(double sum, std::size_t n) {
       for (std::size_t i = 0; i < n; ++i) {
         loss[i] = std::max(z[i], 0.0) + unitLog1p(e[i]) - y[i] * z[i];
       }
