@@ -14,11 +14,15 @@ mkdir -p "$scratch"
 cmake --install "$build_dir" --prefix "$scratch/prefix" > "$scratch/install.log"
 launcher=()
 if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-# The installed test kit is objects compiled like the tree (sanitizers included): the plugins
-# are compiled and linked with the same flags.
+# The installed test kit is objects compiled like the tree (sanitizers and their optimisation
+# level included): the plugins are compiled and linked with the same flags.
 cached() { sed -n "s/^$1:[A-Z]*=//p" "$build_dir/CMakeCache.txt"; }
+build_type=$(cached CMAKE_BUILD_TYPE)
+build_type=${build_type:-Release}
+type_flags=CMAKE_CXX_FLAGS_${build_type^^}
 cmake -S "$source_dir/plugins/examples" -B "$scratch/build" -G Ninja "${launcher[@]}" \
-  -DCMAKE_PREFIX_PATH="$scratch/prefix" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$scratch/prefix" -DCMAKE_BUILD_TYPE="$build_type" \
+  -D"$type_flags"="$(cached "$type_flags")" \
   -DCMAKE_CXX_FLAGS="$(cached CMAKE_CXX_FLAGS)" \
   -DCMAKE_EXE_LINKER_FLAGS="$(cached CMAKE_EXE_LINKER_FLAGS)" \
   -DCMAKE_SHARED_LINKER_FLAGS="$(cached CMAKE_SHARED_LINKER_FLAGS)" > "$scratch/configure.log"
